@@ -1,0 +1,37 @@
+// The command-line layer: thin commands over the core library (DESIGN.md §7.1). Each command
+// registers itself on the CLI::App, parses into a plain options struct, and runs through
+// Context::run, which main() calls after parsing; nothing below main() exits.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace ka::cli {
+
+struct GlobalOptions {
+  std::string root = "/";
+  std::string config = "/etc/kafka-appliance/appliance.toml";
+  std::string cache_dir = "/var/cache/kafka-appliance";
+  bool offline = false;
+  std::vector<std::string> mirrors;
+  std::string log_level = "info";
+  bool json = false;
+  bool quiet = false;
+  bool dry_run = false;
+};
+
+struct Context {
+  GlobalOptions global;
+  std::function<Status()> run;  // set by the subcommand that was chosen
+};
+
+// One per command; each lives in cmd/<name>.cpp.
+void register_cluster_id(CLI::App& app, Context& ctx);
+void register_render(CLI::App& app, Context& ctx);
+void register_validate(CLI::App& app, Context& ctx);
+
+}  // namespace ka::cli

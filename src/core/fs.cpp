@@ -1,0 +1,196 @@
+#include "core/fs.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/filesystem/operations.hpp>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace ka {
+
+const char* to_string(Change c) {
+  switch (c) {
+    case Change::unchanged: return "unchanged";
+    case Change::created: return "created";
+    case Change::updated: return "updated";
+  }
+  return "?";
+}
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+namespace {
+
+// Field 3 (uid/gid) of the line whose field 1 is `name` in a passwd/group file.
+std::optional<unsigned> lookup_id(const fs::path& file, const std::string& name) {
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto c1 = line.find(':');
+    if (c1 == std::string::npos || line.compare(0, c1, name) != 0 || c1 != name.size()) continue;
+    auto c2 = line.find(':', c1 + 1);
+    if (c2 == std::string::npos) return std::nullopt;
+    auto c3 = line.find(':', c2 + 1);
+    try {
+      return static_cast<unsigned>(std::stoul(line.substr(c2 + 1, c3 - c2 - 1)));
+    } catch (...) {
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+Result<Unit> apply_owner(int fd, const fs::path& p, Owner owner) {
+  struct stat st {};
+  if (fstat(fd, &st) != 0) return fail("cannot stat " + p.string() + ": " + errno_text(errno));
+  if (st.st_uid == owner.uid && st.st_gid == owner.gid) return Unit{};
+  if (fchown(fd, owner.uid, owner.gid) != 0) {
+    // Unprivileged runs into a scratch --root cannot chown; the modes still apply.
+    if (errno == EPERM && geteuid() != 0) return Unit{};
+    return fail("cannot chown " + p.string() + ": " + errno_text(errno));
+  }
+  return Unit{};
+}
+
+bool owner_matches(const struct stat& st, Owner owner) {
+  if (geteuid() != 0) return true;  // see apply_owner
+  return st.st_uid == owner.uid && st.st_gid == owner.gid;
+}
+
+}  // namespace
+
+std::optional<uid_t> lookup_uid(const fs::path& root, const std::string& user) {
+  return lookup_id(root / "etc/passwd", user);
+}
+std::optional<gid_t> lookup_gid(const fs::path& root, const std::string& group) {
+  return lookup_id(root / "etc/group", group);
+}
+
+Status fsync_dir(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return fail("cannot open directory " + dir.string() + ": " + errno_text(errno));
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) return fail("cannot fsync directory " + dir.string() + ": " + errno_text(err));
+  return Unit{};
+}
+
+Result<Change> write_file_atomic(const fs::path& path, const std::string& content, mode_t mode, Owner owner) {
+  struct stat st {};
+  bool exists = ::lstat(path.c_str(), &st) == 0;
+  if (exists && S_ISREG(st.st_mode)) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    if (in && ss.str() == content && (st.st_mode & 07777) == mode && owner_matches(st, owner)) return Change::unchanged;
+  } else if (exists && !S_ISREG(st.st_mode)) {
+    return bad_input(path.string() + " exists and is not a regular file").note("move it out of the way and run again");
+  }
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) return fail("cannot create directory " + path.parent_path().string() + ": " + ec.message());
+
+  // Unique name in the same directory so the rename is atomic and concurrent runs do not collide.
+  auto tmp = path.parent_path() / boost::filesystem::unique_path("." + path.filename().string() + ".%%%%%%%%.tmp").string();
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return fail("cannot create " + tmp.string() + ": " + errno_text(errno));
+  auto cleanup = [&](Error e) -> Result<Change> {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return e;
+  };
+  size_t off = 0;
+  while (off < content.size()) {
+    ssize_t n = ::write(fd, content.data() + off, content.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return cleanup(fail("cannot write " + path.string() + ": " + errno_text(errno)));
+    }
+    off += static_cast<size_t>(n);
+  }
+  if (::fchmod(fd, mode) != 0) return cleanup(fail("cannot chmod " + path.string() + ": " + errno_text(errno)));
+  if (auto r = apply_owner(fd, path, owner); !r) return cleanup(std::move(r).error());
+  if (::fsync(fd) != 0) return cleanup(fail("cannot fsync " + path.string() + ": " + errno_text(errno)));
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    return fail("cannot rename into place " + path.string() + ": " + errno_text(err));
+  }
+  KA_TRY_STATUS(fsync_dir(path.parent_path()));
+  return exists ? Change::updated : Change::created;
+}
+
+fs::path RootFs::host_path(const fs::path& target) const {
+  return root_ / target.relative_path();
+}
+
+Result<Change> RootFs::write_file(const fs::path& target, const std::string& content, mode_t mode, Owner owner) const {
+  return write_file_atomic(host_path(target), content, mode, owner);
+}
+
+Result<Change> RootFs::ensure_dir(const fs::path& target, mode_t mode, Owner owner) const {
+  auto p = host_path(target);
+  struct stat st {};
+  Change change = Change::unchanged;
+  if (::lstat(p.c_str(), &st) != 0) {
+    std::error_code ec;
+    fs::create_directories(p.parent_path(), ec);
+    if (ec) return fail("cannot create directory " + p.parent_path().string() + ": " + ec.message());
+    if (::mkdir(p.c_str(), mode) != 0 && errno != EEXIST) return fail("cannot create directory " + p.string() + ": " + errno_text(errno));
+    if (::lstat(p.c_str(), &st) != 0) return fail("cannot stat " + p.string() + ": " + errno_text(errno));
+    change = Change::created;
+  } else if (!S_ISDIR(st.st_mode)) {
+    return bad_input(p.string() + " exists and is not a directory").note("move it out of the way and run again");
+  }
+  if ((st.st_mode & 07777) != mode) {
+    if (::chmod(p.c_str(), mode) != 0) return fail("cannot chmod " + p.string() + ": " + errno_text(errno));
+    if (change == Change::unchanged) change = Change::updated;
+  }
+  if (!owner_matches(st, owner)) {
+    if (::lchown(p.c_str(), owner.uid, owner.gid) != 0) return fail("cannot chown " + p.string() + ": " + errno_text(errno));
+    if (change == Change::unchanged) change = Change::updated;
+  }
+  return change;
+}
+
+Result<Change> RootFs::ensure_symlink(const fs::path& link, const fs::path& dest) const {
+  auto p = host_path(link);
+  std::error_code ec;
+  bool exists = fs::is_symlink(fs::symlink_status(p, ec));
+  if (exists && fs::read_symlink(p, ec) == dest) return Change::unchanged;
+  if (!exists && fs::exists(fs::symlink_status(p, ec)))
+    return bad_input(p.string() + " exists and is not a symlink").note("move it out of the way and run again");
+  fs::create_directories(p.parent_path(), ec);
+  if (ec) return fail("cannot create directory " + p.parent_path().string() + ": " + ec.message());
+  auto tmp = p.parent_path() / ("." + p.filename().string() + ".new." + std::to_string(::getpid()));
+  ::unlink(tmp.c_str());
+  if (::symlink(dest.c_str(), tmp.c_str()) != 0) return fail("cannot create symlink " + tmp.string() + ": " + errno_text(errno));
+  if (::rename(tmp.c_str(), p.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    return fail("cannot switch symlink " + p.string() + ": " + errno_text(err));
+  }
+  KA_TRY_STATUS(fsync_dir(p.parent_path()));
+  return exists ? Change::updated : Change::created;
+}
+
+Result<std::optional<std::string>> RootFs::read_file(const fs::path& target) const {
+  auto p = host_path(target);
+  std::ifstream in(p, std::ios::binary);
+  if (!in) {
+    std::error_code ec;
+    if (!fs::exists(p, ec)) return std::optional<std::string>{};
+    return fail("cannot read " + p.string());
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return std::optional<std::string>{ss.str()};
+}
+
+}  // namespace ka

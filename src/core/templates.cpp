@@ -1,0 +1,26 @@
+#include "core/templates.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace ka {
+
+Result<std::string> load_template(const std::string& name, const std::optional<std::filesystem::path>& override_dir) {
+  if (override_dir) {
+    auto p = *override_dir / name;
+    std::error_code ec;
+    if (std::filesystem::exists(p, ec)) {
+      std::ifstream in(p, std::ios::binary);
+      if (!in) return bad_input("cannot read template " + p.string()).note("check --templates and the file's permissions");
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      return ss.str();
+    }
+  }
+  const auto& all = embedded_templates();
+  auto it = all.find(name);
+  if (it == all.end()) return fail("no built-in template named " + name);
+  return std::string(it->second);
+}
+
+}  // namespace ka

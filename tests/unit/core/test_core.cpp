@@ -1,0 +1,101 @@
+#include <catch2/catch.hpp>
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "core/cluster_id.hpp"
+#include "core/fs.hpp"
+#include "core/properties.hpp"
+#include "core/version.hpp"
+
+using namespace ka;
+
+TEST_CASE("properties parse like java.util.Properties") {
+  auto p = Properties::parse(
+      "# comment\n! also\n  a = 1\nb:2\nc 3\nd=x\\\n   y\ne=\\u0041\\=\\:\\\\\nkey\\ with\\ space=v\nempty\n",
+      "t");
+  REQUIRE(p.ok());
+  CHECK(p->get("a") == "1");
+  CHECK(p->get("b") == "2");
+  CHECK(p->get("c") == "3");
+  CHECK(p->get("d") == "xy");
+  CHECK(p->get("e") == "A=:\\");
+  CHECK(p->get("key with space") == "v");
+  CHECK(p->get("empty") == "");
+  CHECK(p->line_of("c") == 5);
+  auto again = Properties::parse(p->serialize(), "t2");
+  REQUIRE(again.ok());
+  CHECK(again->entries() == p->entries());
+}
+
+TEST_CASE("properties: malformed unicode escape is an error naming the line") {
+  auto p = Properties::parse("a=1\nb=\\u00zz\n", "server.properties");
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.error().code == Exit::usage);
+  CHECK(p.error().message.find("server.properties:2") != std::string::npos);
+}
+
+TEST_CASE("versions parse and compare") {
+  auto v = KafkaVersion::parse("3.9.1");
+  REQUIRE(v.ok());
+  CHECK(v->at_least(3, 9));
+  CHECK_FALSE(v->at_least(4, 0));
+  CHECK(*KafkaVersion::parse("4.0") > *v);
+  CHECK_FALSE(KafkaVersion::parse("4").ok());
+  CHECK_FALSE(KafkaVersion::parse("4.x").ok());
+  CHECK_FALSE(KafkaVersion::parse("4.0.0-rc1").ok());
+}
+
+TEST_CASE("cluster IDs have Kafka's shape") {
+  for (int i = 0; i < 2000; ++i) {
+    auto id = new_cluster_id();
+    REQUIRE(id.ok());
+    CHECK(id->size() == 22);
+    CHECK(id->front() != '-');
+    CHECK(is_valid_cluster_id(*id));
+  }
+  // Kafka's own example ID from its docs and a known UUID encoding
+  CHECK(is_valid_cluster_id("MkU3OEVBNTcwNTJENDM2Qg"));
+  const unsigned char zero[16] = {};
+  CHECK(base64url_nopad(zero, 16) == "AAAAAAAAAAAAAAAAAAAAAA");
+  CHECK_FALSE(is_valid_cluster_id("short"));
+}
+
+TEST_CASE("atomic writes change nothing the second time") {
+  auto root = fs::temp_directory_path() / ("ka-core-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  RootFs rfs(root);
+  Owner me{::geteuid(), ::getegid()};
+  auto r1 = rfs.write_file("/etc/kafka/x.properties", "a=1\n", 0640, me);
+  REQUIRE(r1.ok());
+  CHECK(*r1 == Change::created);
+  auto r2 = rfs.write_file("/etc/kafka/x.properties", "a=1\n", 0640, me);
+  REQUIRE(r2.ok());
+  CHECK(*r2 == Change::unchanged);
+  auto r3 = rfs.write_file("/etc/kafka/x.properties", "a=1\n", 0600, me);
+  REQUIRE(r3.ok());
+  CHECK(*r3 == Change::updated);
+  struct stat st {};
+  REQUIRE(::stat((root / "etc/kafka/x.properties").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  // no temp files left behind
+  int n = 0;
+  for (auto& e : fs::directory_iterator(root / "etc/kafka")) { (void)e; ++n; }
+  CHECK(n == 1);
+  CHECK(rfs.ensure_symlink("/opt/kafka", "kafka_2.13-4.1.1").value() == Change::created);
+  CHECK(rfs.ensure_symlink("/opt/kafka", "kafka_2.13-4.1.1").value() == Change::unchanged);
+  CHECK(rfs.ensure_symlink("/opt/kafka", "kafka_2.13-4.2.0").value() == Change::updated);
+  CHECK(fs::read_symlink(root / "opt/kafka") == "kafka_2.13-4.2.0");
+  fs::remove_all(root);
+}
+
+TEST_CASE("users and groups are read from the root's passwd and group files") {
+  auto root = fs::temp_directory_path() / ("ka-pw-" + std::to_string(::getpid()));
+  fs::create_directories(root / "etc");
+  std::ofstream(root / "etc/passwd") << "root:x:0:0:root:/root:/bin/bash\nkafkax:x:998:998::/x:/bin/false\nkafka:x:999:997::/var/lib/kafka:/usr/sbin/nologin\n";
+  std::ofstream(root / "etc/group") << "root:x:0:\nkafka:x:997:\n";
+  CHECK(lookup_uid(root, "kafka") == 999u);
+  CHECK(lookup_gid(root, "kafka") == 997u);
+  CHECK_FALSE(lookup_uid(root, "kafk").has_value());
+  fs::remove_all(root);
+}
