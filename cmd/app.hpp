@@ -30,8 +30,16 @@ struct Context {
 };
 
 // One per command; each lives in cmd/<name>.cpp.
+// A command that does not work yet registers nothing ("only commands that work are registered").
 void register_cluster_id(CLI::App& app, Context& ctx);
 void register_render(CLI::App& app, Context& ctx);
+void register_example(CLI::App& app, Context& ctx);
 void register_validate(CLI::App& app, Context& ctx);
+void register_fetch(CLI::App& app, Context& ctx);
+void register_install(CLI::App& app, Context& ctx);
+void register_format(CLI::App& app, Context& ctx);
+void register_bootstrap(CLI::App& app, Context& ctx);
+void register_plan(CLI::App& app, Context& ctx);
+void register_status(CLI::App& app, Context& ctx);
 
 }  // namespace ka::cli

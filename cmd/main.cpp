@@ -87,7 +87,14 @@ int main(int argc, char** argv) {
 
   cli::register_cluster_id(app, ctx);
   cli::register_render(app, ctx);
+  cli::register_example(app, ctx);
   cli::register_validate(app, ctx);
+  cli::register_fetch(app, ctx);
+  cli::register_install(app, ctx);
+  cli::register_format(app, ctx);
+  cli::register_bootstrap(app, ctx);
+  cli::register_plan(app, ctx);
+  cli::register_status(app, ctx);
   add_env_names(&app);
 
   // An explicit --config that is missing gets CLI11's ExistingFile check (exit 2);

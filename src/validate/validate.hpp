@@ -1,0 +1,48 @@
+// The rules Kafka enforces when a node starts (KafkaConfig.validateValues and friends) and when
+// storage is formatted (StorageTool/Formatter), per version, checked before Kafka sees a config.
+// Pure functions: a Properties in, a list of violations out.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/properties.hpp"
+#include "core/result.hpp"
+#include "core/version.hpp"
+
+namespace ka {
+
+enum class Severity { error, warning };
+
+struct Violation {
+  Severity severity = Severity::error;
+  std::string key;     // the property ("" for a rule about the whole file)
+  std::string value;   // the value found ("" when missing)
+  std::string rule;    // what Kafka requires, in one sentence
+  std::string fix;     // what to do about it
+  std::string source;  // the Kafka source file the rule comes from
+};
+
+// Options of `kafka-storage.sh format` that some rules depend on.
+struct FormatOptions {
+  bool standalone = false;              // --standalone
+  bool initial_controllers = false;     // --initial-controllers
+  bool no_initial_controllers = false;  // --no-initial-controllers
+};
+
+// server.properties of a KRaft controller/broker/combined node or a ZooKeeper-mode broker.
+// With `format`, the format-time rules are checked too.
+std::vector<Violation> validate_server_properties(const Properties& props, const KafkaVersion& version,
+                                                  const std::optional<FormatOptions>& format = std::nullopt);
+
+// zookeeper.properties of an ensemble member, with the node's myid when known.
+std::vector<Violation> validate_zookeeper_properties(const Properties& props, std::optional<int> myid);
+
+bool has_errors(const std::vector<Violation>& v);
+// An Error (exit 2) listing every error-level violation as key, value, rule and fix; `origin`
+// names the file or node.
+Error violations_to_error(const std::vector<Violation>& v, const std::string& origin);
+// Human-readable lines, one block per violation (warnings too).
+std::string format_violations(const std::vector<Violation>& v);
+
+}  // namespace ka
