@@ -1,0 +1,144 @@
+#include "node/format.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <set>
+
+#include "core/cluster_id.hpp"
+
+namespace ka {
+
+std::string derived_directory_id(const std::string& cluster_id, int node_id) {
+  for (int salt = 0;; ++salt) {
+    std::string input = "kafka-appliance/directory-id/" + cluster_id + "/" + std::to_string(node_id) +
+                        (salt ? "/" + std::to_string(salt) : "");
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(input.data(), input.size(), md, &len, EVP_sha256(), nullptr);
+    auto id = base64url_nopad(md, 16);
+    // Kafka refuses IDs starting with '-' on its command line and reserves the lowest values.
+    if (id[0] != '-' && id.rfind("AAAAAAAAAAAAAAAAAAAA", 0) != 0) return id;
+  }
+}
+
+Result<std::string> initial_controllers_arg(const std::vector<std::string>& controllers, const std::string& cluster_id) {
+  std::string out;
+  std::set<int> ids;
+  for (const auto& c : controllers) {
+    auto at = c.find('@');
+    auto colon = c.rfind(':');
+    int id = -1;
+    try {
+      id = at == std::string::npos ? -1 : std::stoi(c.substr(0, at));
+    } catch (...) {
+    }
+    if (id < 0 || colon == std::string::npos || colon < at)
+      return bad_input("invalid initial controller '" + c + "'").note("write it as ID@HOST:PORT, e.g. 1@10.0.1.11:9093");
+    if (!ids.insert(id).second) return bad_input("initial controller " + std::to_string(id) + " is listed twice");
+    if (!out.empty()) out += ',';
+    out += c + ":" + derived_directory_id(cluster_id, id);
+  }
+  return out;
+}
+
+std::vector<std::string> storage_dirs(const Properties& server) {
+  std::set<std::string> dirs;
+  auto logs = server.get("log.dirs");
+  if (!logs) logs = server.get("log.dir");
+  if (!logs) logs = "/tmp/kafka-logs";  // Kafka's default
+  for (const auto& d : split_list(*logs)) dirs.insert(d);
+  if (auto m = server.get("metadata.log.dir")) dirs.insert(trim(*m));
+  return {dirs.begin(), dirs.end()};
+}
+
+Result<FormatPlan> plan_format(const FormatRequest& req, const Properties& server, const StorageCheck& check) {
+  FormatPlan p;
+  p.dirs = storage_dirs(server);
+  auto roles = server.get("process.roles");
+  if (!roles || trim(*roles).empty()) {
+    p.reason = "ZooKeeper mode: a broker writes its own meta.properties when it first starts";
+    return p;
+  }
+  auto node = server.get("node.id");
+  try {
+    p.node_id = node ? std::stoi(*node) : -1;
+  } catch (...) {
+  }
+  if (p.node_id < 0) return bad_input(req.config_path + ": node.id is missing or invalid").note("render the node again with --node-id");
+  if (!is_valid_cluster_id(req.cluster_id))
+    return bad_input("invalid cluster ID '" + req.cluster_id + "'").note("use one printed by `kafka-appliance cluster-id`");
+  if (check.any_foreign()) return foreign_storage_error(check, req.cluster_id, p.node_id);
+  if (check.all_formatted()) {
+    p.reason = "already formatted with cluster.id " + req.cluster_id + " and node.id " + std::to_string(p.node_id);
+    return p;
+  }
+  p.needed = true;
+  p.reason = check.any_formatted() ? "some log directories are new" : "storage is not formatted yet";
+  p.argv = {req.kafka_home + "/bin/kafka-storage.sh", "format", "--config", req.config_path, "--cluster-id", req.cluster_id};
+  // Only our own directories are formatted already (foreign ones were refused above), so
+  // --ignore-formatted cannot touch data that is not ours.
+  if (check.any_formatted()) p.argv.push_back("--ignore-formatted");
+
+  bool controller = roles->find("controller") != std::string::npos;
+  bool dynamic = !server.has("controller.quorum.voters") && server.has("controller.quorum.bootstrap.servers");
+  if (req.dynamic != DynamicFormat::automatic && !dynamic)
+    return bad_input("--standalone, --initial-controllers and --no-initial-controllers are for a dynamic quorum")
+        .note("this node has controller.quorum.voters (a static quorum): drop the option");
+  if (dynamic && controller) {
+    if (!req.version.at_least(3, 9))
+      return bad_input("a dynamic quorum needs Kafka 3.9 or newer, not " + req.version.str());
+    switch (req.dynamic) {
+      case DynamicFormat::standalone: p.argv.push_back("--standalone"); break;
+      case DynamicFormat::initial_controllers: {
+        if (req.initial_controllers.empty())
+          return bad_input("--initial-controllers needs the list of initial controllers").note("give --initial-controller ID@HOST:PORT for each");
+        KA_TRY(auto arg, initial_controllers_arg(req.initial_controllers, req.cluster_id));
+        p.argv.insert(p.argv.end(), {"--initial-controllers", arg});
+        break;
+      }
+      case DynamicFormat::no_initial_controllers:
+      case DynamicFormat::automatic:
+        // A controller joining an existing dynamic quorum; 3.9 had no flag for it.
+        if (req.version.at_least(4, 0)) p.argv.push_back("--no-initial-controllers");
+        break;
+    }
+  }
+  for (const auto& s : req.scram) p.argv.insert(p.argv.end(), {"--add-scram", s});
+  return p;
+}
+
+Result<FormatPlan> run_format(const FormatRequest& req, const RootFs& root, ProcessRunner& runner, bool dry_run) {
+  KA_TRY(auto text, root.read_file(req.config_path));
+  if (!text) return bad_input(root.host_path(req.config_path).string() + " does not exist").note("run `kafka-appliance render` first");
+  KA_TRY(auto server, Properties::parse(*text, root.host_path(req.config_path).string()));
+  int node_id = -1;
+  try {
+    node_id = std::stoi(server.get_or("node.id", server.get_or("broker.id", "-1")));
+  } catch (...) {
+  }
+  KA_TRY(auto check, check_storage(root, storage_dirs(server), req.cluster_id, node_id));
+  KA_TRY(auto plan, plan_format(req, server, check));
+  if (!plan.needed || dry_run) return plan;
+
+  std::vector<std::string> argv = plan.argv;
+  std::error_code ec;
+  if (fs::weakly_canonical(root.root(), ec) != fs::path("/")) argv.insert(argv.begin(), {"chroot", root.root().string()});
+  RunOptions o;
+  o.timeout = std::chrono::minutes(3);
+  o.env_set["KAFKA_HEAP_OPTS"] = "-Xmx256m";
+  if (fs::exists(root.host_path("/opt/java/bin/java"), ec)) o.env_set["JAVA_HOME"] = "/opt/java";
+  KA_TRY(auto r, runner.run(argv, o));
+  if (!r.ok()) {
+    return fail("kafka-storage.sh format failed (exit " + std::to_string(r.exit_code) + ")")
+        .note(describe_argv(argv))
+        .note(r.tail(8));
+  }
+  // Trust but verify: every directory must now carry our identity.
+  KA_TRY(auto after, check_storage(root, plan.dirs, req.cluster_id, plan.node_id));
+  if (!after.all_formatted() || after.any_foreign())
+    return fail("kafka-storage.sh format exited 0 but not every log directory has our meta.properties").note(r.tail(8));
+  return plan;
+}
+
+}  // namespace ka
