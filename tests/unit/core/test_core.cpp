@@ -122,3 +122,29 @@ TEST_CASE("processes run without a shell, with output, exit codes and deadlines"
   t.output = "1\n2\n3\n4\n";
   CHECK(t.tail(2) == "3\n4\n");
 }
+
+#include "core/state.hpp"
+
+TEST_CASE("state.json keeps other sections and is written only when it changes") {
+  auto root = fs::temp_directory_path() / ("ka-state-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  RootFs r(root);
+  auto s = StateFile::load(r);
+  REQUIRE(s.ok());
+  s->section("install")["kafka"] = "4.1.1";
+  CHECK(s->save(r).value() == Change::created);
+  auto t = StateFile::load(r);
+  REQUIRE(t.ok());
+  t->section("rendered")["/etc/kafka/server.properties"] = sha256_hex("a=1\n");
+  CHECK(t->save(r).value() == Change::updated);
+  CHECK(t->save(r).value() == Change::unchanged);
+  auto u = StateFile::load(r);
+  CHECK(u->find("install")->at("kafka") == "4.1.1");
+  struct stat st {};
+  ::stat((root / "var/lib/kafka-appliance/state.json").c_str(), &st);
+  CHECK((st.st_mode & 0777) == 0600);
+  std::ofstream(root / "var/lib/kafka-appliance/state.json") << "{broken";
+  CHECK_FALSE(StateFile::load(r).ok());
+  CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  fs::remove_all(root);
+}
