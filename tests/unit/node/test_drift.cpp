@@ -1,0 +1,34 @@
+#include <catch2/catch.hpp>
+#include <unistd.h>
+
+#include "core/state.hpp"
+#include "node/drift.hpp"
+
+using namespace ka;
+
+TEST_CASE("files are classified against what we wrote last") {
+  auto root = fs::temp_directory_path() / ("ka-drift-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  RootFs r(root);
+  nlohmann::json rec = nlohmann::json::object();
+  const std::string p = "/etc/kafka/server.properties";
+  CHECK(check_file(r, p, "a=1\n", rec)->fate == FileFate::create);
+  r.write_file(p, "a=1\n", 0640, Owner{::geteuid(), ::getegid()}).value();
+  CHECK(check_file(r, p, "a=1\n", rec)->fate == FileFate::unchanged);
+  CHECK(check_file(r, p, "a=2\n", rec)->fate == FileFate::foreign);
+  rec[p] = sha256_hex("a=1\n");
+  CHECK(check_file(r, p, "a=2\n", rec)->fate == FileFate::update);
+  r.write_file(p, "a=1\nmine=yes\n", 0640, Owner{::geteuid(), ::getegid()}).value();
+  auto c = check_file(r, p, "a=2\n", rec);
+  CHECK(c->fate == FileFate::hand_edited);
+  auto e = drift_error({*c});
+  CHECK(e.code == Exit::refused);
+  CHECK(e.notes[0].find("edited by hand") != std::string::npos);
+  fs::remove_all(root);
+}
+
+TEST_CASE("line diffs show changes with context") {
+  auto d = line_diff("a\nb\nc\nd\ne\nf\ng\n", "a\nb\nc\nD\ne\nf\ng\n", 1);
+  CHECK(d == " c\n-d\n+D\n e\n");
+  CHECK(line_diff("x\n", "x\n").empty());
+}
