@@ -58,7 +58,7 @@ std::string line_diff(const std::string& before, const std::string& after, int c
   size_t i = 0, j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && a[i] == b[j]) { ops.push_back({' ', a[i]}); ++i; ++j; }
-    else if (j < m && (i == n || L[i][j + 1] >= L[i + 1][j])) { ops.push_back({'+', b[j]}); ++j; }
+    else if (j < m && (i == n || L[i][j + 1] > L[i + 1][j])) { ops.push_back({'+', b[j]}); ++j; }
     else { ops.push_back({'-', a[i]}); ++i; }
   }
   std::string out;
