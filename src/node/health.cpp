@@ -1,0 +1,200 @@
+#include "node/health.hpp"
+
+#include "node/net.hpp"
+
+namespace ka {
+
+namespace {
+
+struct Endpoint {
+  std::string name, host;
+  int port = 0;
+};
+
+// NAME://HOST:PORT, HOST may be empty, bracketed IPv6, or a wildcard.
+std::vector<Endpoint> parse_endpoints(const std::string& list) {
+  std::vector<Endpoint> out;
+  for (const auto& item : split_list(list)) {
+    auto sep = item.find("://");
+    if (sep == std::string::npos) continue;
+    Endpoint e;
+    e.name = item.substr(0, sep);
+    auto hp = item.substr(sep + 3);
+    auto colon = hp.rfind(':');
+    if (colon == std::string::npos) continue;
+    e.host = hp.substr(0, colon);
+    if (e.host.size() >= 2 && e.host.front() == '[') e.host = e.host.substr(1, e.host.size() - 2);
+    try {
+      e.port = std::stoi(hp.substr(colon + 1));
+    } catch (...) {
+      continue;
+    }
+    out.push_back(e);
+  }
+  return out;
+}
+
+// A listener bound to every interface is probed on loopback.
+std::string probe_host(const std::string& h) {
+  if (h.empty() || h == "0.0.0.0") return "127.0.0.1";
+  if (h == "::") return "::1";
+  return h;
+}
+
+std::string hp(const std::string& host, int port) {
+  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::pair<std::string, int> split_hp(const std::string& s) {
+  auto c = s.rfind(':');
+  std::string h = s.substr(0, c);
+  if (h.size() >= 2 && h.front() == '[') h = h.substr(1, h.size() - 2);
+  return {h, std::stoi(s.substr(c + 1))};
+}
+
+}  // namespace
+
+bool Health::healthy() const {
+  if (checks.empty()) return false;
+  for (const auto& c : checks)
+    if (!c.ok) return false;
+  return true;
+}
+
+std::string Health::failing() const {
+  std::string out;
+  for (const auto& c : checks) {
+    if (c.ok) continue;
+    if (!out.empty()) out += "; ";
+    out += c.name + ": " + c.detail;
+  }
+  return out;
+}
+
+Result<NodeFacts> read_node_facts(const RootFs& root, const std::string& etc_dir) {
+  NodeFacts f;
+  KA_TRY(auto server, root.read_file(etc_dir + "/server.properties"));
+  KA_TRY(auto zk, root.read_file(etc_dir + "/zookeeper.properties"));
+  if (!server && !zk)
+    return bad_input("no " + etc_dir + "/server.properties or zookeeper.properties under " + root.root().string())
+        .note("this node was not rendered yet: run `kafka-appliance bootstrap` or `render`");
+  if (zk && !server) {
+    f.kind = NodeKind::zookeeper;
+    f.config_path = etc_dir + "/zookeeper.properties";
+    KA_TRY(f.config, Properties::parse(*zk, root.host_path(f.config_path).string()));
+    f.unit = "zookeeper.service";
+    std::string host = probe_host(f.config.get_or("clientPortAddress", ""));
+    int port = std::stoi(f.config.get_or("clientPort", "2181"));
+    f.zk_client = hp(host, port);
+    f.probes.emplace_back("client port", f.zk_client);
+    return f;
+  }
+  f.config_path = etc_dir + "/server.properties";
+  KA_TRY(f.config, Properties::parse(*server, root.host_path(f.config_path).string()));
+  f.unit = "kafka.service";
+  auto roles = f.config.get_or("process.roles", "");
+  if (trim(roles).empty()) {
+    f.kind = NodeKind::zk_broker;
+    f.broker = true;
+    try {
+      f.node_id = std::stoi(f.config.get_or("broker.id", "-1"));
+    } catch (...) {
+    }
+    auto zks = split_list(f.config.get_or("zookeeper.connect", ""));
+    if (!zks.empty()) {
+      auto z = zks[0];
+      auto slash = z.find('/');  // chroot suffix
+      if (slash != std::string::npos) z = z.substr(0, slash);
+      f.zk_client = z;
+    }
+  } else {
+    f.controller = roles.find("controller") != std::string::npos;
+    f.broker = roles.find("broker") != std::string::npos;
+    try {
+      f.node_id = std::stoi(f.config.get_or("node.id", "-1"));
+    } catch (...) {
+    }
+  }
+  auto listeners = parse_endpoints(f.config.get_or("listeners", "PLAINTEXT://:9092"));
+  auto advertised = parse_endpoints(f.config.get_or("advertised.listeners", ""));
+  auto controller_names = split_list(f.config.get_or("controller.listener.names", ""));
+  for (const auto& l : listeners) f.probes.emplace_back("listener " + l.name, hp(probe_host(l.host), l.port));
+  if (f.kind == NodeKind::kraft) {
+    auto is_ctrl = [&](const std::string& n) {
+      for (const auto& c : controller_names)
+        if (c == n) return true;
+      return false;
+    };
+    // Ask the quorum through this node's own endpoint: controllers via their controller
+    // listener (--bootstrap-controller, Kafka 3.7+), brokers via a broker listener.
+    for (const auto& l : listeners) {
+      if (f.controller && is_ctrl(l.name)) {
+        f.quorum_flag = "--bootstrap-controller";
+        f.quorum_endpoint = hp(probe_host(l.host), l.port);
+        break;
+      }
+    }
+    if (f.quorum_endpoint.empty()) {
+      for (const auto& l : advertised.empty() ? listeners : advertised) {
+        if (is_ctrl(l.name)) continue;
+        f.quorum_flag = "--bootstrap-server";
+        f.quorum_endpoint = hp(probe_host(l.host), l.port);
+        break;
+      }
+    }
+  }
+  return f;
+}
+
+Health probe_health(const NodeFacts& facts, const RootFs& root, ProcessRunner& runner, std::chrono::milliseconds timeout) {
+  Health h;
+  for (const auto& [label, endpoint] : facts.probes) {
+    auto [host, port] = split_hp(endpoint);
+    auto st = tcp_probe(host, port, timeout);
+    h.checks.push_back({label + " " + endpoint, st.ok(), st.ok() ? "accepting connections" : st.error().message});
+  }
+  if (facts.kind == NodeKind::zookeeper || (facts.kind == NodeKind::zk_broker && !facts.zk_client.empty())) {
+    auto [host, port] = split_hp(facts.zk_client);
+    auto ruok = zk_four_letter(host, port, "ruok", timeout);
+    bool ok = ruok.ok() && *ruok == "imok";
+    h.checks.push_back({"zookeeper ruok " + facts.zk_client, ok, ok ? "imok" : (ruok.ok() ? "answered '" + *ruok + "'" : ruok.error().message)});
+    if (facts.kind == NodeKind::zookeeper) {
+      auto srvr = zk_four_letter(host, port, "srvr", timeout);
+      h.zk_mode = srvr.ok() ? zk_mode_from_srvr(*srvr) : "";
+      bool serving = !h.zk_mode.empty();
+      h.checks.push_back({"zookeeper srvr " + facts.zk_client, serving,
+                          serving ? "mode " + h.zk_mode : (srvr.ok() ? "not serving (no quorum?): " + srvr->substr(0, 120) : srvr.error().message)});
+    }
+  }
+  if (facts.kind == NodeKind::kraft && !facts.quorum_endpoint.empty()) {
+    std::vector<std::string> argv{facts.kafka_home + "/bin/kafka-metadata-quorum.sh", facts.quorum_flag, facts.quorum_endpoint,
+                                  "describe", "--status"};
+    std::error_code ec;
+    if (fs::weakly_canonical(root.root(), ec) != fs::path("/")) argv.insert(argv.begin(), {"chroot", root.root().string()});
+    RunOptions o;
+    o.timeout = std::chrono::seconds(30);
+    o.env_set["KAFKA_HEAP_OPTS"] = "-Xmx128m";
+    auto r = runner.run(argv, o);
+    std::string name = "quorum membership of node " + std::to_string(facts.node_id);
+    if (!r.ok()) {
+      h.checks.push_back({name, false, r.error().message});
+    } else if (!r->ok()) {
+      h.checks.push_back({name, false, "kafka-metadata-quorum.sh exited " + std::to_string(r->exit_code) + ": " + r->tail(3)});
+    } else {
+      auto q = parse_quorum_status(r->output);
+      if (!q.ok()) {
+        h.checks.push_back({name, false, q.error().message});
+      } else {
+        h.quorum = *q;
+        bool in = q->has_voter(facts.node_id) || q->has_observer(facts.node_id);
+        std::string as = q->has_voter(facts.node_id) ? "voter" : "observer";
+        h.checks.push_back({name, in && q->leader_id >= 0,
+                            in ? (q->leader_id >= 0 ? "in the quorum as " + as + ", leader " + std::to_string(q->leader_id) : "no leader elected")
+                               : "not among the voters or observers yet"});
+      }
+    }
+  }
+  return h;
+}
+
+}  // namespace ka

@@ -1,0 +1,74 @@
+#include <catch2/catch.hpp>
+#include <unistd.h>
+
+#include "node/health.hpp"
+
+using namespace ka;
+
+namespace {
+fs::path scratch(const std::string& name) {
+  auto root = fs::temp_directory_path() / ("ka-health-" + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  return root;
+}
+}  // namespace
+
+TEST_CASE("facts of a KRaft controller come from its server.properties") {
+  auto root = scratch("c");
+  RootFs r(root);
+  r.write_file("/etc/kafka/server.properties",
+               "process.roles=controller\nnode.id=2\ncontroller.listener.names=CONTROLLER\nlisteners=CONTROLLER://0.0.0.0:9093\n"
+               "controller.quorum.voters=1@a:9093,2@b:9093,3@c:9093\n", 0640, Owner{::geteuid(), ::getegid()}).value();
+  auto f = read_node_facts(r);
+  REQUIRE(f.ok());
+  CHECK(f->kind == NodeKind::kraft);
+  CHECK(f->controller);
+  CHECK_FALSE(f->broker);
+  CHECK(f->node_id == 2);
+  CHECK(f->quorum_flag == "--bootstrap-controller");
+  CHECK(f->quorum_endpoint == "127.0.0.1:9093");
+  REQUIRE(f->probes.size() == 1);
+  CHECK(f->probes[0].second == "127.0.0.1:9093");
+  fs::remove_all(root);
+}
+
+TEST_CASE("facts of a broker, a ZooKeeper-mode broker and a ZooKeeper member") {
+  auto root = scratch("b");
+  RootFs r(root);
+  Owner me{::geteuid(), ::getegid()};
+  r.write_file("/etc/kafka/server.properties",
+               "process.roles=broker\nnode.id=101\ncontroller.listener.names=CONTROLLER\nlisteners=INTERNAL://10.0.2.21:9092\n"
+               "advertised.listeners=INTERNAL://10.0.2.21:9092\n", 0640, me).value();
+  auto f = read_node_facts(r);
+  REQUIRE(f.ok());
+  CHECK(f->quorum_flag == "--bootstrap-server");
+  CHECK(f->quorum_endpoint == "10.0.2.21:9092");
+  r.write_file("/etc/kafka/server.properties", "broker.id=7\nzookeeper.connect=z1:2181,z2:2181/kafka\nlisteners=PLAINTEXT://:9092\n", 0640, me).value();
+  f = read_node_facts(r);
+  REQUIRE(f.ok());
+  CHECK(f->kind == NodeKind::zk_broker);
+  CHECK(f->node_id == 7);
+  CHECK(f->zk_client == "z1:2181");
+  fs::remove(root / "etc/kafka/server.properties");
+  r.write_file("/etc/kafka/zookeeper.properties", "dataDir=/var/lib/zookeeper\nclientPort=2181\nserver.1=a:2888:3888\n", 0640, me).value();
+  f = read_node_facts(r);
+  REQUIRE(f.ok());
+  CHECK(f->kind == NodeKind::zookeeper);
+  CHECK(f->unit == "zookeeper.service");
+  CHECK(f->zk_client == "127.0.0.1:2181");
+  fs::remove_all(root);
+  auto none = read_node_facts(RootFs(root));
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.error().code == Exit::usage);
+}
+
+TEST_CASE("nothing listening is unhealthy, with the reason") {
+  NodeFacts f;
+  f.kind = NodeKind::zookeeper;
+  f.zk_client = "127.0.0.1:1";
+  f.probes.emplace_back("client port", "127.0.0.1:1");
+  SystemProcessRunner runner;
+  auto h = probe_health(f, RootFs("/"), runner, std::chrono::milliseconds(300));
+  CHECK_FALSE(h.healthy());
+  CHECK(h.failing().find("127.0.0.1:1") != std::string::npos);
+}
