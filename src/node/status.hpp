@@ -1,0 +1,32 @@
+// `status`: role, IDs, version, units, listeners and quorum of this node, for people and --json.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "core/fs.hpp"
+#include "core/process.hpp"
+#include "core/result.hpp"
+#include "node/health.hpp"
+#include "node/systemd.hpp"
+
+namespace ka {
+
+struct NodeStatus {
+  NodeFacts facts;
+  std::string role;          // controller, broker, combined, zk-broker, zookeeper
+  std::string cluster_id;    // from meta.properties
+  std::string kafka_version; // from the /opt/kafka link target
+  std::optional<UnitState> unit;
+  std::string systemd_note;  // why unit state is unknown
+  Health health;
+  bool healthy() const;
+};
+
+// `systemd` may be null (no live systemd here): unit state is then reported as unknown.
+Result<NodeStatus> collect_status(const RootFs& root, ProcessRunner& runner, Systemd* systemd,
+                                  std::chrono::milliseconds timeout = std::chrono::seconds(3));
+nlohmann::json status_json(const NodeStatus& s);
+std::string status_text(const NodeStatus& s);
+
+}  // namespace ka
