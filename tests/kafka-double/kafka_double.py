@@ -727,23 +727,27 @@ class Node:
             self.peers = replies
             previous = self.leader_id
             if self.is_voter():
-                live = [self.cfg.node_id] + [i for i, r in replies.items() if r.get("voter")]
+                # Not Raft, but stable like it: a leader keeps its place while it sees a majority
+                # and nobody claims a newer epoch; without a claimant the lowest live id takes over.
+                me = self.cfg.node_id
+                live = [me] + [i for i, r in replies.items() if r.get("voter")]
                 majority = len(self.voters) // 2 + 1
+                claims = [r for r in replies.values() if r.get("voter") and r.get("leader_id") == r["node_id"]]
+                newer = [c for c in claims if (c.get("epoch", 0), -c["node_id"]) > (self.epoch, -me)]
                 if len(live) < majority:
                     self.leader_id = -1
+                elif previous == me and not newer:
+                    self.hw += 1
+                elif claims:
+                    best = max(claims, key=lambda r: (r.get("epoch", 0), -r["node_id"]))
+                    self.leader_id, self.epoch = best["node_id"], best.get("epoch", self.epoch)
+                    self.hw = best.get("high_watermark", self.hw)
+                elif min(live) == me:
+                    self.epoch = max([self.epoch] + [r.get("epoch", 0) for r in replies.values()]) + 1
+                    self.leader_id = me
+                    self.hw += 1
                 else:
-                    candidate = min(live)
-                    if candidate == self.cfg.node_id:
-                        if previous != self.cfg.node_id:
-                            self.epoch = max([self.epoch] + [r.get("epoch", 0) for r in replies.values()]) + 1
-                        self.leader_id = self.cfg.node_id
-                        self.hw += 1
-                    elif replies[candidate].get("leader_id") == candidate:
-                        self.leader_id = candidate
-                        self.epoch = replies[candidate].get("epoch", self.epoch)
-                        self.hw = replies[candidate].get("high_watermark", self.hw)
-                    else:
-                        self.leader_id = -1
+                    self.leader_id = -1
             else:
                 leaders = [r for r in replies.values() if r.get("voter") and r.get("leader_id") == r["node_id"]]
                 if leaders:

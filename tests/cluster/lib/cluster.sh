@@ -1,0 +1,234 @@
+# shellcheck shell=bash
+# Multi-host cluster harness: sourced by tests/cluster/test_*.sh.
+#
+# Every host is a systemd-nspawn container booted (systemd as PID 1) from an overlay on the cached
+# Debian 12 rootfs (rootfs.sh), in its own network namespace, wired by a veth pair to a bridge that
+# itself lives in a namespace. Nothing is configured in the caller's network namespace, so no test
+# traffic can leave the machine; talk to the hosts only from inside them (cluster_exec).
+#
+#   cluster_init                    check prerequisites, build/find the rootfs, make the bridge;
+#                                   installs an EXIT trap that tears everything down
+#   cluster_add_host NAME           a host with the next address of $KA_CLUSTER_SUBNET.0/24
+#   cluster_boot NAME...            boot them and wait for multi-user (prints the time taken)
+#   cluster_ip NAME                 its address
+#   cluster_exec NAME CMD...        run CMD in the host (all its namespaces), stdio passed through
+#   cluster_copy NAME SRC DEST      copy a file or directory from the caller into the host
+#   cluster_kill NAME UNIT [SIG]    signal the main process of UNIT (default SIGKILL), as a crash would
+#   cluster_cut NAME / cluster_restore NAME   take the host's bridge port down / up (partition)
+#   cluster_journal NAME            the host's journal
+#   fail MSG                        print and exit 1 (journals are collected on the way out)
+#
+# Needs root, systemd-nspawn (systemd-container), nsenter, ip, mmdebstrap for the first rootfs, a
+# cgroup v1 "name=systemd" + v2 "unified" hybrid like this machine's, and overlayfs.
+# KA_CLUSTER_KEEP=1 leaves the hosts running for inspection; KA_CLUSTER_ARTIFACTS=DIR keeps the
+# journals of a failed run there (default: a directory under /var/tmp that is printed).
+
+KA_CLUSTER_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+KA_CLUSTER_SUBNET=${KA_CLUSTER_SUBNET:-10.213.0}
+KA_CLUSTER_ID=ka$(( $$ % 100000 ))
+KA_CLUSTER_WORK=${KA_CLUSTER_WORK:-/var/tmp/ka-cluster.$$}
+KA_CLUSTER_SW=$KA_CLUSTER_ID-sw
+declare -a KA_CLUSTER_HOSTS=()
+declare -A KA_CLUSTER_IP=() KA_CLUSTER_NSPAWN=()
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S.%3N)" "$*" >&2; }
+fail() { log "FAIL: $*"; exit 1; }
+now() { date +%s.%N; }
+elapsed() { python3 -c "import sys; print('%.2f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$1" "$(now)"; }
+
+cluster_skip_unless_ready() {
+  local missing=()
+  [ "$(id -u)" = 0 ] || { echo "skipped: the cluster tier needs root"; exit 77; }
+  for c in systemd-nspawn nsenter ip python3 flock; do command -v "$c" >/dev/null || missing+=("$c"); done
+  [ -d /sys/fs/cgroup/systemd ] && [ -d /sys/fs/cgroup/unified ] || missing+=("cgroup hybrid hierarchy")
+  grep -qw overlay /proc/filesystems || missing+=("overlayfs")
+  if [ ! -d "${KA_CLUSTER_CACHE:-/var/cache/kafka-appliance-test}" ] || \
+     ! ls -d "${KA_CLUSTER_CACHE:-/var/cache/kafka-appliance-test}"/rootfs-*/.complete >/dev/null 2>&1; then
+    command -v mmdebstrap >/dev/null || missing+=("mmdebstrap (or a cached rootfs)")
+  fi
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "skipped: the cluster tier needs ${missing[*]} (apt-get install -y systemd-container mmdebstrap)"
+    exit 77
+  fi
+}
+
+cluster_init() {
+  cluster_skip_unless_ready
+  trap 'cluster_teardown $?' EXIT
+  mkdir -p "$KA_CLUSTER_WORK"
+  local t0; t0=$(now)
+  KA_CLUSTER_ROOTFS=$("$KA_CLUSTER_LIB/rootfs.sh") || fail "could not build the host rootfs (see above)"
+  log "rootfs $KA_CLUSTER_ROOTFS ready in $(elapsed "$t0") s"
+  ip netns add "$KA_CLUSTER_SW"
+  ip -n "$KA_CLUSTER_SW" link add br0 type bridge
+  ip -n "$KA_CLUSTER_SW" link set br0 up
+  ip -n "$KA_CLUSTER_SW" link set lo up
+}
+
+cluster_ip() { echo "${KA_CLUSTER_IP[$1]}"; }
+
+cluster_add_host() {
+  local name=$1 n=$(( ${#KA_CLUSTER_HOSTS[@]} + 1 ))
+  local ip=$KA_CLUSTER_SUBNET.$(( 10 + n )) ns=$KA_CLUSTER_ID-$1 d=$KA_CLUSTER_WORK/$1
+  KA_CLUSTER_HOSTS+=("$name")
+  KA_CLUSTER_IP[$name]=$ip
+  ip netns add "$ns"
+  ip link add "eth$n-$KA_CLUSTER_ID" netns "$ns" type veth peer name "port$n" netns "$KA_CLUSTER_SW"
+  ip -n "$ns" link set "eth$n-$KA_CLUSTER_ID" name eth0
+  ip -n "$ns" addr add "$ip/24" dev eth0
+  ip -n "$ns" link set eth0 up
+  ip -n "$ns" link set lo up
+  ip -n "$KA_CLUSTER_SW" link set "port$n" master br0
+  ip -n "$KA_CLUSTER_SW" link set "port$n" up
+  mkdir -p "$d/upper" "$d/work" "$d/root"
+  mount -t overlay overlay -o "lowerdir=$KA_CLUSTER_ROOTFS,upperdir=$d/upper,workdir=$d/work" "$d/root"
+  echo "$name" > "$d/root/etc/hostname"
+}
+
+# /etc/hosts of every host names all hosts; written at boot so hosts added later are included.
+cluster_write_hosts() {
+  local h entries="127.0.0.1 localhost"$'\n'
+  for h in "${KA_CLUSTER_HOSTS[@]}"; do entries+="${KA_CLUSTER_IP[$h]} $h"$'\n'; done
+  for h in "${KA_CLUSTER_HOSTS[@]}"; do printf '%s' "$entries" > "$KA_CLUSTER_WORK/$h/root/etc/hosts"; done
+}
+
+cluster_pid1() {
+  local nsp=${KA_CLUSTER_NSPAWN[$1]:-}
+  [ -n "$nsp" ] || return 1
+  local child
+  child=$(cat "/proc/$nsp/task/$nsp/children" 2>/dev/null | awk '{print $1}')
+  [ -n "$child" ] || return 1
+  echo "$child"
+}
+
+cluster_exec() {
+  local name=$1; shift
+  local p1; p1=$(cluster_pid1 "$name") || fail "host $name is not running"
+  nsenter -t "$p1" -m -u -i -n -p -- /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    HOME=/root LANG=C.UTF-8 "$@"
+}
+
+cluster_boot() {
+  cluster_write_hosts
+  local name t0; t0=$(now)
+  for name in "$@"; do
+    local d=$KA_CLUSTER_WORK/$name
+    # Without a host systemd, nspawn --keep-unit nests the container under the caller's cgroup;
+    # two containers started from one cgroup clobber each other's units (219/CGROUP), so each
+    # starts from a cgroup of its own.
+    (
+      for h in systemd unified; do
+        mkdir -p "/sys/fs/cgroup/$h/$KA_CLUSTER_ID-$name"
+        echo $BASHPID > "/sys/fs/cgroup/$h/$KA_CLUSTER_ID-$name/cgroup.procs"
+      done
+      exec nsenter --net="/run/netns/$KA_CLUSTER_ID-$name" -- systemd-nspawn -D "$d/root" --machine="$name" \
+        --boot --register=no --keep-unit --console=read-only --link-journal=no \
+        --network-namespace-path="/run/netns/$KA_CLUSTER_ID-$name" > "$d/console.log" 2>&1 < /dev/null
+    ) &
+    KA_CLUSTER_NSPAWN[$name]=$!
+  done
+  for name in "$@"; do
+    local state="" i=0
+    while [ $i -lt 600 ]; do
+      if cluster_pid1 "$name" >/dev/null; then
+        state=$(cluster_exec "$name" systemctl is-system-running 2>/dev/null) || true
+        case $state in running|degraded) break ;; esac
+      fi
+      kill -0 "${KA_CLUSTER_NSPAWN[$name]}" 2>/dev/null || fail "host $name exited while booting: $(tail -5 "$KA_CLUSTER_WORK/$name/console.log")"
+      sleep 0.1; i=$((i + 1))
+    done
+    case $state in running|degraded) ;; *) fail "host $name did not reach multi-user in 60 s (state '$state')" ;; esac
+    [ "$state" = degraded ] && log "host $name is degraded: $(cluster_exec "$name" systemctl --failed --no-legend --plain | tr '\n' ' ')"
+  done
+  log "booted $* to multi-user in $(elapsed "$t0") s"
+}
+
+cluster_copy() {
+  local name=$1 src=$2 dest=$3 root=$KA_CLUSTER_WORK/$1/root
+  mkdir -p "$root/$(dirname "$dest")"
+  cp -a "$src" "$root/$dest"
+}
+
+cluster_kill() {
+  cluster_exec "$1" systemctl kill --kill-who=main -s "${3:-SIGKILL}" "$2"
+}
+
+cluster_port() {
+  local i
+  for i in "${!KA_CLUSTER_HOSTS[@]}"; do
+    [ "${KA_CLUSTER_HOSTS[$i]}" = "$1" ] && { echo "port$((i + 1))"; return; }
+  done
+  fail "no host $1"
+}
+cluster_cut() { ip -n "$KA_CLUSTER_SW" link set "$(cluster_port "$1")" down; }
+cluster_restore() { ip -n "$KA_CLUSTER_SW" link set "$(cluster_port "$1")" up; }
+
+cluster_journal() { cluster_exec "$1" journalctl --no-pager -o short-precise "${@:2}"; }
+
+cluster_teardown() {
+  local rc=$1 name
+  trap - EXIT
+  if [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ ${#KA_CLUSTER_HOSTS[@]} -gt 0 ]; then
+    local out=${KA_CLUSTER_ARTIFACTS:-/var/tmp/ka-cluster-failed.$$}
+    mkdir -p "$out"
+    for name in "${KA_CLUSTER_HOSTS[@]}"; do
+      cluster_journal "$name" > "$out/$name.journal" 2>&1 || true
+      cp "$KA_CLUSTER_WORK/$name/console.log" "$out/$name.console.log" 2>/dev/null || true
+      cp -r "$KA_CLUSTER_WORK/$name/root/var/log/kafka" "$out/$name.kafka-logs" 2>/dev/null || true
+    done
+    log "journals of the failed run are in $out"
+  fi
+  if [ "${KA_CLUSTER_KEEP:-0}" = 1 ]; then
+    log "KA_CLUSTER_KEEP=1: hosts left running under $KA_CLUSTER_WORK (netns $KA_CLUSTER_ID-*)"
+    exit "$rc"
+  fi
+  for name in "${KA_CLUSTER_HOSTS[@]}"; do
+    local p1; p1=$(cluster_pid1 "$name") && kill -s SIGRTMIN+4 "$p1" 2>/dev/null   # systemd: power off
+  done
+  for name in "${KA_CLUSTER_HOSTS[@]}"; do
+    local nsp=${KA_CLUSTER_NSPAWN[$name]:-} i=0
+    [ -n "$nsp" ] || continue
+    while kill -0 "$nsp" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    if kill -0 "$nsp" 2>/dev/null; then
+      local p1; p1=$(cluster_pid1 "$name") && kill -9 "$p1" 2>/dev/null
+      sleep 0.5
+      kill -9 "$nsp" 2>/dev/null
+    fi
+    wait "$nsp" 2>/dev/null
+  done
+  for name in "${KA_CLUSTER_HOSTS[@]}"; do
+    umount "$KA_CLUSTER_WORK/$name/root" 2>/dev/null || umount -l "$KA_CLUSTER_WORK/$name/root" 2>/dev/null
+    ip netns del "$KA_CLUSTER_ID-$name" 2>/dev/null
+    for h in systemd unified; do
+      find "/sys/fs/cgroup/$h/$KA_CLUSTER_ID-$name" -depth -type d -exec rmdir {} \; 2>/dev/null
+    done
+  done
+  ip netns del "$KA_CLUSTER_SW" 2>/dev/null
+  rm -rf "$KA_CLUSTER_WORK"
+  exit "$rc"
+}
+
+# --- Kafka on the hosts ----------------------------------------------------------------------------
+
+# The double tarball, built once per run on the caller's side.
+cluster_kafka_tarball() {
+  local version=$1
+  [ -f "$KA_CLUSTER_WORK/dist/kafka_2.13-$version.tgz" ] || \
+    "$KA_CLUSTER_LIB/../../kafka-double/build.sh" "$version" "$KA_CLUSTER_WORK/dist" >/dev/null
+  echo "$KA_CLUSTER_WORK/dist/kafka_2.13-$version.tgz"
+}
+
+# Installs Kafka the way the product will: today by hand, tomorrow
+#   cluster_exec "$1" /usr/local/bin/kafka-appliance install --archive "/root/$(basename "$2")" --sha512 ...
+cluster_install_kafka() {
+  local name=$1 tgz=$2 dir; dir=$(basename "$tgz" .tgz)
+  cluster_copy "$name" "$tgz" "/root/$(basename "$tgz")"
+  cluster_exec "$name" sh -c "tar -xzf /root/$(basename "$tgz") -C /opt && ln -sfn $dir /opt/kafka && \
+    (id kafka >/dev/null 2>&1 || useradd --system --home-dir /var/lib/kafka --shell /usr/sbin/nologin kafka) && \
+    install -d -o kafka -g kafka -m 0750 /var/lib/kafka /var/log/kafka && install -d -m 0755 /etc/kafka"
+}
+
+cluster_copy_probe() {
+  local name
+  for name in "$@"; do cluster_copy "$name" "$KA_CLUSTER_LIB/probe.py" /usr/local/lib/ka-test/probe.py; done
+}
