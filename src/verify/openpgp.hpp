@@ -2,6 +2,8 @@
 // no gpg on the target. Narrow on purpose: ASCII armor (CRC24), old and new packet headers,
 // public-key packets (RSA, Ed25519), signature packets (RSA PKCS#1 v1.5 with SHA-256/384/512,
 // EdDSA), hashed subpackets (issuer fingerprint, creation time, key expiry).
+// Self-signatures, subkey bindings (with the subkey's back-signature) and revocations are checked
+// cryptographically: a key served by a key server cannot carry a forged subkey or expiry.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -19,8 +21,13 @@ struct PublicKey {
   std::string algorithm;    // "rsa4096", "ed25519"
   int64_t created = 0;      // unix time
   int64_t expires = 0;      // unix time, 0 = never
-  std::vector<std::string> subkey_fingerprints;
+  std::vector<std::string> subkey_fingerprints;  // signing subkeys, each also a PublicKey of the ring
   std::shared_ptr<void> evp;  // EVP_PKEY*, owned (primary key; subkeys are separate PublicKeys)
+  std::string primary_fingerprint;  // set on a subkey: the primary key that bound it
+  bool revoked = false;             // a valid revocation signature was found
+  bool can_sign = true;             // false when the self-signature's key flags exclude signing
+  int pubkey_algo = 0;              // OpenPGP algorithm ID: 1 RSA, 22 EdDSA (legacy), 27 Ed25519
+  std::string key_id() const { return fingerprint.size() >= 16 ? fingerprint.substr(fingerprint.size() - 16) : fingerprint; }
 };
 
 struct SkippedKey {
@@ -31,7 +38,9 @@ struct SkippedKey {
 struct KeyRing {
   std::vector<PublicKey> keys;  // usable v4 RSA/EdDSA keys and subkeys
   std::vector<SkippedKey> skipped;
+  std::string origin;  // where the keys came from ("the pinned Apache Kafka KEYS"), for messages
   void add(const KeyRing& other);
+  // Full fingerprint (40 hex) or key ID (16 hex), any case, spaces and "0x" ignored.
   const PublicKey* find(const std::string& fingerprint_or_keyid) const;
 };
 
@@ -45,6 +54,8 @@ struct Signature {
   int pubkey_algo = 0;
   int hash_algo = 0;
   int64_t created = 0;
+  int64_t expires = 0;  // unix time, 0 = never (signature expiration time subpacket)
+  std::string origin;   // the file it came from, for messages
   std::string issuer_fingerprint;  // from the hashed issuer-fingerprint subpacket, upper hex, may be empty
   std::string issuer_key_id;       // 16 hex chars, from either subpacket area
   std::vector<unsigned char> hashed_trailer;  // the bytes appended to the data when hashing
@@ -52,7 +63,8 @@ struct Signature {
   std::vector<unsigned char> sig_material;    // RSA: m^d mod n big-endian; EdDSA: R||S (64 bytes)
 };
 
-// An armored (.asc) or binary (.sig) detached signature.
+// An armored (.asc) or binary (.sig) detached signature over binary data (type 0x00) with
+// SHA-256, SHA-384 or SHA-512; exactly one signature packet.
 Result<Signature> parse_signature(const std::string& data, const std::string& origin);
 
 struct Verified {

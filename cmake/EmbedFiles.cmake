@@ -1,0 +1,15 @@
+# Writes OUT: a C++ file defining `const std::map<std::string, std::string_view>& FUNC()` (declared
+# in HEADER) that holds every file of DIR by file name. Like EmbedTemplates.cmake, for other areas.
+file(GLOB files RELATIVE ${DIR} ${DIR}/*)
+list(SORT files)
+set(body "// generated from ${DIR} by cmake/EmbedFiles.cmake; do not edit\n#include \"${HEADER}\"\nconst std::map<std::string, std::string_view>& ${FUNC}() {\n  static const std::map<std::string, std::string_view> t = {\n")
+foreach(f ${files})
+  file(READ ${DIR}/${f} hex HEX)
+  string(LENGTH "${hex}" n)
+  math(EXPR bytes "${n} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "\\\\x\\1" esc "${hex}")
+  string(APPEND body "    {\"${f}\", std::string_view(\"${esc}\", ${bytes})},\n")
+endforeach()
+string(APPEND body "  };\n  return t;\n}\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)
