@@ -21,6 +21,7 @@ struct Violation {
   std::string rule;    // what Kafka requires, in one sentence
   std::string fix;     // what to do about it
   std::string source;  // the Kafka source file the rule comes from
+  std::string id;      // stable rule id ("kraft.controller.advertised-listeners"), see rule_catalog()
 };
 
 // Options of `kafka-storage.sh format` that some rules depend on.
@@ -37,6 +38,16 @@ std::vector<Violation> validate_server_properties(const Properties& props, const
 
 // zookeeper.properties of an ensemble member, with the node's myid when known.
 std::vector<Violation> validate_zookeeper_properties(const Properties& props, std::optional<int> myid);
+
+// Every rule this area knows, for `validate --list-rules` and docs/validate.md.
+struct RuleInfo {
+  std::string id;
+  std::string versions;  // the Kafka versions it applies to ("3.6-3.8", "4.2+", "all")
+  std::string key;       // the property or format flag it is about
+  std::string summary;
+  std::string source;    // the Kafka (or ZooKeeper) source file it is read from
+};
+const std::vector<RuleInfo>& rule_catalog();
 
 bool has_errors(const std::vector<Violation>& v);
 // An Error (exit 2) listing every error-level violation as key, value, rule and fix; `origin`

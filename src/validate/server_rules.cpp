@@ -1,0 +1,842 @@
+// Start-up rules of a Kafka server (KafkaConfig.validateValues and the ConfigDef checks before it),
+// per version. Each check names the Kafka source it is read from; the version gates follow the
+// differences between the 3.7, 3.9 and 4.x sources of KafkaConfig.scala:
+//   - 3.6-3.8: static quorum only (controller.quorum.voters required); a controller may not set
+//     advertised.listeners; a broker may not advertise a controller listener.
+//   - 3.9: KIP-853 dynamic quorum: controller.quorum.bootstrap.servers may replace the voters,
+//     controllers may advertise their listener, controller listeners are filtered out of the
+//     broker's advertised listeners instead of being refused.
+//   - 4.0: ZooKeeper mode removed: process.roles and node.id required (KRaftConfigs ConfigDef).
+#include <algorithm>
+#include <limits>
+
+#include "validate/detail.hpp"
+
+namespace ka {
+namespace {
+
+using namespace vdetail;
+
+constexpr int64_t kIntMin = std::numeric_limits<int32_t>::min();
+constexpr int64_t kIntMax = std::numeric_limits<int32_t>::max();
+constexpr int64_t kLongMin = std::numeric_limits<int64_t>::min();
+constexpr int64_t kLongMax = std::numeric_limits<int64_t>::max();
+
+enum class Type { int32, int16, int64, boolean };
+
+struct TypedKey {
+  const char* key;
+  Type type;
+  int64_t min;  // ConfigDef Range.atLeast, or the type's minimum
+};
+
+// ConfigDef types and atLeast() ranges of the keys an appliance sets or commonly overrides.
+const TypedKey kTypedKeys[] = {
+    {"node.id", Type::int32, kIntMin},
+    {"broker.id", Type::int32, kIntMin},
+    {"num.partitions", Type::int32, 1},
+    {"default.replication.factor", Type::int32, kIntMin},
+    {"min.insync.replicas", Type::int32, 1},
+    {"num.network.threads", Type::int32, 1},
+    {"num.io.threads", Type::int32, 1},
+    {"background.threads", Type::int32, 1},
+    {"num.recovery.threads.per.data.dir", Type::int32, 1},
+    {"num.replica.fetchers", Type::int32, kIntMin},
+    {"log.retention.hours", Type::int32, kIntMin},
+    {"log.retention.minutes", Type::int32, kIntMin},
+    {"log.roll.hours", Type::int32, 1},
+    {"log.segment.bytes", Type::int32, 14},
+    {"log.cleaner.threads", Type::int32, 0},
+    {"socket.request.max.bytes", Type::int32, 1},
+    {"socket.send.buffer.bytes", Type::int32, kIntMin},
+    {"socket.receive.buffer.bytes", Type::int32, kIntMin},
+    {"replica.fetch.wait.max.ms", Type::int32, kIntMin},
+    {"replica.socket.timeout.ms", Type::int32, kIntMin},
+    {"offsets.topic.num.partitions", Type::int32, 1},
+    {"offsets.topic.replication.factor", Type::int16, 1},
+    {"transaction.state.log.num.partitions", Type::int32, 1},
+    {"transaction.state.log.replication.factor", Type::int16, 1},
+    {"transaction.state.log.min.isr", Type::int32, 1},
+    {"reserved.broker.max.id", Type::int32, 0},
+    {"max.connections.per.ip", Type::int32, 0},
+    {"failed.authentication.delay.ms", Type::int32, 0},
+    {"broker.heartbeat.interval.ms", Type::int32, kIntMin},
+    {"broker.session.timeout.ms", Type::int32, kIntMin},
+    {"controller.quorum.election.timeout.ms", Type::int32, kIntMin},
+    {"controller.quorum.fetch.timeout.ms", Type::int32, kIntMin},
+    {"offsets.commit.required.acks", Type::int16, std::numeric_limits<int16_t>::min()},
+    {"log.retention.ms", Type::int64, kLongMin},
+    {"log.retention.bytes", Type::int64, kLongMin},
+    {"log.roll.ms", Type::int64, kLongMin},
+    {"replica.lag.time.max.ms", Type::int64, kLongMin},
+    {"log.cleaner.dedupe.buffer.size", Type::int64, kLongMin},
+    {"queued.max.request.bytes", Type::int64, kLongMin},
+    {"connections.max.idle.ms", Type::int64, kLongMin},
+    {"log.flush.interval.messages", Type::int64, 1},
+    {"log.flush.interval.ms", Type::int64, kLongMin},
+    {"auto.create.topics.enable", Type::boolean, 0},
+    {"delete.topic.enable", Type::boolean, 0},
+    {"unclean.leader.election.enable", Type::boolean, 0},
+    {"auto.leader.rebalance.enable", Type::boolean, 0},
+    {"controlled.shutdown.enable", Type::boolean, 0},
+    {"broker.id.generation.enable", Type::boolean, 0},
+    {"zookeeper.metadata.migration.enable", Type::boolean, 0},
+    {"controller.quorum.auto.join.enable", Type::boolean, 0},
+    {"remote.log.storage.system.enable", Type::boolean, 0},
+    {"log.cleaner.enable", Type::boolean, 0},
+};
+
+// Keys whose support ended with ZooKeeper mode in 4.0: Kafka 4 ignores an unknown key (it logs
+// that the configuration was supplied but is not used), so these are warnings, not errors.
+const char* const kRemovedIn4[] = {
+    "zookeeper.connect", "zookeeper.metadata.migration.enable", "zookeeper.session.timeout.ms",
+    "zookeeper.connection.timeout.ms", "zookeeper.set.acl", "zookeeper.ssl.client.enable",
+    "broker.id.generation.enable", "reserved.broker.max.id", "control.plane.listener.name",
+    "log.message.format.version", "offsets.commit.required.acks", "log.message.downconversion.enable",
+    "delegation.token.master.key",
+};
+
+const char* const kDefaultProtocols[] = {"PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"};
+
+bool is_protocol(const std::string& p) {
+  return std::find(std::begin(kDefaultProtocols), std::end(kDefaultProtocols), upper(p)) != std::end(kDefaultProtocols);
+}
+
+std::string join(const std::vector<std::string>& v, const char* sep = ",") {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+class ServerCheck {
+ public:
+  ServerCheck(const Properties& p, const KafkaVersion& v, Sink& s) : p_(p), v_(v), s_(s) {}
+
+  void run() {
+    check_types();
+    check_roles();
+    check_ids();
+    check_listeners();
+    check_inter_broker();
+    if (kraft_)
+      check_kraft();
+    else if (!v_.kraft_only())
+      check_zookeeper_mode();
+    if (broker_ || !kraft_) check_broker_listeners();
+    check_meta_address();
+    check_numbers();
+    check_removed_keys();
+    check_advice();
+  }
+
+  // Results the format rules build on.
+  bool kraft() const { return kraft_; }
+  bool controller() const { return controller_; }
+  bool broker() const { return broker_; }
+  bool has_static_voters() const { return !voters_.empty(); }
+
+ private:
+  std::string val(const std::string& k) const { return trim(p_.get_or(k, "")); }
+  bool set(const std::string& k) const { return p_.has(k); }
+
+  int64_t num(const std::string& key, int64_t fallback) const {
+    auto raw = p_.get(key);
+    if (!raw) return fallback;
+    auto n = parse_java_integer(*raw, kLongMin, kLongMax);
+    return n ? *n : fallback;
+  }
+  bool flag(const std::string& key, bool fallback) const {
+    auto raw = p_.get(key);
+    if (!raw) return fallback;
+    std::string t = upper(trim(*raw));
+    if (t == "TRUE") return true;
+    if (t == "FALSE") return false;
+    return fallback;
+  }
+
+  void check_types() {
+    for (const auto& t : kTypedKeys) {
+      auto raw = p_.get(t.key);
+      if (!raw) continue;
+      if (t.type == Type::boolean) {
+        std::string u = upper(trim(*raw));
+        if (u != "TRUE" && u != "FALSE")
+          s_.error("config.type", t.key, *raw, "must be a boolean: Kafka accepts only true or false",
+                   "set " + std::string(t.key) + "=true or false", kConfigDef);
+        continue;
+      }
+      int64_t lo = t.type == Type::int16 ? std::numeric_limits<int16_t>::min() : t.type == Type::int32 ? kIntMin : kLongMin;
+      int64_t hi = t.type == Type::int16 ? std::numeric_limits<int16_t>::max() : t.type == Type::int32 ? kIntMax : kLongMax;
+      const char* tname = t.type == Type::int16 ? "a short (16-bit integer)" : t.type == Type::int32 ? "an int (32-bit integer)" : "a long (64-bit integer)";
+      auto n = parse_java_integer(*raw, lo, hi);
+      if (!n) {
+        s_.error("config.type", t.key, *raw, std::string("must be ") + tname, "write a whole number in range, without units or separators",
+                 kConfigDef);
+      } else if (*n < t.min) {
+        s_.error("config.range", t.key, *raw, "value must be at least " + std::to_string(t.min),
+                 "set " + std::string(t.key) + " to " + std::to_string(t.min) + " or more", kConfigDef);
+      }
+    }
+  }
+
+  void check_roles() {
+    const char* src = v_.kraft_only() ? kKRaftConfigs : kKafkaConfig;
+    if (!set("process.roles") || split_list(val("process.roles")).empty()) {
+      if (v_.kraft_only())
+        s_.error("roles.required", "process.roles", val("process.roles"),
+                 "Kafka " + v_.family() + " runs in KRaft mode only: process.roles is required (ZooKeeper mode was removed in 4.0)",
+                 "set process.roles=broker, controller or broker,controller", kKRaftConfigs);
+      return;  // 3.x: no roles means a ZooKeeper-mode broker
+    }
+    std::set<std::string> seen;
+    for (const auto& r : split_list(val("process.roles"))) {
+      if (r != "broker" && r != "controller") {
+        s_.error("roles.values", "process.roles", val("process.roles"),
+                 "unknown process role '" + r + "' (only 'broker' and 'controller' are allowed)",
+                 "use broker, controller or broker,controller (lower case)", src);
+        continue;
+      }
+      if (!seen.insert(r).second)
+        s_.error("roles.duplicate", "process.roles", val("process.roles"), "duplicate role names in process.roles",
+                 "name each role once", src);
+    }
+    broker_ = seen.count("broker") != 0;
+    controller_ = seen.count("controller") != 0;
+    kraft_ = broker_ || controller_;
+  }
+
+  void check_ids() {
+    auto node = p_.get("node.id");
+    auto brk = p_.get("broker.id");
+    auto node_n = node ? parse_java_integer(*node, kIntMin, kIntMax) : std::nullopt;
+    auto brk_n = brk ? parse_java_integer(*brk, kIntMin, kIntMax) : std::nullopt;
+    if (node_n && brk_n && *node_n != *brk_n)
+      s_.error("ids.node-broker-match", "node.id", trim(*node), "node.id must be the same value as broker.id (" + trim(*brk) + ")",
+               "remove broker.id, or set both to the same number", kKafkaConfig);
+    // KafkaConfig.populateSynonyms copies broker.id into node.id when only broker.id is given.
+    node_id_ = node_n ? node_n : brk_n;
+    if (kraft_ || v_.kraft_only()) {
+      if ((node && !node_n) || (!node && brk && !brk_n)) return;  // reported as config.type
+      if (!node_id_ || *node_id_ < 0)
+        s_.error("kraft.node-id", "node.id", node ? trim(*node) : "",
+                 "node.id is required in KRaft mode and must be 0 or more",
+                 "set node.id to this node's unique id (the same id it has in the controller quorum, if it is a controller)",
+                 v_.kraft_only() ? kKRaftConfigs : kKafkaConfig);
+    }
+  }
+
+  void parse_protocol_map() {
+    map_explicit_ = set("listener.security.protocol.map");
+    if (!map_explicit_) {
+      for (auto* p : kDefaultProtocols) protocol_map_[p] = p;
+      return;
+    }
+    for (const auto& entry : split_list(val("listener.security.protocol.map"))) {
+      auto colon = entry.find(':');
+      if (colon == std::string::npos) {
+        s_.error("listeners.protocol-map-parse", "listener.security.protocol.map", val("listener.security.protocol.map"),
+                 "entry '" + entry + "' is not NAME:PROTOCOL", "write NAME:PROTOCOL pairs separated by commas", kKafkaConfig);
+        continue;
+      }
+      std::string name = upper(trim(entry.substr(0, colon)));
+      std::string proto = upper(trim(entry.substr(colon + 1)));
+      if (!is_protocol(proto)) {
+        s_.error("listeners.protocol-map-parse", "listener.security.protocol.map", val("listener.security.protocol.map"),
+                 "invalid security protocol '" + proto + "' for listener " + name,
+                 "use PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL", kKafkaConfig);
+        continue;
+      }
+      protocol_map_[name] = proto;
+    }
+  }
+
+  // Kafka's parse of a listener list: every item parses, names are unique and mapped to a
+  // protocol, and (for `listeners`) ports are unique except for one IPv4 plus one IPv6 binding.
+  std::vector<Endpoint> parse_listener_list(const std::string& key, const std::string& value, bool distinct_ports) {
+    std::vector<Endpoint> out;
+    const char* src = listener_source(v_);
+    for (const auto& item : split_list(value)) {
+      auto e = parse_endpoint(item);
+      if (!e) {
+        s_.error("listeners.parse", key, value, "'" + item + "' is not a listener of the form NAME://host:port",
+                 "write each listener as NAME://host:port (IPv6 in brackets), e.g. PLAINTEXT://10.0.0.5:9092", src);
+        continue;
+      }
+      if (e->port < 0 || e->port > 65535) {
+        s_.error("listeners.parse", key, value, "port " + std::to_string(e->port) + " of " + item + " is not a TCP port",
+                 "use a port from 0 to 65535", src);
+        continue;
+      }
+      if (!effective_map_.count(e->name)) {
+        s_.error("listeners.protocol-map", key, value,
+                 "no security protocol is defined for listener " + e->name + " in listener.security.protocol.map",
+                 "add " + e->name + ":PLAINTEXT (or SSL, SASL_PLAINTEXT, SASL_SSL) to listener.security.protocol.map", src);
+      }
+      out.push_back(*e);
+    }
+    std::set<std::string> names;
+    for (const auto& e : out)
+      if (!names.insert(e.name).second)
+        s_.error("listeners.duplicate-name", key, value, "each listener must have a different name (" + e.name + " appears twice)",
+                 "rename or remove the duplicate listener", src);
+    if (distinct_ports) {
+      std::map<long, std::vector<const Endpoint*>> by_port;
+      for (const auto& e : out) by_port[e.port].push_back(&e);
+      for (const auto& [port, eps] : by_port) {
+        if (eps.size() < 2 || port == 0) continue;
+        // KIP-797: the same port twice is allowed for exactly one IPv4 and one IPv6 address.
+        bool v4v6 = eps.size() == 2 && ((eps[0]->host.find(':') == std::string::npos) != (eps[1]->host.find(':') == std::string::npos)) &&
+                    !eps[0]->host.empty() && !eps[1]->host.empty();
+        if (!v4v6)
+          s_.error("listeners.duplicate-port", key, value, "each listener must have a different port (" + std::to_string(port) + " is used twice)",
+                   "give each listener its own port (one IPv4 and one IPv6 address may share a port)", src);
+      }
+    }
+    return out;
+  }
+
+  void check_listeners() {
+    parse_protocol_map();
+    for (const auto& n : split_list(val("controller.listener.names"))) controller_names_.push_back(upper(n));
+    effective_map_ = protocol_map_;
+    std::string listeners_value = set("listeners") ? val("listeners") : "PLAINTEXT://:9092";
+    // Without an explicit map, KRaft maps controller listeners to PLAINTEXT unless SSL or SASL is in use.
+    if (kraft_ && !map_explicit_) {
+      auto ssl_or_sasl = [](const std::string& n) { return n == "SSL" || n == "SASL_SSL" || n == "SASL_PLAINTEXT"; };
+      bool secure = std::any_of(controller_names_.begin(), controller_names_.end(), ssl_or_sasl);
+      for (const auto& item : split_list(listeners_value)) {
+        auto sep = item.find("://");
+        if (sep != std::string::npos && ssl_or_sasl(upper(trim(item.substr(0, sep))))) secure = true;
+      }
+      if (!secure)
+        for (const auto& n : controller_names_) effective_map_.emplace(n, "PLAINTEXT");
+    }
+    listeners_ = parse_listener_list("listeners", listeners_value, true);
+    if (set("advertised.listeners"))
+      advertised_ = parse_listener_list("advertised.listeners", val("advertised.listeners"), false);
+  }
+
+  bool is_controller_name(const std::string& n) const {
+    return std::find(controller_names_.begin(), controller_names_.end(), n) != controller_names_.end();
+  }
+
+  void check_inter_broker() {
+    const char* src = kKafkaConfig;
+    if (set("inter.broker.listener.name") && set("security.inter.broker.protocol")) {
+      s_.error("ibl.exclusive", "inter.broker.listener.name", val("inter.broker.listener.name"),
+               "only one of inter.broker.listener.name and security.inter.broker.protocol may be set",
+               "remove security.inter.broker.protocol and keep inter.broker.listener.name", src);
+    }
+    if (set("inter.broker.listener.name")) {
+      ibl_ = upper(val("inter.broker.listener.name"));
+      if (!effective_map_.count(ibl_))
+        s_.error("ibl.protocol-map", "inter.broker.listener.name", val("inter.broker.listener.name"),
+                 "the listener " + ibl_ + " is not in listener.security.protocol.map",
+                 "add " + ibl_ + ":<PROTOCOL> to listener.security.protocol.map, or name an existing listener", src);
+      else
+        ibl_protocol_ = effective_map_.at(ibl_);
+    } else {
+      std::string proto = set("security.inter.broker.protocol") ? upper(val("security.inter.broker.protocol")) : "PLAINTEXT";
+      if (!is_protocol(proto)) {
+        s_.error("ibl.protocol-map", "security.inter.broker.protocol", val("security.inter.broker.protocol"),
+                 "invalid security protocol", "use PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL", src);
+        proto = "PLAINTEXT";
+      }
+      ibl_ = proto;
+      ibl_protocol_ = proto;
+    }
+  }
+
+  void parse_quorum() {
+    const char* src = quorum_source(v_);
+    for (const auto& entry : split_list(val("controller.quorum.voters"))) {
+      Voter voter;
+      if (auto err = parse_voter(entry, voter)) {
+        s_.error("kraft.quorum.voters-parse", "controller.quorum.voters", val("controller.quorum.voters"), *err,
+                 "write the voters as id@host:port separated by commas, e.g. 1@10.0.1.11:9093,2@10.0.1.12:9093", src);
+        voters_bad_ = true;
+        continue;
+      }
+      if (voter.host == "0.0.0.0")
+        s_.error("kraft.quorum.voters-routable", "controller.quorum.voters", val("controller.quorum.voters"),
+                 "host string (0.0.0.0) of voter " + std::to_string(voter.id) + " is not routable",
+                 "give each voter the address other nodes reach it on", src);
+      for (const auto& other : voters_)
+        if (other.id == voter.id)
+          s_.warning("kraft.quorum.voters-duplicate", "controller.quorum.voters", val("controller.quorum.voters"),
+                     "voter id " + std::to_string(voter.id) + " is listed twice; Kafka keeps only the last entry",
+                     "list each controller once", src);
+      voters_.push_back(voter);
+    }
+    if (!set("controller.quorum.bootstrap.servers")) return;
+    if (!v_.at_least(3, 9)) {
+      s_.warning("kraft.quorum.bootstrap-version", "controller.quorum.bootstrap.servers", val("controller.quorum.bootstrap.servers"),
+                 "controller.quorum.bootstrap.servers is only used from Kafka 3.9 (KIP-853); " + v_.family() + " needs controller.quorum.voters",
+                 "set controller.quorum.voters, or use Kafka 3.9 or later for a dynamic quorum", kKafkaConfig);
+      return;
+    }
+    for (const auto& entry : split_list(val("controller.quorum.bootstrap.servers"))) {
+      std::string host;
+      long port = 0;
+      if (!parse_host_port(entry, host, port)) {
+        s_.error("kraft.quorum.bootstrap-parse", "controller.quorum.bootstrap.servers", val("controller.quorum.bootstrap.servers"),
+                 "failed to parse host and port from " + entry + "; each entry should be in the form host:port",
+                 "write the controllers as host:port separated by commas", kQuorumConfig);
+        continue;
+      }
+      bootstrap_.push_back(entry);
+    }
+  }
+
+  void require_quorum() {
+    if (voters_bad_) return;  // already reported as unparseable
+    if (v_.at_least(3, 9)) {
+      if (voters_.empty() && bootstrap_.empty())
+        s_.error("kraft.quorum.required", "controller.quorum.voters", "",
+                 "in KRaft mode either controller.quorum.bootstrap.servers must list the bootstrap controllers or "
+                 "controller.quorum.voters must contain a parseable set of controllers",
+                 "set controller.quorum.bootstrap.servers=host:port,... (dynamic quorum) or controller.quorum.voters=id@host:port,... (static quorum)",
+                 kKafkaConfig);
+    } else if (voters_.empty()) {
+      s_.error("kraft.quorum.required", "controller.quorum.voters", "",
+               "in KRaft mode controller.quorum.voters must contain a parseable set of voters (Kafka " + v_.family() +
+                   " has no dynamic quorum)",
+               "set controller.quorum.voters=id@host:port,... listing every controller", kKafkaConfig);
+    }
+  }
+
+  bool in_voters(int64_t id) const {
+    return std::any_of(voters_.begin(), voters_.end(), [&](const Voter& x) { return x.id == id; });
+  }
+
+  std::vector<Endpoint> controller_listeners() const {
+    std::vector<Endpoint> out;
+    for (const auto& l : listeners_)
+      if (is_controller_name(l.name)) out.push_back(l);
+    return out;
+  }
+
+  // 3.9+: KafkaConfig.effectiveAdvertisedControllerListeners: per controller listener name, its
+  // advertised.listeners entry, else its listeners entry with a 0.0.0.0 host dropped.
+  std::vector<Endpoint> advertised_controller_listeners() const {
+    std::vector<Endpoint> out;
+    for (const auto& n : controller_names_) {
+      const Endpoint* found = nullptr;
+      if (advertised_)
+        for (const auto& a : *advertised_)
+          if (a.name == n) { found = &a; break; }
+      if (!found)
+        for (const auto& l : listeners_)
+          if (l.name == n) { found = &l; break; }
+      if (!found) continue;
+      Endpoint e = *found;
+      if (!advertised_has(n) && e.host == "0.0.0.0") e.host.clear();
+      out.push_back(e);
+    }
+    return out;
+  }
+  bool advertised_has(const std::string& n) const {
+    if (!advertised_) return false;
+    return std::any_of(advertised_->begin(), advertised_->end(), [&](const Endpoint& e) { return e.name == n; });
+  }
+
+  // The broker's advertised listeners: 3.9+ always without controller listeners; before 3.9 the
+  // controller listeners are dropped only when falling back to `listeners`.
+  std::vector<Endpoint> advertised_broker_listeners() const {
+    std::vector<Endpoint> src = advertised_ ? *advertised_ : listeners_;
+    std::vector<Endpoint> out;
+    for (const auto& e : src) {
+      bool drop = is_controller_name(e.name) && (v_.at_least(3, 9) || !advertised_);
+      if (!drop) out.push_back(e);
+    }
+    return out;
+  }
+
+  void check_kraft() {
+    const char* src = kKafkaConfig;
+    const bool v39 = v_.at_least(3, 9);
+    parse_quorum();
+    require_quorum();
+    const std::string cln = val("controller.listener.names");
+    const std::string id_str = node_id_ ? std::to_string(*node_id_) : "";
+
+    if (!v_.kraft_only() && set("control.plane.listener.name"))
+      s_.error("kraft.control-plane", "control.plane.listener.name", val("control.plane.listener.name"),
+               "control.plane.listener.name is not supported in KRaft mode", "remove control.plane.listener.name", src);
+
+    if (!v_.kraft_only() && flag("zookeeper.metadata.migration.enable", false) && !set("zookeeper.connect"))
+      s_.error("kraft.migration.zk-connect", "zookeeper.connect", "",
+               "with zookeeper.metadata.migration.enable=true in KRaft mode, zookeeper.connect must also be set",
+               "set zookeeper.connect to the ensemble being migrated, or turn the migration off", src);
+
+    if (controller_) {
+      if (node_id_ && !voters_bad_) {
+        bool must_list = !v39 || !voters_.empty();
+        if (must_list && !in_voters(*node_id_))
+          s_.error("kraft.controller.in-voters", "controller.quorum.voters", val("controller.quorum.voters"),
+                   "a node with the controller role must be one of the voters: node id " + id_str + " is not in controller.quorum.voters",
+                   "add " + id_str + "@<this host>:<controller port> to controller.quorum.voters, or fix node.id" +
+                       std::string(v39 ? " (or remove the voters and use controller.quorum.bootstrap.servers)" : ""),
+                   src);
+      }
+      auto ctrl = v39 ? advertised_controller_listeners() : controller_listeners();
+      if (ctrl.empty())
+        s_.error("kraft.controller.listener-present", "controller.listener.names", cln,
+                 "controller.listener.names must contain at least one value appearing in listeners when running the controller role",
+                 "name the controller listener in controller.listener.names and add it to listeners, e.g. CONTROLLER://:9093", src);
+      std::set<std::string> listener_names;
+      for (const auto& l : listeners_) listener_names.insert(l.name);
+      for (const auto& n : controller_names_)
+        if (!listener_names.count(n))
+          s_.error("kraft.controller.names-in-listeners", "controller.listener.names", cln,
+                   "controller listener " + n + " does not appear in listeners (a controller must listen on every controller listener)",
+                   "add " + n + "://<host>:<port> to listeners, or remove " + n + " from controller.listener.names", src);
+    }
+
+    if (controller_ && !broker_) {
+      if (!v39 && set("advertised.listeners"))
+        s_.error("kraft.controller.advertised-listeners", "advertised.listeners", val("advertised.listeners"),
+                 "advertised.listeners must be empty when process.roles=controller (allowed only from Kafka 3.9)",
+                 "remove advertised.listeners from this controller", src);
+      std::vector<std::string> extra;
+      for (const auto& l : listeners_)
+        if (!is_controller_name(l.name)) extra.push_back(l.name);
+      if (!extra.empty())
+        s_.error("kraft.controller.listeners-only-controller", "listeners", set("listeners") ? val("listeners") : "PLAINTEXT://:9092 (default)",
+                 "listeners must only contain controller listeners from controller.listener.names when process.roles=controller (found " +
+                     join(extra) + ")",
+                 "remove " + join(extra) + " from listeners, or add the broker role", src);
+      if (v39 && set("inter.broker.listener.name") && is_controller_name(upper(val("inter.broker.listener.name"))))
+        s_.error("kraft.controller.ibl-not-controller", "inter.broker.listener.name", val("inter.broker.listener.name"),
+                 "controller.listener.names must not contain an explicitly set inter.broker.listener.name when process.roles=controller",
+                 "remove inter.broker.listener.name from this controller", src);
+    }
+
+    if (broker_ && !v39 && advertised_) {
+      for (const auto& a : *advertised_)
+        if (is_controller_name(a.name))
+          s_.error("kraft.broker.advertised-no-controller", "advertised.listeners", val("advertised.listeners"),
+                   "advertised.listeners must not contain the controller listener " + a.name +
+                       " when process.roles contains broker (clients never send requests to controllers)",
+                   "remove " + a.name + " from advertised.listeners", src);
+    }
+
+    if (broker_ && !controller_) {
+      if (node_id_ && in_voters(*node_id_))
+        s_.error("kraft.broker.not-in-voters", "node.id", id_str,
+                 "a broker-only node must not be one of the voters: node id " + id_str + " is in controller.quorum.voters",
+                 "give the broker a node.id that no controller uses", src);
+      if (controller_names_.empty()) {
+        s_.error("kraft.broker.controller-names", "controller.listener.names", "",
+                 "controller.listener.names must contain at least one value when running KRaft with just the broker role",
+                 "set controller.listener.names to the controllers' listener name, e.g. CONTROLLER", src);
+      } else {
+        for (const auto& l : controller_listeners())
+          s_.error("kraft.broker.no-controller-listener", "listeners", val("listeners"),
+                   "a broker-only node must not listen on the controller listener " + l.name,
+                   "remove " + l.name + " from listeners (it names the controllers' listener)", src);
+        for (const auto& n : controller_names_)
+          if (!effective_map_.count(n))
+            s_.error("kraft.broker.controller-protocol", "listener.security.protocol.map", val("listener.security.protocol.map"),
+                     "controller listener " + n + " is not in listener.security.protocol.map (an explicit mapping is needed when the map is set or SSL/SASL is used)",
+                     "add " + n + ":<PROTOCOL> to listener.security.protocol.map", src);
+        if (controller_names_.size() > 1)
+          s_.warning("kraft.broker.controller-names-multiple", "controller.listener.names", cln,
+                     "only the first controller listener is used when process.roles=broker", "list only the one the broker uses", src);
+      }
+      if (v_.at_least(4, 2) && flag("controller.quorum.auto.join.enable", false))
+        s_.error("kraft.broker.auto-join", "controller.quorum.auto.join.enable", val("controller.quorum.auto.join.enable"),
+                 "controller.quorum.auto.join.enable is only supported when process.roles contains controller",
+                 "remove controller.quorum.auto.join.enable from this broker", src);
+    }
+  }
+
+  void check_zookeeper_mode() {
+    const char* src = kKafkaConfig;
+    if (!set("zookeeper.connect") || val("zookeeper.connect").empty())
+      s_.error("zk.connect.required", "zookeeper.connect", "",
+               "a ZooKeeper-mode broker (no process.roles) needs zookeeper.connect",
+               "set zookeeper.connect=host1:2181,host2:2181,host3:2181, or set process.roles for KRaft mode", src);
+    if (node_id_) {
+      bool gen = flag("broker.id.generation.enable", true);
+      int64_t max_id = num("reserved.broker.max.id", 1000);
+      if (gen && (*node_id_ < -1 || *node_id_ > max_id))
+        s_.error("zk.broker-id.range", "broker.id", std::to_string(*node_id_),
+                 "broker.id must be greater than or equal to -1 and not greater than reserved.broker.max.id (" + std::to_string(max_id) + ")",
+                 "choose a broker.id from 0 to " + std::to_string(max_id) + ", or raise reserved.broker.max.id", src);
+      if (!gen && *node_id_ < 0)
+        s_.error("zk.broker-id.range", "broker.id", std::to_string(*node_id_),
+                 "broker.id must be greater than or equal to 0 when broker.id.generation.enable=false",
+                 "set broker.id to this broker's id", src);
+    }
+    bool migration = flag("zookeeper.metadata.migration.enable", false);
+    if (migration) {
+      parse_quorum();
+      if (!voters_bad_ && voters_.empty() && (bootstrap_.empty() || !v_.at_least(3, 9)))
+        s_.error("zk.migration.quorum", "controller.quorum.voters", "",
+                 "with zookeeper.metadata.migration.enable=true the KRaft controller quorum must be configured",
+                 "set controller.quorum.voters=id@host:port,... of the KRaft controllers", src);
+      if (controller_names_.empty())
+        s_.error("zk.migration.controller-names", "controller.listener.names", "",
+                 "controller.listener.names must not be empty when running in ZooKeeper migration mode",
+                 "set controller.listener.names to the controllers' listener name", src);
+      if (set("inter.broker.protocol.version")) {
+        std::string ibp = val("inter.broker.protocol.version");
+        auto parsed = KafkaVersion::parse(ibp.substr(0, ibp.find('-')));
+        if (parsed.ok() && !parsed->at_least(3, 4))
+          s_.error("zk.migration.ibp", "inter.broker.protocol.version", ibp,
+                   "cannot enable ZooKeeper migration without inter.broker.protocol.version 3.4 or higher",
+                   "raise inter.broker.protocol.version to 3.4 or later first", src);
+      }
+    } else if (!controller_names_.empty()) {
+      s_.error("zk.controller-names-empty", "controller.listener.names", val("controller.listener.names"),
+               "controller.listener.names must be empty when not running in KRaft mode",
+               "remove controller.listener.names, or set process.roles for KRaft mode", src);
+    }
+    if (set("control.plane.listener.name")) {
+      std::string cp = upper(val("control.plane.listener.name"));
+      auto adv = advertised_broker_listeners();
+      bool found = std::any_of(adv.begin(), adv.end(), [&](const Endpoint& e) { return e.name == cp; });
+      if (!found)
+        s_.error("zk.control-plane", "control.plane.listener.name", val("control.plane.listener.name"),
+                 "control.plane.listener.name must be a listener name defined in advertised.listeners",
+                 "add the control-plane listener to listeners and advertised.listeners", src);
+      else if (cp == ibl_)
+        s_.error("zk.control-plane", "control.plane.listener.name", val("control.plane.listener.name"),
+                 "control.plane.listener.name must differ from the inter-broker listener name",
+                 "use a dedicated listener for the control plane", src);
+    }
+  }
+
+  void check_broker_listeners() {
+    const char* src = kKafkaConfig;
+    auto adv = advertised_broker_listeners();
+    std::set<std::string> adv_names, listener_names;
+    for (const auto& e : adv) adv_names.insert(e.name);
+    for (const auto& l : listeners_) listener_names.insert(l.name);
+    if (adv.empty()) {
+      s_.error("broker.advertised-nonempty", "advertised.listeners", val("advertised.listeners"),
+               "there must be at least one broker advertised listener" +
+                   std::string(kraft_ ? " (perhaps every listener is named in controller.listener.names?)" : ""),
+               "add a broker listener to listeners and advertise it, e.g. PLAINTEXT://<this host>:9092", src);
+      return;
+    }
+    if (!adv_names.count(ibl_))
+      s_.error("broker.ibl-advertised", set("inter.broker.listener.name") ? "inter.broker.listener.name" : "security.inter.broker.protocol",
+               ibl_, "the inter-broker listener " + ibl_ + " must be a listener name defined in advertised.listeners (found " +
+                         join({adv_names.begin(), adv_names.end()}) + ")",
+               "set inter.broker.listener.name to one of " + join({adv_names.begin(), adv_names.end()}) + ", or advertise " + ibl_, src);
+    std::vector<std::string> missing;
+    for (const auto& n : adv_names)
+      if (!listener_names.count(n)) missing.push_back(n);
+    if (!missing.empty())
+      s_.error("broker.advertised-subset", "advertised.listeners", val("advertised.listeners"),
+               "advertised.listeners names must be equal to or a subset of the names in listeners (" + join(missing) + " is not a listener)",
+               "add " + join(missing) + " to listeners, or remove it from advertised.listeners", src);
+  }
+
+  void check_meta_address() {
+    const char* src = kKafkaConfig;
+    if (broker_ || !kraft_) {
+      for (const auto& e : advertised_broker_listeners())
+        if (e.host == "0.0.0.0")
+          s_.error("listeners.advertised-meta-address", advertised_ ? "advertised.listeners" : "listeners",
+                   advertised_ ? val("advertised.listeners") : val("listeners"),
+                   "advertised listener " + e.name + " cannot use the non-routable meta-address 0.0.0.0" +
+                       std::string(advertised_ ? "" : " (without advertised.listeners, listeners are advertised as they are)"),
+                   "set advertised.listeners=" + e.name + "://<routable address of this host>:" + std::to_string(e.port), src);
+    }
+    if (controller_ && v_.at_least(3, 9) && advertised_) {
+      for (const auto& e : *advertised_)
+        if (is_controller_name(e.name) && e.host == "0.0.0.0")
+          s_.error("listeners.advertised-meta-address", "advertised.listeners", val("advertised.listeners"),
+                   "advertised controller listener " + e.name + " cannot use the non-routable meta-address 0.0.0.0",
+                   "advertise the controller at a routable address of this host", src);
+    }
+  }
+
+  void check_numbers() {
+    const char* src = kKafkaConfig;
+    if (set("log.roll.ms") && num("log.roll.ms", 1) < 1)
+      s_.error("log.roll", "log.roll.ms", val("log.roll.ms"), "log.roll.ms must be greater than or equal to 1", "use a positive number of milliseconds", src);
+    // log.retention.ms, else .minutes, else .hours: the first one set decides (KafkaConfig.logRetentionTimeMillis).
+    for (const char* k : {"log.retention.ms", "log.retention.minutes", "log.retention.hours"}) {
+      if (!set(k)) continue;
+      if (num(k, 1) == 0)
+        s_.error("log.retention", k, val(k), "log retention must be unlimited (-1) or at least 1 ms",
+                 "use -1 for unlimited retention or a positive value", src);
+      break;
+    }
+    std::string dirs_key = set("log.dirs") ? "log.dirs" : "log.dir";
+    if (set(dirs_key) && split_list(val(dirs_key)).empty())
+      s_.error("log.dirs", dirs_key, "", "at least one log directory must be defined via log.dirs or log.dir",
+               "set log.dirs=/var/lib/kafka/data", src);
+    int64_t threads = num("log.cleaner.threads", 1);
+    int64_t dedupe = num("log.cleaner.dedupe.buffer.size", 128LL * 1024 * 1024);
+    if (threads <= 0 || dedupe / threads <= 1024 * 1024)
+      s_.error("log.cleaner.dedupe", "log.cleaner.dedupe.buffer.size", std::to_string(dedupe),
+               "log.cleaner.dedupe.buffer.size must be more than 1 MiB per cleaner thread (log.cleaner.threads=" + std::to_string(threads) + ")",
+               "raise log.cleaner.dedupe.buffer.size or lower log.cleaner.threads (at least 1)", src);
+    int64_t wait = num("replica.fetch.wait.max.ms", 500);
+    if (wait > num("replica.socket.timeout.ms", 30000))
+      s_.error("replica.fetch-wait", "replica.fetch.wait.max.ms", std::to_string(wait),
+               "replica.socket.timeout.ms must be at least replica.fetch.wait.max.ms", "lower replica.fetch.wait.max.ms or raise replica.socket.timeout.ms", src);
+    if (wait > num("replica.lag.time.max.ms", 30000))
+      s_.error("replica.fetch-wait", "replica.fetch.wait.max.ms", std::to_string(wait),
+               "replica.fetch.wait.max.ms must be less than or equal to replica.lag.time.max.ms", "lower replica.fetch.wait.max.ms", src);
+    if (!v_.at_least(3, 8) && set("offsets.commit.required.acks")) {
+      int64_t acks = num("offsets.commit.required.acks", -1);
+      int64_t rf = num("offsets.topic.replication.factor", 3);
+      if (acks < -1 || acks > rf)
+        s_.error("offsets.commit-acks", "offsets.commit.required.acks", val("offsets.commit.required.acks"),
+                 "offsets.commit.required.acks must be between -1 and offsets.topic.replication.factor (" + std::to_string(rf) + ")",
+                 "remove offsets.commit.required.acks (the default -1 is right)", src);
+    }
+    int64_t queued = num("queued.max.request.bytes", -1);
+    int64_t req = num("socket.request.max.bytes", 100LL * 1024 * 1024);
+    if (queued > 0 && queued < req)
+      s_.error("socket.queued-bytes", "queued.max.request.bytes", std::to_string(queued),
+               "queued.max.request.bytes must be larger or equal to socket.request.max.bytes (" + std::to_string(req) + ")",
+               "raise queued.max.request.bytes, or set it to -1 (no limit)", src);
+    if (set("max.connections.per.ip") && num("max.connections.per.ip", 1) == 0 && val("max.connections.per.ip.overrides").empty())
+      s_.error("socket.max-connections", "max.connections.per.ip", "0",
+               "max.connections.per.ip can be zero only if max.connections.per.ip.overrides is set",
+               "set max.connections.per.ip.overrides, or a positive max.connections.per.ip", src);
+    int64_t idle = num("connections.max.idle.ms", 600000);
+    int64_t delay = num("failed.authentication.delay.ms", 100);
+    if (idle >= 0 && delay >= idle)
+      s_.error("socket.auth-delay", "failed.authentication.delay.ms", std::to_string(delay),
+               "failed.authentication.delay.ms must be less than connections.max.idle.ms (" + std::to_string(idle) + ")",
+               "lower failed.authentication.delay.ms", src);
+    if (broker_ || !kraft_) {
+      if (ibl_protocol_ == "SASL_PLAINTEXT" || ibl_protocol_ == "SASL_SSL") {
+        std::string mech = set("sasl.mechanism.inter.broker.protocol") ? val("sasl.mechanism.inter.broker.protocol") : "GSSAPI";
+        std::string prefixed = "listener.name." + std::string(lower(ibl_)) + ".sasl.enabled.mechanisms";
+        std::string enabled = set(prefixed) ? val(prefixed) : set("sasl.enabled.mechanisms") ? val("sasl.enabled.mechanisms") : "GSSAPI";
+        auto list = split_list(enabled);
+        if (std::find(list.begin(), list.end(), mech) == list.end())
+          s_.error("sasl.inter-broker-mechanism", "sasl.mechanism.inter.broker.protocol", mech,
+                   "sasl.mechanism.inter.broker.protocol must be included in sasl.enabled.mechanisms (" + enabled + ") when SASL is used between brokers",
+                   "add " + mech + " to sasl.enabled.mechanisms (or " + prefixed + ")", src);
+      }
+    }
+    int64_t hb = num("broker.heartbeat.interval.ms", 2000);
+    int64_t session = num("broker.session.timeout.ms", 9000);
+    if (kraft_ && hb * 2 > session)
+      s_.warning("kraft.heartbeat-session", "broker.heartbeat.interval.ms", std::to_string(hb),
+                 "broker.heartbeat.interval.ms should be at most half of broker.session.timeout.ms (" + std::to_string(session) +
+                     "), or brokers lose their lease",
+                 "lower broker.heartbeat.interval.ms or raise broker.session.timeout.ms on the controllers", src);
+  }
+
+  static std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  }
+
+  void check_removed_keys() {
+    if (!v_.kraft_only()) return;
+    for (const char* k : kRemovedIn4)
+      if (set(k))
+        s_.warning("removed.in-4", k, val(k), std::string(k) + " was removed in Kafka 4.0 (ZooKeeper mode and its settings are gone); Kafka ignores it",
+                   std::string("remove ") + k, kKafkaConfig);
+    if (val("authorizer.class.name") == "kafka.security.authorizer.AclAuthorizer")
+      s_.error("removed.acl-authorizer", "authorizer.class.name", val("authorizer.class.name"),
+               "kafka.security.authorizer.AclAuthorizer (ZooKeeper-based) no longer exists in Kafka 4.x; the server fails to start",
+               "use authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer", kKafkaConfig);
+  }
+
+  // Not refused by Kafka, but a cluster built this way misbehaves.
+  void check_advice() {
+    if (broker_ || !kraft_) {
+      int64_t rf = num("default.replication.factor", 1);
+      int64_t isr = num("min.insync.replicas", 1);
+      if (isr > rf)
+        s_.warning("advice.min-isr", "min.insync.replicas", std::to_string(isr),
+                   "min.insync.replicas is larger than default.replication.factor (" + std::to_string(rf) + "): acks=all writes to new topics will fail",
+                   "keep min.insync.replicas below default.replication.factor (e.g. 2 with 3)", kKafkaConfig);
+      if (!set("log.dirs") && !set("log.dir"))
+        s_.warning("advice.log-dirs", "log.dirs", "", "log.dirs is not set: Kafka stores data in /tmp/kafka-logs",
+                   "set log.dirs=/var/lib/kafka/data", kKafkaConfig);
+    }
+  }
+
+  const Properties& p_;
+  const KafkaVersion& v_;
+  Sink& s_;
+  bool kraft_ = false, broker_ = false, controller_ = false;
+  std::optional<int64_t> node_id_;
+  std::map<std::string, std::string> protocol_map_, effective_map_;
+  bool map_explicit_ = false;
+  std::vector<std::string> controller_names_;
+  std::vector<Endpoint> listeners_;
+  std::optional<std::vector<Endpoint>> advertised_;
+  std::string ibl_, ibl_protocol_;
+  std::vector<Voter> voters_;
+  bool voters_bad_ = false;
+  std::vector<std::string> bootstrap_;
+
+
+};
+
+// kafka-storage.sh format: StorageTool.runFormatCommand and Formatter.
+void check_format(const ServerCheck& c, const Properties& p, const KafkaVersion& v, const FormatOptions& f, Sink& s) {
+  std::vector<std::string> flags;
+  if (f.standalone) flags.push_back("--standalone");
+  if (f.initial_controllers) flags.push_back("--initial-controllers");
+  if (f.no_initial_controllers) flags.push_back("--no-initial-controllers");
+  const std::string flag_list = join(flags, " ");
+  if (!c.kraft()) {
+    s.error("format.kraft-only", "process.roles", trim(p.get_or("process.roles", "")),
+            "the configuration is for a ZooKeeper-mode (legacy) node; formatting is only supported in KRaft mode",
+            "set process.roles, or do not format (a ZooKeeper-mode broker needs no formatting)", kStorageTool);
+    return;
+  }
+  if (!flags.empty() && !v.at_least(3, 9)) {
+    s.error("format.dynamic-flags-version", "", "", flag_list + ": kafka-storage.sh format of Kafka " + v.family() +
+                                                       " has no dynamic-quorum options (KIP-853 arrived in 3.9)",
+            "format without these flags and use controller.quorum.voters, or use Kafka 3.9 or later", kStorageTool);
+    return;
+  }
+  if (flags.size() > 1) {
+    s.error("format.flags-exclusive", "", "", flag_list + ": only one of --standalone, --initial-controllers and --no-initial-controllers may be given",
+            "pick one", kStorageTool);
+    return;
+  }
+  if (f.standalone && !c.controller())
+    s.error("format.standalone-controller", "process.roles", trim(p.get_or("process.roles", "")),
+            "--standalone can only be used on a controller", "format brokers with --no-initial-controllers (or no flag)", kStorageTool);
+  if ((f.standalone || f.initial_controllers) && c.has_static_voters()) {
+    std::string rule = "controller.quorum.voters cannot be combined with " + flag_list +
+                       "; a dynamic quorum is described by controller.quorum.bootstrap.servers";
+    std::string fix = "remove controller.quorum.voters and set controller.quorum.bootstrap.servers, or format without " + flag_list;
+    if (v.at_least(4, 2))
+      s.error("format.static-voters-dynamic-flag", "controller.quorum.voters", trim(p.get_or("controller.quorum.voters", "")), rule, fix, kStorageTool);
+    else
+      s.warning("format.static-voters-dynamic-flag", "controller.quorum.voters", trim(p.get_or("controller.quorum.voters", "")),
+                rule + " (refused from Kafka 4.2)", fix, kStorageTool);
+  }
+  if (v.at_least(3, 9) && c.controller() && !c.has_static_voters() && flags.empty())
+    s.error("format.dynamic-needs-flag", "controller.quorum.voters", "",
+            "controller.quorum.voters is not set on this controller, so formatting needs one of --standalone, --initial-controllers or --no-initial-controllers",
+            "format the first controller with --standalone (or all initial controllers with --initial-controllers) and later ones with --no-initial-controllers",
+            kStorageTool);
+}
+
+}  // namespace
+
+std::vector<Violation> validate_server_properties(const Properties& props, const KafkaVersion& version,
+                                                  const std::optional<FormatOptions>& format) {
+  Sink sink;
+  if (!version.supported()) {
+    sink.error("version.supported", "", version.str(), "Kafka " + version.str() + " is not supported: the rules are known for 3.6 to 4.x",
+               "use a Kafka version from 3.6 to 4.x", kKafkaConfig);
+    return sink.out;
+  }
+  ServerCheck check(props, version, sink);
+  check.run();
+  if (format) check_format(check, props, version, *format, sink);
+  return sink.out;
+}
+
+}  // namespace ka

@@ -1,0 +1,159 @@
+// Builders for the validate tests: realistic configs of each node kind, changed one key at a time.
+#pragma once
+#include <catch2/catch.hpp>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "validate/validate.hpp"
+
+namespace vt {
+
+using KV = std::vector<std::pair<std::string, std::string>>;
+
+inline ka::Properties props(const KV& kv) {
+  ka::Properties p;
+  for (const auto& [k, v] : kv) p.set(k, v);
+  return p;
+}
+
+// `base` with keys set (value non-empty) or erased (value "-").
+inline ka::Properties with(const ka::Properties& base, const KV& changes) {
+  ka::Properties p = base;
+  for (const auto& [k, v] : changes) {
+    if (v == "-")
+      p.erase(k);
+    else
+      p.set(k, v);
+  }
+  return p;
+}
+
+inline ka::KafkaVersion ver(const std::string& s) {
+  auto v = ka::KafkaVersion::parse(s);
+  REQUIRE(v.ok());
+  return *v;
+}
+
+const std::string kVoters = "1@10.0.1.11:9093,2@10.0.1.12:9093,3@10.0.1.13:9093";
+const std::string kBootstrap = "10.0.1.11:9093,10.0.1.12:9093,10.0.1.13:9093";
+
+inline ka::Properties controller() {
+  return props({{"process.roles", "controller"},
+                {"node.id", "1"},
+                {"controller.listener.names", "CONTROLLER"},
+                {"listeners", "CONTROLLER://10.0.1.11:9093"},
+                {"listener.security.protocol.map", "CONTROLLER:PLAINTEXT"},
+                {"controller.quorum.voters", kVoters},
+                {"log.dirs", "/var/lib/kafka/meta"},
+                {"metadata.log.dir", "/var/lib/kafka/meta"}});
+}
+
+inline ka::Properties broker() {
+  return props({{"process.roles", "broker"},
+                {"node.id", "101"},
+                {"controller.listener.names", "CONTROLLER"},
+                {"listeners", "INTERNAL://0.0.0.0:9092"},
+                {"advertised.listeners", "INTERNAL://10.0.2.21:9092"},
+                {"listener.security.protocol.map", "INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT"},
+                {"inter.broker.listener.name", "INTERNAL"},
+                {"controller.quorum.voters", kVoters},
+                {"log.dirs", "/var/lib/kafka/data"},
+                {"metadata.log.dir", "/var/lib/kafka/meta"},
+                {"num.partitions", "3"},
+                {"default.replication.factor", "3"},
+                {"min.insync.replicas", "2"},
+                {"offsets.topic.replication.factor", "3"},
+                {"transaction.state.log.replication.factor", "3"},
+                {"transaction.state.log.min.isr", "2"}});
+}
+
+inline ka::Properties combined() {
+  return props({{"process.roles", "broker,controller"},
+                {"node.id", "1"},
+                {"controller.listener.names", "CONTROLLER"},
+                {"listeners", "PLAINTEXT://10.0.1.11:9092,CONTROLLER://10.0.1.11:9093"},
+                {"advertised.listeners", "PLAINTEXT://10.0.1.11:9092"},
+                {"listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"},
+                {"inter.broker.listener.name", "PLAINTEXT"},
+                {"controller.quorum.voters", kVoters},
+                {"log.dirs", "/var/lib/kafka/data"},
+                {"metadata.log.dir", "/var/lib/kafka/meta"},
+                {"default.replication.factor", "3"},
+                {"min.insync.replicas", "2"}});
+}
+
+inline ka::Properties zk_broker() {
+  return props({{"broker.id", "1"},
+                {"zookeeper.connect", "10.0.4.11:2181,10.0.4.12:2181,10.0.4.13:2181/kafka"},
+                {"listeners", "PLAINTEXT://0.0.0.0:9092"},
+                {"advertised.listeners", "PLAINTEXT://10.0.3.5:9092"},
+                {"log.dirs", "/var/lib/kafka/data"},
+                {"default.replication.factor", "3"},
+                {"min.insync.replicas", "2"}});
+}
+
+inline ka::Properties zookeeper() {
+  return props({{"dataDir", "/var/lib/zookeeper"},
+                {"clientPort", "2181"},
+                {"tickTime", "2000"},
+                {"initLimit", "10"},
+                {"syncLimit", "5"},
+                {"server.1", "10.0.4.11:2888:3888"},
+                {"server.2", "10.0.4.12:2888:3888"},
+                {"server.3", "10.0.4.13:2888:3888"},
+                {"4lw.commands.whitelist", "srvr,ruok,mntr"}});
+}
+
+inline int count(const std::vector<ka::Violation>& vs, const std::string& id, ka::Severity sev) {
+  int n = 0;
+  for (const auto& v : vs) n += (v.id == id && v.severity == sev) ? 1 : 0;
+  return n;
+}
+
+inline std::string dump(const std::vector<ka::Violation>& vs) { return ka::format_violations(vs); }
+
+// Every id seen by any test, for the catalog cross-check.
+inline std::set<std::string>& seen_ids() {
+  static std::set<std::string> ids;
+  return ids;
+}
+
+inline std::vector<ka::Violation> run(const ka::Properties& p, const std::string& version,
+                                      std::optional<ka::FormatOptions> fmt = std::nullopt) {
+  auto vs = ka::validate_server_properties(p, ver(version), fmt);
+  for (const auto& v : vs) seen_ids().insert(v.id);
+  return vs;
+}
+
+inline std::vector<ka::Violation> run_zk(const ka::Properties& p, std::optional<int> myid) {
+  auto vs = ka::validate_zookeeper_properties(p, myid);
+  for (const auto& v : vs) seen_ids().insert(v.id);
+  return vs;
+}
+
+}  // namespace vt
+
+// The rule fires as an error / warning / not at all on this version.
+#define EXPECT_ERROR(vs, id)                    \
+  do {                                          \
+    INFO(vt::dump(vs));                         \
+    CHECK(vt::count(vs, id, ka::Severity::error) > 0); \
+  } while (0)
+#define EXPECT_WARNING(vs, id)                    \
+  do {                                            \
+    INFO(vt::dump(vs));                           \
+    CHECK(vt::count(vs, id, ka::Severity::warning) > 0); \
+    CHECK(vt::count(vs, id, ka::Severity::error) == 0);  \
+  } while (0)
+#define EXPECT_NONE(vs, id)                                                                        \
+  do {                                                                                             \
+    INFO(vt::dump(vs));                                                                            \
+    CHECK(vt::count(vs, id, ka::Severity::error) + vt::count(vs, id, ka::Severity::warning) == 0); \
+  } while (0)
+#define EXPECT_CLEAN(vs)              \
+  do {                                \
+    INFO(vt::dump(vs));               \
+    CHECK_FALSE(ka::has_errors(vs));  \
+  } while (0)
