@@ -1,5 +1,50 @@
-// placeholder until the format command lands: registers nothing
+// `format`: format this node's storage with the cluster ID, as its rendered server.properties
+// says; nothing to do when already formatted with the same IDs; exit 3 for another cluster's.
+#include <cstdio>
+
 #include "app.hpp"
+#include "node/format.hpp"
+#include "node_options.hpp"
+#include "render/node_spec.hpp"
+
 namespace ka::cli {
-void register_format(CLI::App&, Context&) {}
+
+void register_format(CLI::App& app, Context& ctx) {
+  struct Flags {
+    std::string cluster_id, kafka_version = kDefaultKafkaVersion, mode;
+    std::vector<std::string> initial, scram;
+  };
+  auto f = std::make_shared<Flags>();
+  auto* sub = app.add_subcommand("format", "Format storage with the cluster ID (kafka-storage.sh format), never over another cluster's data");
+  sub->fallthrough();
+  sub->add_option("--cluster-id", f->cluster_id, "Cluster ID (see 'kafka-appliance cluster-id')")->required();
+  sub->add_option("--kafka-version", f->kafka_version, "Kafka version of /opt/kafka")->capture_default_str();
+  sub->add_option("--format-mode", f->mode, "Dynamic quorum only: standalone, initial-controllers or no-initial-controllers")
+      ->check(CLI::IsMember({"standalone", "initial-controllers", "no-initial-controllers"}));
+  sub->add_option("--initial-controller", f->initial, "ID@HOST:PORT of each initial controller (repeatable)")->delimiter(',');
+  sub->add_option("--add-scram", f->scram, "SCRAM credential to add (repeatable)");
+  use_flat_config(app);
+  sub->callback([&ctx, f] {
+    ctx.run = [&ctx, f]() -> Status {
+      FormatRequest r;
+      KA_TRY(r.version, KafkaVersion::parse(f->kafka_version));
+      r.cluster_id = f->cluster_id;
+      r.initial_controllers = f->initial;
+      r.scram = f->scram;
+      if (f->mode == "standalone") r.dynamic = DynamicFormat::standalone;
+      else if (f->mode == "initial-controllers") r.dynamic = DynamicFormat::initial_controllers;
+      else if (f->mode == "no-initial-controllers") r.dynamic = DynamicFormat::no_initial_controllers;
+      RootFs root(ctx.global.root);
+      SystemProcessRunner runner;
+      KA_TRY(auto p, run_format(r, root, runner, ctx.global.dry_run));
+      if (!ctx.global.quiet) {
+        if (!p.needed) std::printf("nothing to do: %s\n", p.reason.c_str());
+        else if (ctx.global.dry_run) std::printf("would run: %s\n", describe_argv(p.argv).c_str());
+        else std::printf("formatted %zu directories (%s)\n", p.dirs.size(), p.reason.c_str());
+      }
+      return ok_status();
+    };
+  });
+}
+
 }  // namespace ka::cli
