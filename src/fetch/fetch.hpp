@@ -1,0 +1,91 @@
+// `fetch`: resolve, download and verify Kafka and Temurin into the cache. A library first: the
+// install step calls fetch_kafka()/fetch_java() with its extractor as `consumer`, so download,
+// hashing, signature check and unpacking are one pass over the bytes.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "core/stream.hpp"
+#include "fetch/adoptium.hpp"
+#include "fetch/download.hpp"
+#include "fetch/http.hpp"
+#include "fetch/url.hpp"
+
+namespace ka::fetch {
+
+struct FetchOptions {
+  std::string root = "/";
+  std::string cache_dir = "/var/cache/kafka-appliance";  // a target path, under root
+  bool offline = false;
+  std::vector<std::string> mirrors;
+  std::string artifacts_dir;  // a host path: tarball, .sha512, .asc put there by a person
+
+  std::string kafka_version;  // empty: default_kafka_version()
+  std::string sha512;         // --sha512: pins the digest of a private or uncatalogued build
+  std::vector<std::string> key_files;  // --keys: more trusted Kafka release keys
+
+  std::string java = "21";    // 17 | 21 | 25 | jdk-21.0.5+11 | system
+  std::string java_image = "jre";
+  std::string arch;           // empty: from uname
+  bool refresh = false;       // resolve Temurin "latest" again instead of the cached resolution
+
+  // Endpoints: the real ones by default, a local server in tests.
+  std::string asf_url = kAsfDownloadsUrl;
+  std::string archive_url = kAsfArchiveUrl;
+  std::string adoptium_api_url = kAdoptiumApiUrl;
+  std::string adoptium_key_url = kAdoptiumKeyUrl;
+  std::string adoptium_key_file;  // --adoptium-key: the Adoptium public key, checked against the pin
+
+  HttpSettings http;
+  bool quiet = false;
+};
+
+struct FetchedArtifact {
+  std::string what;      // "Kafka 4.2.0", "Temurin jdk-21.0.5+11 jre x64"
+  std::string version;
+  std::string name;      // file name
+  std::string path;      // host path of the verified file in the cache
+  std::string algo;      // sha512 | sha256
+  std::string digest;
+  std::string trust;     // how the digest is known: "catalog", "--sha512", ".sha512 + signature", "Adoptium API + .sha256.txt"
+  std::string signer;    // "FINGERPRINT (user id)" or empty when no signature could be had
+  bool from_cache = false;
+  std::string source;    // the URL it came from (redacted), or the cache
+  std::vector<std::string> warnings;
+};
+
+struct FetchResult {
+  FetchedArtifact kafka;
+  std::optional<FetchedArtifact> java;  // nullopt with --java system
+};
+
+class Fetcher {
+ public:
+  // `http` may be null: a libcurl client is made from opts.http.
+  Fetcher(FetchOptions opts, std::unique_ptr<Http> http = nullptr);
+  ~Fetcher();
+  // Every byte of the artifact goes into `consumer` (may be null) once, in order, whether from
+  // the network or the cache. consumer->finish() is called only after the digest and the
+  // signature were verified: a consumer must not make anything visible before that, and must
+  // discard its work when these functions return an error.
+  Result<FetchedArtifact> fetch_kafka(ByteSink* consumer);
+  Result<std::optional<FetchedArtifact>> fetch_java(ByteSink* consumer);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+Result<FetchResult> run_fetch(const FetchOptions& opts);
+
+// Human lines or one JSON object.
+std::string format_fetch_result(const FetchResult& r, bool json);
+
+// Trust roots. The pinned Adoptium signing key; KAFKA_APPLIANCE_TEST_ADOPTIUM_FINGERPRINT
+// replaces it (a test seam, documented in docs/fetch.md).
+std::string adoptium_fingerprint();
+
+}  // namespace ka::fetch
