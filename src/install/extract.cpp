@@ -57,15 +57,15 @@ constexpr int kMaxSymlinkHops = 40;  // as the kernel's MAXSYMLINKS
 
 Result<std::string> strip_entry_path(const std::string& entry, const std::string& top) {
   if (entry.empty()) return bad_input("an entry has an empty name");
-  if (entry[0] == '/') return bad_input("absolute path");
+  if (entry[0] == '/') return bad_input("has an absolute path");
   std::vector<std::string> parts;
   for (auto& c : split_path(entry)) {
     if (c == ".") continue;
-    if (c == "..") return bad_input("'..' component");
+    if (c == "..") return bad_input("has a '..' component");
     parts.push_back(c);
   }
   if (parts.empty()) return bad_input("names the archive's root, not an entry under '" + top + "/'");
-  if (parts[0] != top) return bad_input("outside the expected top-level directory '" + top + "/'");
+  if (parts[0] != top) return bad_input("lies outside the expected top-level directory '" + top + "/'");
   return join_path(parts, 1);
 }
 
@@ -240,7 +240,7 @@ Status ExtractSink::Impl::run() {
       if (!parts.empty() && parts[0] != "." && parts[0] != ".." && name[0] != '/') top = parts[0];
     }
     auto stripped = strip_entry_path(name, top);
-    if (!stripped) return refusal(name, "has an " + stripped.error().message);
+    if (!stripped) return refusal(name, stripped.error().message);
     const std::string& rel = *stripped;
     mode_t type = archive_entry_filetype(e);
     const char* hardlink = archive_entry_hardlink(e);
@@ -275,7 +275,7 @@ Status ExtractSink::Impl::run() {
     }
     if (hardlink) {
       auto t = strip_entry_path(hardlink, top);
-      if (!t) return refusal(name, std::string("is a hardlink to '") + hardlink + "' which has an " + t.error().message);
+      if (!t) return refusal(name, std::string("is a hardlink to '") + hardlink + "', which " + t.error().message);
       if (!files.count(*t))
         return refusal(name, std::string("is a hardlink to '") + hardlink + "', not a regular file extracted before it");
       archive_entry_copy_hardlink(e, (dest / *t).c_str());

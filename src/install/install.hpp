@@ -1,0 +1,71 @@
+// `install`: the kafka user and directories, then Kafka (and Temurin) unpacked into
+// /opt/<release> and switched in with /opt/kafka (/opt/java) - DESIGN.md §1, §2, §3.
+//
+// One pass over the bytes: the artifact streams (from a local file, or from the download or the
+// cache through fetch::Fetcher) into a tee of the digest, the signature check and the
+// extractor; the staged tree is renamed into place only after the stream ended and every check
+// passed. A second run that finds the same artifact recorded in state.json, and the tree as it
+// was unpacked, changes nothing.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/process.hpp"
+#include "core/result.hpp"
+#include "fetch/fetch.hpp"
+#include "install/extract.hpp"
+#include "verify/checksum.hpp"
+
+namespace ka::install {
+
+struct InstallOptions {
+  std::string root = "/";
+  std::string cache_dir = "/var/cache/kafka-appliance";
+
+  // A local Kafka tarball instead of fetching: digest from --sha512, else the catalog.
+  std::string archive;
+  std::string sha512;
+  std::string asc;                     // optional detached signature of `archive`
+  std::vector<std::string> key_files;  // more trusted keys besides the pinned Kafka KEYS
+  std::string kafka_version;           // empty: from the archive's name, or the catalog default
+
+  // "system": use an installed JDK; otherwise a Temurin release ("21", "jdk-21.0.5+11").
+  std::string java = "21";
+  std::string java_archive;  // a local Temurin tarball, with its SHA-256
+  std::string java_sha256;
+
+  ExtractLimits limits;
+  bool dry_run = false;
+  bool quiet = false;
+
+  // Everything else fetch needs (mirrors, endpoints, offline, artifacts dir); root, cache,
+  // versions and keys are copied from above.
+  fetch::FetchOptions fetch;
+};
+
+struct InstallReport {
+  std::vector<std::string> changes;  // "created user kafka", "installed /opt/kafka_2.13-3.9.1", ...
+  std::vector<std::string> unchanged;
+  std::vector<std::string> warnings;
+};
+
+// How the artifact's bytes reach the extractor; the result says what was verified.
+struct VerifiedArtifact {
+  std::string name;      // file name
+  std::string digest;    // "sha512:<hex>"
+  std::string signer;    // empty when no signature was checked
+};
+// Pushes every byte into `sink` and calls sink.finish() only after the artifact was verified;
+// on any error the caller discards what the sink made.
+using ArtifactFeed = std::function<Result<VerifiedArtifact>(ByteSink& sink)>;
+
+// A local file with a known digest (and optionally a detached signature checked against
+// `keys`). Exposed for tests.
+ArtifactFeed local_feed(const std::string& path, DigestAlgo algo, const std::string& expected_hex,
+                        const std::string& asc_path, std::vector<std::string> key_files);
+
+Result<InstallReport> run_install(const InstallOptions& opts, ProcessRunner& runner);
+std::string format_install_report(const InstallReport& r, bool json);
+
+}  // namespace ka::install

@@ -1,0 +1,79 @@
+#include "install/system.hpp"
+
+namespace ka::install {
+
+namespace {
+
+std::string root_arg(const fs::path& root) {
+  // useradd chroots into --root: it must be absolute.
+  std::error_code ec;
+  auto abs = fs::absolute(root, ec);
+  return (ec ? root : abs).string();
+}
+
+Error tool_failed(const std::vector<std::string>& argv, const ProcessResult& r) {
+  Error e = fail(describe_argv(argv) + (r.timed_out ? " timed out" : " failed with exit code " + std::to_string(r.exit_code)));
+  if (!r.output.empty()) e.note(r.tail());
+  e.note("create the user yourself (system user 'kafka', group 'kafka', home /var/lib/kafka, shell /usr/sbin/nologin) and run again");
+  return e;
+}
+
+}  // namespace
+
+std::vector<std::string> groupadd_argv(const fs::path& root) {
+  return {kGroupadd, "--root", root_arg(root), "--system", kServiceGroup};
+}
+
+std::vector<std::string> useradd_argv(const fs::path& root) {
+  return {kUseradd, "--root", root_arg(root), "--system", "--gid", kServiceGroup, "--home-dir", kServiceHome,
+          "--no-create-home", "--shell", kNoLoginShell, "--comment", "Apache Kafka", kServiceUser};
+}
+
+Result<std::vector<std::string>> ensure_service_user(const RootFs& rfs, ProcessRunner& runner) {
+  std::vector<std::string> done;
+  if (!lookup_gid(rfs.root(), kServiceGroup)) {
+    auto argv = groupadd_argv(rfs.root());
+    KA_TRY(auto r, runner.run(argv));
+    if (!r.ok()) return tool_failed(argv, r);
+    if (!lookup_gid(rfs.root(), kServiceGroup))
+      return fail(describe_argv(argv) + " succeeded but " + (rfs.root() / "etc/group").string() + " has no group kafka");
+    done.push_back("created group kafka");
+  }
+  if (!lookup_uid(rfs.root(), kServiceUser)) {
+    auto argv = useradd_argv(rfs.root());
+    KA_TRY(auto r, runner.run(argv));
+    if (!r.ok()) return tool_failed(argv, r);
+    if (!lookup_uid(rfs.root(), kServiceUser))
+      return fail(describe_argv(argv) + " succeeded but " + (rfs.root() / "etc/passwd").string() + " has no user kafka");
+    done.push_back("created user kafka");
+  }
+  return done;
+}
+
+std::vector<DirSpec> service_dirs(const std::string& cache_dir) {
+  return {
+      {"/etc/kafka", 0750, "root", kServiceGroup},
+      {kServiceHome, 0750, kServiceUser, kServiceGroup},
+      {"/var/lib/kafka/data", 0750, kServiceUser, kServiceGroup},
+      {"/var/lib/kafka/meta", 0750, kServiceUser, kServiceGroup},
+      {"/var/log/kafka", 0750, kServiceUser, kServiceGroup},
+      {"/var/lib/kafka-appliance", 0700, "root", "root"},
+      {cache_dir, 0755, "root", "root"},
+  };
+}
+
+Result<std::vector<std::string>> ensure_service_dirs(const RootFs& rfs, const std::vector<DirSpec>& dirs) {
+  std::vector<std::string> done;
+  for (const auto& d : dirs) {
+    auto uid = lookup_uid(rfs.root(), d.user);
+    auto gid = lookup_gid(rfs.root(), d.group);
+    if (!uid || !gid)
+      return fail("no " + (uid ? "group " + d.group : "user " + d.user) + " in " + rfs.root().string() + "/etc to own " + d.path)
+          .note("the user step runs first; check " + (rfs.root() / "etc/passwd").string());
+    KA_TRY(auto c, rfs.ensure_dir(d.path, d.mode, Owner{*uid, *gid}));
+    if (c != Change::unchanged) done.push_back(std::string(to_string(c)) + " " + d.path);
+  }
+  return done;
+}
+
+}  // namespace ka::install
