@@ -81,6 +81,8 @@ TEST_CASE("the real Apache Kafka KEYS parses to exactly the fingerprints gpg lis
   REQUIRE(sax_sub);
   CHECK(sax_sub->primary_fingerprint == "926D5A8B7D1ADA5B5F7A1F4D48307CB31DCC852D");
   CHECK(sax_sub->user_id == "Matthias J. Sax <mjsax@apache.org>");
+  // 39 primaries and that one signing subkey; the encryption subkeys are not signing keys.
+  CHECK(ring->keys.size() == 40);
 }
 
 TEST_CASE("the KEYS pinned in the binary is the real Apache Kafka KEYS") {
