@@ -25,7 +25,7 @@ cluster or node is never formatted (exit 3).)");
   use_flat_config(app);
   sub->callback([&ctx, f] {
     ctx.run = [&ctx, f]() -> Status {
-      auto o = finish_bootstrap_options(*f, ctx.global);
+      KA_TRY(auto o, finish_bootstrap_options(*f, ctx.global));
       SystemProcessRunner runner;
       KA_TRY(auto r, run_bootstrap(o, runner));
       if (ctx.global.json) std::printf("%s\n", bootstrap_json(r).dump(2).c_str());

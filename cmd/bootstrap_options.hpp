@@ -4,6 +4,7 @@
 
 #include "app.hpp"
 #include "node/bootstrap.hpp"
+#include "node/defaults.hpp"
 #include "node_options.hpp"
 
 namespace ka::cli {
@@ -49,9 +50,11 @@ inline void add_bootstrap_options(CLI::App* sub, BootstrapFlags& f) {
   sub->add_option("--wait", f.wait_seconds, "Seconds to wait for the node to become healthy")->capture_default_str()->group(st);
 }
 
-// Global options into the bootstrap options, once parsing is done.
-inline BootstrapOptions finish_bootstrap_options(const BootstrapFlags& f, const GlobalOptions& g) {
+// Global options into the bootstrap options, once parsing is done. With no node flags at all,
+// the built-in default: a single combined node on this machine.
+inline Result<BootstrapOptions> finish_bootstrap_options(const BootstrapFlags& f, const GlobalOptions& g) {
   BootstrapOptions o = f.opts;
+  if (is_default_node(o.node)) KA_TRY_STATUS(apply_single_node_defaults(o.node, RootFs(g.root)));
   o.root = g.root;
   o.dry_run = g.dry_run;
   o.install.root = g.root;

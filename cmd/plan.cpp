@@ -16,7 +16,7 @@ void register_plan(CLI::App& app, Context& ctx) {
   use_flat_config(app);
   sub->callback([&ctx, f] {
     ctx.run = [&ctx, f]() -> Status {
-      auto o = finish_bootstrap_options(*f, ctx.global);
+      KA_TRY(auto o, finish_bootstrap_options(*f, ctx.global));
       SystemProcessRunner runner;
       KA_TRY(auto p, plan_bootstrap(o, runner));
       if (ctx.global.json) std::printf("%s\n", plan_json(p).dump(2).c_str());
