@@ -1,0 +1,172 @@
+#include "validate/command.hpp"
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/fs.hpp"
+
+namespace ka {
+
+namespace {
+
+Result<std::string> read_input(const std::string& file) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec))
+    return bad_input("cannot read " + file + ": it is a directory").note("give the path of a server.properties or zookeeper.properties file");
+  std::ifstream in(file, std::ios::binary);
+  if (!in)
+    return bad_input("cannot read " + file + ": " + std::strerror(errno))
+        .note("check the path and that this user may read it");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// ZooKeeper's myid file holds the id as a decimal number, possibly followed by a newline.
+Result<std::optional<int>> read_myid(const Properties& props, const std::filesystem::path& root) {
+  auto data_dir = trim(props.get_or("dataDir", ""));
+  if (data_dir.empty()) return std::optional<int>{};
+  RootFs rfs(root);
+  std::filesystem::path target = std::filesystem::path(data_dir) / "myid";
+  KA_TRY(auto text, rfs.read_file(target));
+  if (!text) return std::optional<int>{};
+  std::string t = trim(*text);
+  bool digits = !t.empty() && t.size() < 10;
+  for (char c : t) digits = digits && std::isdigit(static_cast<unsigned char>(c));
+  if (!digits)
+    return bad_input(rfs.host_path(target).string() + ": myid file does not hold a number ('" + t + "')")
+        .note("write this node's ensemble id into it, or pass --myid N");
+  return std::optional<int>{std::stoi(t)};
+}
+
+size_t count(const std::vector<Violation>& v, Severity s) {
+  size_t n = 0;
+  for (const auto& x : v) n += x.severity == s ? 1 : 0;
+  return n;
+}
+
+}  // namespace
+
+bool looks_like_zookeeper(const std::string& file, const Properties& props) {
+  if (std::filesystem::path(file).filename() == "zookeeper.properties") return true;
+  for (const auto& [k, v] : props.entries())
+    if (k.rfind("server.", 0) == 0 && k.size() > 7 && std::isdigit(static_cast<unsigned char>(k[7]))) return true;
+  return false;
+}
+
+Result<std::vector<FileReport>> validate_files(const ValidateOptions& opts, const std::filesystem::path& root) {
+  if (opts.files.empty()) return bad_input("validate: no file given").note("usage: kafka-appliance validate --kafka-version V FILE...");
+  std::optional<KafkaVersion> version;
+  if (!opts.kafka_version.empty()) {
+    auto v = KafkaVersion::parse(opts.kafka_version);
+    if (!v.ok())
+      return bad_input("--kafka-version " + opts.kafka_version + " is not a Kafka version").note("write it as 3.9.1 or 4.0");
+    if (!v->supported())
+      return bad_input("--kafka-version " + opts.kafka_version + " is not supported: the start-up rules are known for Kafka 3.6 to 4.x")
+          .note("use a version from 3.6.0 up to (not including) 5.0");
+    version = *v;
+  }
+  std::vector<FileReport> reports;
+  for (const auto& file : opts.files) {
+    KA_TRY(auto text, read_input(file));
+    KA_TRY(auto props, Properties::parse(text, file));
+    FileReport r;
+    r.file = file;
+    if (looks_like_zookeeper(file, props)) {
+      r.kind = "zookeeper";
+      r.myid = opts.myid;
+      if (!r.myid) {
+        KA_TRY(auto from_disk, read_myid(props, root));
+        r.myid = from_disk;
+      }
+      r.violations = validate_zookeeper_properties(props, r.myid);
+    } else {
+      if (!version)
+        return bad_input("--kafka-version is required to check " + file)
+            .note("the start-up rules differ per Kafka version: pass e.g. --kafka-version 4.0.0");
+      r.kind = "server";
+      r.kafka_version = version->str();
+      r.violations = validate_server_properties(props, *version, opts.check_format ? std::optional<FormatOptions>(opts.format) : std::nullopt);
+    }
+    reports.push_back(std::move(r));
+  }
+  return reports;
+}
+
+std::optional<Error> reports_error(const std::vector<FileReport>& reports) {
+  std::vector<Error> errors;
+  for (const auto& r : reports)
+    if (has_errors(r.violations)) errors.push_back(violations_to_error(r.violations, r.file));
+  if (errors.empty()) return std::nullopt;
+  if (errors.size() == 1) return errors[0];
+  Error e = bad_input(std::to_string(errors.size()) + " files have settings that Kafka would refuse");
+  for (const auto& x : errors) {
+    e.notes.push_back(x.message);
+    for (const auto& n : x.notes) e.notes.push_back("  " + n);
+  }
+  return e;
+}
+
+std::string reports_text(const std::vector<FileReport>& reports) {
+  std::string out;
+  for (const auto& r : reports) {
+    size_t errs = count(r.violations, Severity::error), warns = count(r.violations, Severity::warning);
+    std::string what = r.kind == "server" ? "Kafka " + r.kafka_version + " start-up rules" : "ZooKeeper ensemble rules";
+    if (r.kind == "zookeeper") what += r.myid ? " (myid " + std::to_string(*r.myid) + ")" : " (myid unknown)";
+    out += r.file + ": " + (errs ? std::to_string(errs) + " error(s)" : std::string("ok")) + ", " + std::to_string(warns) +
+           " warning(s) against " + what + "\n";
+    std::vector<Violation> w;
+    for (const auto& v : r.violations)
+      if (v.severity == Severity::warning) w.push_back(v);
+    if (!w.empty()) out += format_violations(w);
+  }
+  return out;
+}
+
+std::string reports_json(const std::vector<FileReport>& reports) {
+  nlohmann::json files = nlohmann::json::array();
+  bool all_ok = true;
+  for (const auto& r : reports) {
+    nlohmann::json vs = nlohmann::json::array();
+    for (const auto& v : r.violations)
+      vs.push_back({{"severity", v.severity == Severity::error ? "error" : "warning"},
+                    {"id", v.id},
+                    {"key", v.key},
+                    {"value", v.value},
+                    {"rule", v.rule},
+                    {"fix", v.fix},
+                    {"source", v.source}});
+    bool ok = !has_errors(r.violations);
+    all_ok = all_ok && ok;
+    nlohmann::json f = {{"file", r.file},
+                        {"kind", r.kind},
+                        {"ok", ok},
+                        {"errors", count(r.violations, Severity::error)},
+                        {"warnings", count(r.violations, Severity::warning)},
+                        {"violations", vs}};
+    if (r.kind == "server") f["kafka_version"] = r.kafka_version;
+    f["myid"] = r.myid ? nlohmann::json(*r.myid) : nlohmann::json(nullptr);
+    files.push_back(f);
+  }
+  return nlohmann::json{{"ok", all_ok}, {"files", files}}.dump(2) + "\n";
+}
+
+std::string rules_text() {
+  std::string out;
+  for (const auto& r : rule_catalog())
+    out += r.id + "  [" + r.versions + "]  " + r.key + ": " + r.summary + "\n    " + r.source + "\n";
+  return out;
+}
+
+std::string rules_json() {
+  nlohmann::json rules = nlohmann::json::array();
+  for (const auto& r : rule_catalog())
+    rules.push_back({{"id", r.id}, {"versions", r.versions}, {"key", r.key}, {"summary", r.summary}, {"source", r.source}});
+  return rules.dump(2) + "\n";
+}
+
+}  // namespace ka
