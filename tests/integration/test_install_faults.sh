@@ -44,8 +44,8 @@ for i in $(seq 1 32); do
     1) [ -d "$root/opt/kafka_2.13-3.9.1" ] && rm -f "$root/opt/kafka_2.13-3.9.1/libs/big000.jar"; what="tampered tree" ;;
     2) rm -f "$root/var/lib/kafka-appliance/state.json"; what="unrecorded tree" ;;
   esac
-  # Spread over the whole run (and a little past it), the first milliseconds included.
-  delay_ms=$(( RANDOM % (dur_ms + 1) ))
+  # A jittered grid over the first 85% of a clean run, the first milliseconds included.
+  delay_ms=$(( (i - 1) * dur_ms * 85 / 3200 + RANDOM % 15 ))
   "$B" --root "$root" --quiet install --archive "$a" --sha512 "$sha" --java system > /dev/null 2>&1 &
   pid=$!
   sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
