@@ -141,7 +141,6 @@ struct Fetcher::Impl {
             .note("catalog: " + rel->sha512)
             .note("drop --sha512 for a catalogued release; it is for private or uncatalogued builds");
     }
-    KA_TRY_STATUS(cache.prepare());
 
     // What vouches for the bytes, known before a byte is downloaded.
     std::string expected;
@@ -184,6 +183,7 @@ struct Fetcher::Impl {
       return fail("--offline: " + name + " (Kafka " + version + ") is not in the cache " + cache.dir().string())
           .note("run `kafka-appliance fetch` once with network access, or")
           .note("pass --artifacts-dir DIR holding " + name + ", " + name + ".sha512 and " + name + ".asc");
+    KA_TRY_STATUS(cache.prepare());
 
     if (expected.empty()) {
       KA_TRY(auto text, download_text(name + ".sha512", sidecar_urls(version, name + ".sha512"), env));
@@ -356,7 +356,6 @@ struct Fetcher::Impl {
   Result<std::optional<FetchedArtifact>> java(ByteSink* consumer) {
     if (o.java == "system") return std::optional<FetchedArtifact>();
     KA_TRY(JavaRequest req, java_request());
-    KA_TRY_STATUS(cache.prepare());
     const std::string key = "temurin-" + req.java + "-" + req.image + "-" + req.arch;
     FetchedArtifact a;
     a.algo = "sha256";
@@ -412,6 +411,7 @@ struct Fetcher::Impl {
     a.what = "Temurin " + pkg->release_name;
     a.version = pkg->release_name;
     a.name = pkg->name;
+    KA_TRY_STATUS(cache.prepare());
 
     if (pkg->checksum_link.empty() || pkg->signature_link.empty())
       return fail("the Adoptium API gives no checksum or signature link for " + pkg->name).note("not trusting an unsigned JDK");

@@ -18,7 +18,8 @@ Faults, per path, set with POST /_control (JSON body) or the --faults FILE (a JS
       send `after` bytes, then nothing for `seconds`
   {"path": ..., "fault": "ignore_range", "times": -1}
       answer 200 with the whole file even to a Range request
-"times" counts the requests the fault applies to (-1: always). POST /_control {"reset": true}
+"times" counts the requests the fault applies to (-1: always); several faults of one path apply
+in the order they were set (e.g. cut once, then ignore Range). POST /_control {"reset": true}
 clears all faults. GET /_log returns the request log (also appended to --log as JSON lines):
 {"path", "query", "range", "status", "sent", "fault"} per request.
 """
@@ -61,16 +62,20 @@ class State:
         self.log_path = log_path
         self.lock = threading.Lock()
 
+    def add_fault(self, f):
+        self.faults.setdefault(f["path"], []).append(dict(f))
+
     def take_fault(self, path):
+        # Faults of a path apply in the order they were set: "cut once, then ignore Range".
         with self.lock:
-            f = self.faults.get(path)
-            if not f:
-                return None
-            if f.get("times", 1) == 0:
-                return None
-            if f.get("times", 1) > 0:
-                f["times"] = f.get("times", 1) - 1
-            return dict(f)
+            for f in self.faults.get(path, []):
+                times = f.get("times", 1)
+                if times == 0:
+                    continue
+                if times > 0:
+                    f["times"] = times - 1
+                return dict(f)
+            return None
 
     def record(self, entry):
         with self.lock:
@@ -97,10 +102,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length", "0"))
         body = json.loads(self.rfile.read(n) or b"{}")
         with self.state.lock:
-            if body.get("reset"):
+            if isinstance(body, dict) and body.get("reset"):
                 self.state.faults.clear()
             for f in body if isinstance(body, list) else ([body] if "path" in body else []):
-                self.state.faults[f["path"]] = f
+                self.state.add_fault(f)
         self._plain(200, b"ok\n")
 
     def _plain(self, status, data, extra=None):
@@ -197,7 +202,7 @@ def main():
     if a.faults:
         with open(a.faults) as f:
             for fl in json.load(f):
-                srv.state.faults[fl["path"]] = fl
+                srv.state.add_fault(fl)
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(crt, key)
     srv.socket = ctx.wrap_socket(srv.socket, server_side=True)

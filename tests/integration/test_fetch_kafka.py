@@ -1,0 +1,412 @@
+#!/usr/bin/env python3
+"""Black-box tests of `kafka-appliance fetch` against a local HTTPS server with fault injection
+(tests/support/artifact_server.py): releases made and signed at test time, no internet."""
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import socketserver
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import ssl
+
+SRC = os.environ.get("KA_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+KA = os.environ.get("KA_BINARY") or os.path.join(SRC, "build", "kafka-appliance")
+SUPPORT = os.path.join(SRC, "tests", "support")
+for tool in ("gpg", "openssl"):
+    if not shutil.which(tool):
+        print(f"SKIP: {tool} not installed")
+        sys.exit(77)
+
+work = tempfile.mkdtemp(prefix="ka-fetch-")
+dist = os.path.join(work, "dist")
+pgp = os.path.join(work, "pgp")
+failures = []
+server = None
+
+
+def sh(*args, **kw):
+    return subprocess.run(args, check=True, stdout=subprocess.PIPE, text=True, **kw).stdout.strip()
+
+
+def closed_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def start_server():
+    global server
+    pf = os.path.join(work, "port")
+    server = subprocess.Popen([sys.executable, os.path.join(SUPPORT, "artifact_server.py"), "--dir", dist,
+                               "--tls-dir", os.path.join(work, "tls"), "--port-file", pf])
+    for _ in range(300):
+        if os.path.exists(pf):
+            return int(open(pf).read())
+        time.sleep(0.05)
+    raise SystemExit("artifact server did not start")
+
+
+def ctx():
+    c = ssl.create_default_context(cafile=os.path.join(work, "tls", "ca.pem"))
+    return c
+
+
+def control(body):
+    req = urllib.request.Request(f"{BASE}/_control", data=json.dumps(body).encode(), method="POST")
+    urllib.request.urlopen(req, context=ctx()).read()
+
+
+def server_log():
+    return json.loads(urllib.request.urlopen(f"{BASE}/_log", context=ctx()).read())
+
+
+def requests_since(n, path_part=""):
+    return [e for e in server_log()[n:] if path_part in e["path"] and not e["path"].startswith("/_")]
+
+
+def log_len():
+    return len(server_log())
+
+
+def run(root, *args, env=None):
+    e = dict(os.environ)
+    for k in list(e):
+        if k.startswith("KAFKA_APPLIANCE_") or k.lower() in ("https_proxy", "http_proxy", "all_proxy", "no_proxy"):
+            del e[k]
+    e.update(env or {})
+    cmd = [KA, "--root", root, "fetch", "--cacert", os.path.join(work, "tls", "ca.pem"), "--asf-url", BASE + "/",
+           "--archive-url", BASE + "/archive/", "--adoptium-api-url", BASE + "/adoptium/", *args]
+    t0 = time.monotonic()
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=e, timeout=300)
+    p.elapsed = time.monotonic() - t0
+    return p
+
+
+def verified_files(root):
+    out = []
+    for d, _, files in os.walk(os.path.join(root, "var/cache/kafka-appliance/verified")):
+        out += [os.path.join(d, f) for f in files]
+    return out
+
+
+def part_files(root):
+    d = os.path.join(root, "var/cache/kafka-appliance/partial")
+    return os.listdir(d) if os.path.isdir(d) else []
+
+
+def case(fn):
+    name = fn.__name__
+    try:
+        control({"reset": True})
+        fn(os.path.join(work, "roots", name))
+        print(f"ok   {name}")
+    except AssertionError as e:
+        failures.append(name)
+        print(f"FAIL {name}: {e}")
+    return fn
+
+
+def check(cond, msg, p=None):
+    if not cond:
+        if p is not None:
+            msg += f"\n  rc={p.returncode}\n  stdout: {p.stdout}\n  stderr: {p.stderr}"
+        raise AssertionError(msg)
+
+
+def ok_json(p):
+    check(p.returncode == 0, "expected success", p)
+    return json.loads(p.stdout)
+
+
+def fails_cleanly(p, root, *needles):
+    check(p.returncode != 0, "expected a failure", p)
+    check(p.stderr.startswith("error: ") or "\nerror: " in p.stderr, "expected an error line", p)
+    for n in needles:
+        check(n in p.stderr, f"expected {n!r} in the error", p)
+    check(verified_files(root) == [], f"nothing may be in the verified cache: {verified_files(root)}")
+
+
+# --- fixtures ----------------------------------------------------------------------------------
+V = "9.9.0"
+NAME = f"kafka_2.13-{V}.tgz"
+PATH = f"/kafka/{V}/{NAME}"
+tgz = sh(os.path.join(SUPPORT, "make_kafka_release.sh"), dist, V, "3")
+size = os.path.getsize(tgz)
+digest = hashlib.sha512(open(tgz, "rb").read()).hexdigest()
+KEYS = os.path.join(pgp, "KEYS")
+good_asc = open(tgz + ".asc").read()
+# A catalogued release (test catalog) signed by a key only the live KEYS knows.
+CV = "9.8.0"
+ctgz = sh(os.path.join(SUPPORT, "make_kafka_release.sh"), dist, CV, "1")
+catalog = os.path.join(work, "catalog.txt")
+with open(catalog, "w") as f:
+    f.write(f"# test catalog\n{CV} 2.13 9.8-IV0 {hashlib.sha512(open(ctgz, 'rb').read()).hexdigest()}\n")
+subprocess.run([os.path.join(SUPPORT, "make_pgp_fixtures.sh"), pgp, ctgz], check=True,
+               env={**os.environ, "KA_PGP_KEY": "ed"}, stdout=subprocess.DEVNULL)
+other_file = os.path.join(work, "other.bin")
+with open(other_file, "wb") as f:
+    f.write(b"not the release")
+subprocess.run([os.path.join(SUPPORT, "make_pgp_fixtures.sh"), pgp, other_file], check=True, stdout=subprocess.DEVNULL)
+bad_asc = open(other_file + ".asc").read()
+subprocess.run([os.path.join(SUPPORT, "make_pgp_fixtures.sh"), pgp, other_file], check=True,
+               env={**os.environ, "KA_PGP_KEY": "other"}, stdout=subprocess.DEVNULL)
+other_key_asc = None  # made per case below
+
+PORT = start_server()
+BASE = f"https://127.0.0.1:{PORT}"
+DOWN = f"https://127.0.0.1:{closed_port()}/apache/"
+KAFKA = ["--kafka-version", V, "--java", "system", "--keys", KEYS, "--json"]
+
+
+def set_asc(text):
+    with open(tgz + ".asc", "w") as f:
+        f.write(text)
+
+
+try:
+    @case
+    def down_mirror_then_asf_then_cache_then_offline(root):
+        n = log_len()
+        p = run(root, "--mirror", DOWN, *KAFKA)
+        j = ok_json(p)["kafka"]
+        check(j["digest"] == digest and j["from_cache"] is False, f"bad result {j}")
+        check(j["source"] == f"{BASE}{PATH}", f"expected the ASF source, got {j['source']}")
+        check(os.path.isfile(j["path"]) and j["path"].startswith(root), "the cached path must exist under --root")
+        check(hashlib.sha512(open(j["path"], "rb").read()).hexdigest() == digest, "cached bytes differ")
+        check(DOWN.rstrip("/").replace("/apache", "") in p.stderr, "the down mirror must be reported with its URL", p)
+        check(j["signer"].startswith(open(os.path.join(pgp, "rsa.fpr")).read().strip()), f"signer {j['signer']}")
+        check(part_files(root) == [], "no .part may remain")
+        # Second run: the cache, no network.
+        n = log_len()
+        p2 = run(root, "--mirror", DOWN, *KAFKA)
+        j2 = ok_json(p2)["kafka"]
+        check(j2["from_cache"] is True and j2["path"] == j["path"], f"expected the cache: {j2}")
+        check(requests_since(n) == [], f"a cached run made requests: {requests_since(n)}")
+        human = run(root, "--kafka-version", V, "--java", "system", "--keys", KEYS)
+        check("used the cache" in human.stdout, "the human output must say it used the cache", human)
+        # Offline with a warm cache: works, and nothing reaches the server.
+        n = log_len()
+        p3 = run(root, "--offline", *KAFKA)
+        check(ok_json(p3)["kafka"]["from_cache"] is True, "offline with a warm cache must use it", p3)
+        check(requests_since(n) == [], "offline made requests")
+
+    @case
+    def offline_empty_cache(root):
+        n = log_len()
+        p = run(root, "--offline", *KAFKA)
+        fails_cleanly(p, root, "--offline", NAME, "--artifacts-dir")
+        check(requests_since(n) == [], "offline made requests")
+
+    @case
+    def offline_artifacts_dir(root):
+        art = os.path.join(work, "artifacts")
+        os.makedirs(art, exist_ok=True)
+        for ext in ("", ".sha512", ".asc"):
+            shutil.copy(tgz + ext, art)
+        n = log_len()
+        j = ok_json(run(root, "--offline", "--artifacts-dir", art, *KAFKA))["kafka"]
+        check(j["digest"] == digest and j["source"].startswith("file://"), f"bad result {j}")
+        check(requests_since(n) == [], "offline made requests")
+        check(len(verified_files(root)) == 1, "the artifact must be cached")
+
+    @case
+    def resume_after_cut(root):
+        cut = 1_000_000
+        control({"path": PATH, "fault": "cut", "after": cut, "times": 1})
+        n = log_len()
+        j = ok_json(run(root, *KAFKA))["kafka"]
+        check(j["digest"] == digest, "digest")
+        reqs = requests_since(n, NAME)
+        reqs = [r for r in reqs if r["path"] == PATH]
+        check(len(reqs) == 2, f"expected 2 requests of the tarball: {reqs}")
+        check(reqs[0]["range"] is None and reqs[0]["sent"] == cut, f"first request: {reqs[0]}")
+        check(reqs[1]["range"] == f"bytes={cut}-" and reqs[1]["status"] == 206, f"second request must resume: {reqs[1]}")
+        total = sum(r["sent"] for r in reqs)
+        check(total == size, f"bytes served {total} != size {size}: the download restarted")
+
+    @case
+    def cut_then_server_ignores_range(root):
+        # The resumed request is answered 200 from byte 0: the bytes already had are skipped.
+        cut = 700_000
+        control([{"path": PATH, "fault": "cut", "after": cut, "times": 1},
+                 {"path": PATH, "fault": "ignore_range", "times": -1}])
+        n = log_len()
+        j = ok_json(run(root, *KAFKA))["kafka"]
+        check(j["digest"] == digest, "digest after a 200 to a Range request")
+        reqs = [r for r in requests_since(n) if r["path"] == PATH]
+        check(len(reqs) == 2 and reqs[1]["status"] == 200 and reqs[1]["range"] == f"bytes={cut}-",
+              f"expected a ranged request answered 200: {reqs}")
+
+    @case
+    def retry_after_503(root):
+        control({"path": PATH, "fault": "status", "status": 503, "retry_after": "2", "times": 1})
+        n = log_len()
+        p = run(root, *KAFKA)
+        ok_json(p)
+        reqs = [r for r in requests_since(n) if r["path"] == PATH]
+        check([r["status"] for r in reqs] == [503, 200], f"expected 503 then 200: {reqs}")
+        check(p.elapsed >= 2.0, f"Retry-After: 2 not honoured (took {p.elapsed:.2f}s)")
+        check("503" in p.stderr, "the retry must be logged", p)
+
+    @case
+    def retry_on_429_then_next_source(root):
+        # The downloads root answers 429 every time: after its tries, the archive serves it.
+        arch = os.path.join(dist, "archive", "kafka", V)
+        os.makedirs(arch, exist_ok=True)
+        for ext in ("", ".sha512", ".asc"):
+            shutil.copy(tgz + ext, arch)
+        control({"path": PATH, "fault": "status", "status": 429, "times": -1})
+        j = ok_json(run(root, *KAFKA))["kafka"]
+        check(j["source"] == f"{BASE}/archive{PATH}", f"expected the archive: {j['source']}")
+        shutil.rmtree(os.path.join(dist, "archive"))
+
+    @case
+    def digest_mismatch(root):
+        wrong = "ab" * 64
+        p = run(root, *KAFKA, "--sha512", wrong)
+        fails_cleanly(p, root, "SHA-512 mismatch", NAME, wrong)
+        check(part_files(root) == [], "the bad .part must be discarded")
+
+    @case
+    def bad_signature(root):
+        set_asc(bad_asc)
+        try:
+            fails_cleanly(run(root, *KAFKA), root, NAME)
+        finally:
+            set_asc(good_asc)
+
+    @case
+    def signature_by_key_not_in_keys(root):
+        set_asc(open(other_file + ".asc").read())  # signed by "other", which KEYS lacks
+        try:
+            p = run(root, *KAFKA)
+            fails_cleanly(p, root, open(os.path.join(pgp, "other.fpr")).read().strip()[-16:])
+        finally:
+            set_asc(good_asc)
+
+    @case
+    def truncated_asc(root):
+        set_asc(good_asc[: len(good_asc) // 2])
+        try:
+            fails_cleanly(run(root, *KAFKA), root, ".asc")
+        finally:
+            set_asc(good_asc)
+
+    @case
+    def uncatalogued_needs_trusted_key(root):
+        # Without --keys the test signer is in neither the pinned KEYS nor --keys; the live KEYS
+        # (which has it) must not be consulted for an uncatalogued version.
+        n = log_len()
+        p = run(root, "--kafka-version", V, "--java", "system")
+        fails_cleanly(p, root)
+        check(not any(r["path"] == "/kafka/KEYS" for r in requests_since(n)), "live KEYS used for an uncatalogued version")
+
+    @case
+    def uncatalogued_without_sha512_file(root):
+        p = run(root, "--kafka-version", "9.7.0", "--java", "system", "--keys", KEYS)
+        fails_cleanly(p, root, "not in the catalog", "--sha512")
+
+    @case
+    def catalogued_signed_by_live_keys(root):
+        n = log_len()
+        env = {"KAFKA_APPLIANCE_TEST_CATALOG": catalog}
+        j = ok_json(run(root, "--kafka-version", CV, "--java", "system", "--json", env=env))["kafka"]
+        check(j["trust"] == "catalog", f"trust {j['trust']}")
+        check(j["signer"].startswith(open(os.path.join(pgp, "ed.fpr")).read().strip()), f"signer {j['signer']}")
+        check(any(r["path"] == "/kafka/KEYS" for r in requests_since(n)), "the live KEYS must be fetched")
+        # The pinned digest is checked first: a tampered tarball fails even with a good KEYS.
+        root2 = root + "-tampered"
+        bad = open(ctgz, "rb").read()
+        os.rename(ctgz, ctgz + ".orig")
+        with open(ctgz, "wb") as f:
+            f.write(bad[:-10] + b"0123456789")
+        try:
+            fails_cleanly(run(root2, "--kafka-version", CV, "--java", "system", env=env), root2, "SHA-512 mismatch")
+        finally:
+            os.replace(ctgz + ".orig", ctgz)
+
+    @case
+    def no_proxy_and_https_proxy(root):
+        # A dead proxy with no_proxy covering the server: the proxy is bypassed.
+        dead = f"http://127.0.0.1:{closed_port()}"
+        ok_json(run(root, *KAFKA, env={"https_proxy": dead, "no_proxy": "127.0.0.1"}))
+        # A working CONNECT proxy: the download goes through it.
+        seen = []
+
+        class Proxy(socketserver.ThreadingTCPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        class H(socketserver.BaseRequestHandler):
+            def handle(self):
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    chunk = self.request.recv(4096)
+                    if not chunk:
+                        return
+                    data += chunk
+                line = data.split(b"\r\n")[0].decode()
+                seen.append(line)
+                host, port = line.split()[1].rsplit(":", 1)
+                up = socket.create_connection((host, int(port)))
+                self.request.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                def pump(a, b):
+                    try:
+                        while True:
+                            d = a.recv(65536)
+                            if not d:
+                                break
+                            b.sendall(d)
+                    except OSError:
+                        pass
+                    finally:
+                        try:
+                            b.shutdown(socket.SHUT_WR)
+                        except OSError:
+                            pass
+                t = threading.Thread(target=pump, args=(up, self.request))
+                t.start()
+                pump(self.request, up)
+                t.join()
+                up.close()
+
+        px = Proxy(("127.0.0.1", 0), H)
+        threading.Thread(target=px.serve_forever, daemon=True).start()
+        try:
+            root2 = root + "-proxy"
+            ok_json(run(root2, *KAFKA, env={"https_proxy": f"http://127.0.0.1:{px.server_address[1]}"}))
+            check(any(s.startswith(f"CONNECT 127.0.0.1:{PORT}") for s in seen), f"the proxy saw no CONNECT: {seen}")
+        finally:
+            px.shutdown()
+
+    @case
+    def bad_inputs(root):
+        p = run(root, *KAFKA, "--sha512", "xyz")
+        check(p.returncode == 2 and "--sha512" in p.stderr, "a malformed --sha512 is bad input", p)
+        p = run(root, *KAFKA, "--mirror", "ftp://x/")
+        check(p.returncode == 2 and "--mirror" in p.stderr, "a non-http mirror is bad input", p)
+        p = run(root, "--kafka-version", "nine", "--java", "system")
+        check(p.returncode == 2 and "nine" in p.stderr, "a bad version is bad input", p)
+        p = run(root, *KAFKA, "--keys", "/nonexistent/KEYS")
+        check(p.returncode == 2 and "/nonexistent/KEYS" in p.stderr, "a missing --keys file is bad input", p)
+        check(verified_files(root) == [], "nothing cached")
+finally:
+    if server:
+        server.send_signal(signal.SIGTERM)
+        server.wait()
+    if not failures:
+        shutil.rmtree(work, ignore_errors=True)
+    else:
+        print(f"work dir kept: {work}")
+
+print(f"{len(failures)} failed" if failures else "all passed")
+sys.exit(1 if failures else 0)
