@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Black-box tests of Temurin resolution in `kafka-appliance fetch`: an Adoptium-API-like answer,
+a Temurin-like tarball, its .sha256.txt and a .sig made by real gpg, all served by
+tests/support/artifact_server.py; the signing key is pinned through the test seam
+KAFKA_APPLIANCE_TEST_ADOPTIUM_FINGERPRINT."""
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import urllib.request
+import ssl
+
+SRC = os.environ.get("KA_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+KA = os.environ.get("KA_BINARY") or os.path.join(SRC, "build", "kafka-appliance")
+SUPPORT = os.path.join(SRC, "tests", "support")
+for tool in ("gpg", "openssl"):
+    if not shutil.which(tool):
+        print(f"SKIP: {tool} not installed")
+        sys.exit(77)
+
+work = tempfile.mkdtemp(prefix="ka-temurin-")
+dist = os.path.join(work, "dist")
+pgp = os.path.join(work, "pgp")
+failures = []
+
+REL = "jdk-21.0.9+10"
+NAME = "OpenJDK21U-jre_x64_linux_hotspot_21.0.9_10.tar.gz"
+bin_dir = os.path.join(dist, "bin")
+os.makedirs(bin_dir)
+stage = os.path.join(work, "stage", f"{REL}-jre", "bin")
+os.makedirs(stage)
+with open(os.path.join(stage, "java"), "w") as f:
+    f.write("#!/bin/sh\necho 'openjdk 21.0.9 (test double)'\n")
+with open(os.path.join(stage, "blob"), "wb") as f:
+    f.write(os.urandom(1 << 20))
+tgz = os.path.join(bin_dir, NAME)
+with tarfile.open(tgz, "w:gz") as t:
+    t.add(os.path.join(work, "stage", f"{REL}-jre"), arcname=f"{REL}-jre")
+sha = hashlib.sha256(open(tgz, "rb").read()).hexdigest()
+with open(tgz + ".sha256.txt", "w") as f:
+    f.write(f"{sha}  {NAME}\n")
+subprocess.run([os.path.join(SUPPORT, "make_pgp_fixtures.sh"), pgp, tgz], check=True, stdout=subprocess.DEVNULL,
+               env={**os.environ, "KA_PGP_ARMOR": "0", "KA_PGP_DIGEST": "SHA256"})
+FPR = open(os.path.join(pgp, "rsa.fpr")).read().strip()
+os.makedirs(os.path.join(dist, "pks"))
+shutil.copy(os.path.join(pgp, "KEYS"), os.path.join(dist, "pks", "lookup"))
+
+pf = os.path.join(work, "port")
+server = subprocess.Popen([sys.executable, os.path.join(SUPPORT, "artifact_server.py"), "--dir", dist,
+                           "--tls-dir", os.path.join(work, "tls"), "--port-file", pf], stdout=subprocess.DEVNULL)
+for _ in range(300):
+    if os.path.exists(pf):
+        break
+    time.sleep(0.05)
+BASE = f"https://127.0.0.1:{int(open(pf).read())}"
+CA = os.path.join(work, "tls", "ca.pem")
+
+
+def write_api(checksum=sha):
+    answer = [{"binary": {"architecture": "x64", "heap_size": "normal", "image_type": "jre", "jvm_impl": "hotspot",
+                          "os": "linux", "package": {"checksum": checksum, "checksum_link": f"{BASE}/bin/{NAME}.sha256.txt",
+                                                     "link": f"{BASE}/bin/{NAME}", "name": NAME,
+                                                     "signature_link": f"{BASE}/bin/{NAME}.sig",
+                                                     "size": os.path.getsize(tgz)}},
+               "release_name": REL, "vendor": "eclipse", "version": {"major": 21, "semver": "21.0.9+10"}}]
+    d = os.path.join(dist, "v3", "assets", "latest", "21")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "hotspot"), "w") as f:
+        json.dump(answer, f)
+
+
+def server_log():
+    c = ssl.create_default_context(cafile=CA)
+    return json.loads(urllib.request.urlopen(f"{BASE}/_log", context=c).read())
+
+
+def run(root, *args, fpr=FPR):
+    e = {k: v for k, v in os.environ.items() if not k.startswith("KAFKA_APPLIANCE_")}
+    e["KAFKA_APPLIANCE_TEST_ADOPTIUM_FINGERPRINT"] = fpr
+    # Kafka comes from an --artifacts-dir with a pinned digest so only Temurin talks to the server.
+    cmd = [KA, "--root", root, "fetch", "--cacert", CA, "--adoptium-api-url", BASE + "/", "--asf-url", BASE + "/asf/",
+           "--archive-url", BASE + "/asf/", "--artifacts-dir", art, "--kafka-version", "9.9.0", "--sha512", kdigest,
+           "--java-image", "jre", "--arch", "x86_64", "--json", *args]
+    if "--java" not in args:
+        cmd += ["--java", "21"]
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=e, timeout=300)
+
+
+def check(cond, msg, p=None):
+    if not cond:
+        if p is not None:
+            msg += f"\n  rc={p.returncode}\n  stdout: {p.stdout}\n  stderr: {p.stderr}"
+        raise AssertionError(msg)
+
+
+def verified(root):
+    return [os.path.join(d, f) for d, _, fs in os.walk(os.path.join(root, "var/cache/kafka-appliance/verified")) for f in fs]
+
+
+art = os.path.join(work, "art")
+os.makedirs(art)
+ktgz = os.path.join(art, "kafka_2.13-9.9.0.tgz")
+with open(ktgz, "wb") as f:
+    f.write(b"a private kafka build")
+kdigest = hashlib.sha512(open(ktgz, "rb").read()).hexdigest()
+
+
+def case(fn):
+    try:
+        fn(os.path.join(work, "roots", fn.__name__))
+        print(f"ok   {fn.__name__}")
+    except AssertionError as e:
+        failures.append(fn.__name__)
+        print(f"FAIL {fn.__name__}: {e}")
+
+
+try:
+    write_api()
+
+    @case
+    def resolve_download_verify_then_cache(root):
+        n = len(server_log())
+        p = run(root, "--adoptium-key-url", f"{BASE}/pks/lookup?op=get&search=0x{FPR}")
+        check(p.returncode == 0, "expected success", p)
+        j = json.loads(p.stdout)["java"]
+        check(j["version"] == REL and j["name"] == NAME and j["digest"] == sha, f"bad result {j}")
+        check(j["signer"].startswith(FPR), f"signer {j['signer']}")
+        check(os.path.isfile(j["path"]), "cached file")
+        reqs = server_log()[n:]
+        api = [r for r in reqs if r["path"] == "/v3/assets/latest/21/hotspot"]
+        check(len(api) == 1 and "architecture=x64" in api[0]["query"] and "image_type=jre" in api[0]["query"]
+              and "os=linux" in api[0]["query"], f"API query {api}")
+        # The key fetched from the key server is kept; a second run needs no network at all.
+        n = len(server_log())
+        p2 = run(root)
+        check(p2.returncode == 0 and json.loads(p2.stdout)["java"]["from_cache"] is True, "second run uses the cache", p2)
+        check([r for r in server_log()[n:] if not r["path"].startswith("/_")] == [], "the second run made requests")
+        # Offline too.
+        p3 = run(root, "--offline")
+        check(p3.returncode == 0 and json.loads(p3.stdout)["java"]["from_cache"] is True, "offline uses the cache", p3)
+
+    @case
+    def key_with_another_fingerprint_is_refused(root):
+        p = run(root, "--adoptium-key", os.path.join(pgp, "other.pub"))
+        check(p.returncode == 1 and FPR in p.stderr, "a key without the pinned fingerprint must be refused", p)
+        check(verified(root) == [os.path.join(root, "var/cache/kafka-appliance/verified", f"sha512-{kdigest}",
+                                              "kafka_2.13-9.9.0.tgz")], f"only Kafka may be cached: {verified(root)}")
+
+    @case
+    def wrong_signer(root):
+        p = run(root, "--adoptium-key", os.path.join(pgp, "KEYS"), fpr=open(os.path.join(pgp, "ed.fpr")).read().strip())
+        check(p.returncode == 1 and "error:" in p.stderr, "a signature by another key must fail", p)
+        check(not any(NAME in v for v in verified(root)), "nothing unverified cached")
+
+    @case
+    def api_and_sha256_txt_disagree(root):
+        write_api(checksum="0" * 64)
+        try:
+            p = run(root, "--adoptium-key", os.path.join(pgp, "KEYS"))
+            check(p.returncode == 1 and ".sha256.txt" in p.stderr and "0" * 64 in p.stderr, "checksum disagreement", p)
+            check(not any(NAME in v for v in verified(root)), "nothing unverified cached")
+        finally:
+            write_api()
+
+    @case
+    def offline_artifacts_dir(root):
+        for ext in ("", ".sha256.txt", ".sig"):
+            shutil.copy(tgz + ext, art)
+        n = len(server_log())
+        p = run(root, "--offline", "--adoptium-key", os.path.join(pgp, "KEYS"))
+        check(p.returncode == 0, "offline from --artifacts-dir", p)
+        j = json.loads(p.stdout)["java"]
+        check(j["digest"] == sha and j["source"].startswith("file://"), f"bad result {j}")
+        check([r for r in server_log()[n:] if not r["path"].startswith("/_")] == [], "offline made requests")
+
+    @case
+    def offline_empty(root):
+        p = run(root, "--offline", "--java", "17")
+        check(p.returncode == 1 and "--offline" in p.stderr and "Temurin 17" in p.stderr, "offline, nothing cached", p)
+
+    @case
+    def java_system(root):
+        p = run(root, "--java", "system")
+        check(p.returncode == 0 and json.loads(p.stdout)["java"] == "system", "--java system fetches nothing", p)
+finally:
+    server.send_signal(signal.SIGTERM)
+    server.wait()
+    if not failures:
+        shutil.rmtree(work, ignore_errors=True)
+    else:
+        print(f"work dir kept: {work}")
+print(f"{len(failures)} failed" if failures else "all passed")
+sys.exit(1 if failures else 0)
