@@ -536,25 +536,31 @@ namespace {
 
 struct OwnerResolver {
   const RootFs& root;
-  std::vector<std::string> warnings;
-  std::set<std::string> missing;
+  std::set<std::string> missing_users, missing_groups;
 
   Owner resolve(const std::string& user, const std::string& group) {
     Owner o;
     if (user != "root") {
       if (auto uid = lookup_uid(root.root(), user)) o.uid = *uid;
-      else note_missing("user", user);
+      else missing_users.insert(user);
     }
     if (group != "root") {
       if (auto gid = lookup_gid(root.root(), group)) o.gid = *gid;
-      else note_missing("group", group);
+      else missing_groups.insert(group);
     }
     return o;
   }
-  void note_missing(const std::string& what, const std::string& name) {
-    if (!missing.insert(what + " " + name).second) return;
-    warnings.push_back("the " + what + " '" + name + "' does not exist under " + root.root().string() +
-                       " yet: its files and directories are owned by root for now ('kafka-appliance install' creates it; render again afterwards)");
+  std::vector<std::string> warnings() const {
+    std::vector<std::string> out;
+    auto say = [&](const std::string& what, const std::string& name) {
+      out.push_back(what + " '" + name + "' " + (what.find(" and ") != std::string::npos ? "do" : "does") + " not exist under " +
+                    root.root().string() + " yet: files and directories meant for it are owned by root for now " +
+                    "('kafka-appliance install' creates it; render again afterwards)");
+    };
+    for (const auto& u : missing_users) say(missing_groups.count(u) ? "the user and group" : "the user", u);
+    for (const auto& g : missing_groups)
+      if (!missing_users.count(g)) say("the group", g);
+    return out;
   }
 };
 
@@ -571,7 +577,7 @@ Result<ApplyReport> apply_plan(const RenderPlan& plan, const RootFs& root) {
     KA_TRY(auto c, root.write_file(f.path, f.content, f.mode, owners.resolve(f.user, f.group)));
     report.changes.push_back({f.path, c});
   }
-  report.warnings = std::move(owners.warnings);
+  report.warnings = owners.warnings();
   return report;
 }
 
