@@ -116,6 +116,12 @@ class ServerCheck {
     check_types();
     check_roles();
     check_ids();
+    // 4.x without process.roles: Kafka stops at the missing role; the listener rules would only
+    // repeat ZooKeeper-mode assumptions that no longer apply.
+    if (v_.kraft_only() && !kraft_) {
+      check_removed_keys();
+      return;
+    }
     check_listeners();
     check_inter_broker();
     if (kraft_)

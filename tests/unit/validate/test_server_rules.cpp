@@ -496,3 +496,12 @@ TEST_CASE("violations carry key, value, rule, fix and source", "[validate][repor
   CHECK(e.notes[0].find("advertised.listeners=CONTROLLER://10.0.1.11:9093") != std::string::npos);
   CHECK(e.notes[0].find("fix: ") != std::string::npos);
 }
+
+TEST_CASE("4.x without process.roles reports the missing role, not ZooKeeper-mode listener noise", "[validate][report]") {
+  auto vs = run(zk_broker(), "4.0.0");
+  EXPECT_ERROR(vs, "roles.required");
+  CHECK(vt::count(vs, "roles.required", ka::Severity::error) == 1);
+  CHECK(vt::count(vs, "listeners.advertised-meta-address", ka::Severity::error) == 0);
+  EXPECT_WARNING(vs, "removed.in-4");  // zookeeper.connect
+  CHECK(ka::format_violations(vs).find("process.roles (not set)") != std::string::npos);
+}
