@@ -105,6 +105,9 @@ std::vector<Violation> validate_zookeeper_properties(const Properties& props, st
       s.error("zookeeper.number", k, val(k), std::string(k) + " must be a non-negative integer", "write a whole number", kQuorumPeerConfig);
   }
 
+  if (props.has("tickTime") && parse_java_integer(val("tickTime"), 0, 0))
+    s.error("zookeeper.number", "tickTime", val("tickTime"), "tickTime is not set (0)", "set tickTime=2000", kQuorumPeerConfig);
+
   std::vector<ZkServer> servers;
   for (const auto& [key, value] : props.entries()) {
     if (key.rfind("server.", 0) != 0) continue;
@@ -150,6 +153,11 @@ std::vector<Violation> validate_zookeeper_properties(const Properties& props, st
               "this node's myid " + std::to_string(*myid) + " is not among the server.N lines; ZooKeeper refuses to start",
               "add server." + std::to_string(*myid) + "=<this host>:2888:3888, or fix the myid file", kQuorumPeer);
   }
+
+  if (servers.size() > 1 && !myid)
+    s.warning("zookeeper.myid.member", "myid", "",
+              "this node's myid is unknown, so its membership was not checked (ZooKeeper refuses to start without a myid file in an ensemble)",
+              "pass --myid N, or write <dataDir>/myid before validating", kQuorumPeerConfig);
 
   if (servers.size() > 1) {
     for (const char* k : {"initLimit", "syncLimit"}) {

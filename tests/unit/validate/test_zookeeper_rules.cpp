@@ -5,7 +5,7 @@ using namespace vt;
 
 TEST_CASE("a realistic ensemble member passes", "[validate][realistic]") {
   CHECK(run_zk(zookeeper(), 1).empty());
-  CHECK(run_zk(zookeeper(), std::nullopt).empty());
+  EXPECT_CLEAN(run_zk(zookeeper(), std::nullopt));
   // standalone ZooKeeper: no server lines, no limits needed
   CHECK(run_zk(props({{"dataDir", "/var/lib/zookeeper"}, {"clientPort", "2181"}}), std::nullopt).empty());
   // client port on the server line instead of clientPort, with an observer
@@ -21,6 +21,8 @@ TEST_CASE("dataDir is required", "[zookeeper.data-dir]") {
 TEST_CASE("ports and limits are numbers", "[zookeeper.number]") {
   EXPECT_ERROR(run_zk(with(zookeeper(), {{"clientPort", "21810000"}}), 1), "zookeeper.number");
   EXPECT_ERROR(run_zk(with(zookeeper(), {{"tickTime", "2s"}}), 1), "zookeeper.number");
+  EXPECT_ERROR(run_zk(with(zookeeper(), {{"tickTime", "0"}}), 1), "zookeeper.number");
+  EXPECT_NONE(run_zk(with(zookeeper(), {{"tickTime", "-"}}), 1), "zookeeper.number");  // default 3000
 }
 
 TEST_CASE("a client port is set", "[zookeeper.client-port]") {
@@ -48,6 +50,7 @@ TEST_CASE("members do not share an address", "[zookeeper.server.duplicate-addres
 TEST_CASE("myid is one of the servers", "[zookeeper.myid.member]") {
   EXPECT_ERROR(run_zk(zookeeper(), 4), "zookeeper.myid.member");
   EXPECT_NONE(run_zk(zookeeper(), 3), "zookeeper.myid.member");
+  EXPECT_WARNING(run_zk(zookeeper(), std::nullopt), "zookeeper.myid.member");
 }
 
 TEST_CASE("an ensemble sets initLimit and syncLimit", "[zookeeper.quorum-limits]") {
