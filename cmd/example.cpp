@@ -29,6 +29,7 @@ Status run_example(const GlobalOptions& g) {
     plans.push_back({node.name, std::move(plan)});
   }
   int changed = 0;
+  bool owners_fell_back = false;
   for (const auto& p : plans) {
     RootFs root(std::filesystem::path(g.root) / p.name);
     std::vector<AppliedChange> changes;
@@ -36,6 +37,7 @@ Status run_example(const GlobalOptions& g) {
       KA_TRY(changes, preview_plan(p.plan, root));
     } else {
       KA_TRY(auto report, apply_plan(p.plan, root));
+      owners_fell_back = owners_fell_back || !report.warnings.empty();
       changes = std::move(report.changes);
     }
     for (const auto& c : changes) {
@@ -43,6 +45,9 @@ Status run_example(const GlobalOptions& g) {
       if (!g.quiet) std::printf("%s%-9s %s\n", g.dry_run ? "would be " : "", to_string(c.change), root.host_path(c.path).string().c_str());
     }
   }
+  // One line for the whole cluster rather than the same warning for every node.
+  if (owners_fell_back)
+    spdlog::warn("there is no kafka user or group under the example roots: files meant for them are owned by root");
   if (!g.quiet)
     std::printf("example cluster %s: 3 controllers + 3 brokers, Kafka %s, static quorum; %zu nodes rendered and validated under %s%s\n",
                 kExampleClusterId, kDefaultKafkaVersion, plans.size(), g.root.c_str(), changed ? "" : " (nothing changed)");

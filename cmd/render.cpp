@@ -17,16 +17,17 @@ namespace {
 Status run_render_command(const NodeInput& in, const GlobalOptions& g) {
   KA_TRY(auto spec, node_spec_from_options(in));
   KA_TRY(auto plan, plan_render(spec));
-  for (const auto& w : plan.warnings) spdlog::warn("{}", w);
+  std::vector<std::string> warnings = plan.warnings;
   RootFs root(g.root);
   std::vector<AppliedChange> changes;
   if (g.dry_run) {
     KA_TRY(changes, preview_plan(plan, root));
   } else {
     KA_TRY(auto report, apply_plan(plan, root));
-    for (const auto& w : report.warnings) spdlog::warn("{}", w);
+    warnings.insert(warnings.end(), report.warnings.begin(), report.warnings.end());
     changes = std::move(report.changes);
   }
+  for (const auto& w : warnings) spdlog::warn("{}", w);
   int created = 0, updated = 0, unchanged = 0;
   for (const auto& c : changes) (c.change == Change::created ? created : c.change == Change::updated ? updated : unchanged)++;
   if (g.json) {
@@ -35,7 +36,7 @@ Status run_render_command(const NodeInput& in, const GlobalOptions& g) {
     j["dry_run"] = g.dry_run;
     j["changes"] = nlohmann::json::array();
     for (const auto& c : changes) j["changes"].push_back({{"path", c.path.string()}, {"change", to_string(c.change)}});
-    j["warnings"] = plan.warnings;
+    j["warnings"] = warnings;
     std::printf("%s\n", j.dump(2).c_str());
     return ok_status();
   }
