@@ -47,6 +47,7 @@ expect_refusal "bad cluster ID" "is not a Kafka cluster ID" --config "$empty" re
 expect_refusal "bad memory" "--memory '2 lots' is not an amount of memory" --config "$empty" render --role controller --node-id 1 "${VOTERS[@]}" --memory "2 lots"
 expect_refusal "too little memory" "too little for a Kafka node" --config "$empty" render --role controller --node-id 1 "${VOTERS[@]}" --memory 512M
 expect_refusal "unsupported version" "Kafka 2.8.2 is not supported" --config "$empty" render --kafka-version 2.8.2 --role controller --node-id 1 "${VOTERS[@]}"
+expect_refusal "missing templates directory" "--templates $work/no-templates is not a directory" --config "$empty" render --role controller --node-id 1 "${VOTERS[@]}" --templates "$work/no-templates"
 expect_refusal "missing config file" "$work/nope.toml" --config "$work/nope.toml" render --role controller --node-id 1 "${VOTERS[@]}"
 mkdir -p "$work/a-directory.toml"
 expect_refusal "unreadable config file (a directory)" "$work/a-directory.toml" --config "$work/a-directory.toml" render --role controller --node-id 1 "${VOTERS[@]}"
