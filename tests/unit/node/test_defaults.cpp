@@ -34,3 +34,10 @@ TEST_CASE("bootstrap with no flags is one combined node whose cluster ID survive
   CHECK_FALSE(primary_ipv4().empty());
   fs::remove_all(root);
 }
+
+#include "fetch/catalog.hpp"
+
+TEST_CASE("render's default Kafka version is the newest catalogued release") {
+  // One concept in two areas that do not depend on each other: pinned together here.
+  CHECK(ka::fetch::default_kafka_version() == kDefaultKafkaVersion);
+}
