@@ -271,6 +271,26 @@ ArtifactFeed local_feed(const std::string& path, DigestAlgo algo, const std::str
   };
 }
 
+// --java system: the JDK that `java` on the PATH belongs to, found by following /usr/bin/java
+// through its links (Debian: /etc/alternatives/java -> /usr/lib/jvm/<jdk>/bin/java) inside the
+// root. /opt/java then points at it, so the rendered JAVA_HOME=/opt/java holds either way.
+Result<std::string> system_java_home(const RootFs& rfs) {
+  fs::path p = "/usr/bin/java";
+  std::error_code ec;
+  for (int hops = 0; hops < 40; ++hops) {
+    auto host = rfs.host_path(p);
+    if (!fs::is_symlink(fs::symlink_status(host, ec))) {
+      if (!fs::is_regular_file(host, ec) || p.parent_path().filename() != "bin") break;
+      return p.parent_path().parent_path().string();
+    }
+    auto t = fs::read_symlink(host, ec);
+    if (ec) break;
+    p = (t.is_absolute() ? t : p.parent_path() / t).lexically_normal();
+  }
+  return bad_input("--java system: no Java found at " + rfs.host_path("/usr/bin/java").string())
+      .note("install a JDK or JRE 17+ (Debian: apt-get install default-jre-headless), or drop --java system to install Temurin");
+}
+
 Result<InstallReport> run_install(const InstallOptions& o, ProcessRunner& runner) {
   InstallReport rep;
   KA_TRY(auto kafka, choose_kafka(o));
@@ -346,7 +366,13 @@ Result<InstallReport> run_install(const InstallOptions& o, ProcessRunner& runner
     js.satisfies = [&](const InstalledRelease& r) { return r.artifact_digest == "sha256:" + java_sha256; };
     KA_TRY_STATUS(install_release(rfs, js, local_feed(o.java_archive, DigestAlgo::sha256, java_sha256, "", {}), o.limits,
                                   o.quiet, rep));
-  } else if (o.java != "system") {
+  } else if (o.java == "system") {
+    KA_TRY(auto home, system_java_home(rfs));
+    KA_TRY(auto before, link_target(rfs, kJavaLink));
+    KA_TRY(auto change, rfs.ensure_symlink(kJavaLink, home));
+    if (change == Change::unchanged) rep.unchanged.push_back(std::string(kJavaLink) + " -> " + home + " (system Java)");
+    else rep.changes.push_back(std::string(kJavaLink) + " -> " + home + " (system Java" + (before.empty() ? "" : ", was " + before) + ")");
+  } else {
     ReleaseSpec js{"java", "Temurin " + o.java, "", kJavaLink, "", "", nullptr};
     // Without the network the newest build of a feature release is unknown: one installed
     // from that feature release is kept; name an exact release to change it.

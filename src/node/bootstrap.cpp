@@ -105,6 +105,9 @@ Result<BootstrapReport> run_bootstrap(const BootstrapOptions& opts, ProcessRunne
   }
   for (const auto& w : applied.warnings) rs.note += (rs.note.empty() ? "" : "; ") + w;
   rep.steps.push_back(std::move(rs));
+  // Install saved its own section of state.json meanwhile: start from the file as it is now,
+  // or saving would drop what install recorded (and the next run would unpack again).
+  KA_TRY(state, StateFile::load(root));
   auto& rendered = state.section("rendered");
   for (const auto& f : plan.files) rendered[f.path.string()] = sha256_hex(f.content);
   auto& node = state.section("node");

@@ -232,3 +232,70 @@ cluster_copy_probe() {
   local name
   for name in "$@"; do cluster_copy "$name" "$KA_CLUSTER_LIB/probe.py" /usr/local/lib/ka-test/probe.py; done
 }
+
+# --- the product on the hosts --------------------------------------------------------------------
+# Scenarios run on every host exactly what an operator runs on a VM: the static binary in
+# /usr/local/bin and a Kafka tarball in /root, then `kafka-appliance bootstrap ...`.
+
+# The binary under test: $KA_BINARY (set by CTest), else the default build directory's.
+cluster_product_binary() {
+  local b=${KA_BINARY:-$KA_CLUSTER_LIB/../../../build/kafka-appliance}
+  [ -x "$b" ] || { echo "skipped: no kafka-appliance binary at $b (build it or set KA_BINARY)"; exit 77; }
+  echo "$b"
+}
+
+# cluster_install_product TGZ NAME...: the binary and the tarball onto each host.
+cluster_install_product() {
+  local tgz=$1 bin name; shift
+  bin=$(cluster_product_binary)
+  for name in "$@"; do
+    cluster_copy "$name" "$bin" /usr/local/bin/kafka-appliance
+    cluster_copy "$name" "$tgz" "/root/$(basename "$tgz")"
+  done
+}
+
+# cluster_bootstrap_all OUTDIR NAME=ARGS...: `kafka-appliance --json bootstrap ARGS` on every
+# host at once (controllers wait for each other's quorum, so they must start together). Each
+# host's JSON report goes to OUTDIR/NAME.json, its stderr to OUTDIR/NAME.err and its wall time
+# to OUTDIR/NAME.wall; returns non-zero, naming the hosts, if any bootstrap failed.
+cluster_bootstrap_all() {
+  local out=$1 item name args rc=0 failed=""; shift
+  declare -A pids=()
+  mkdir -p "$out"
+  for item in "$@"; do
+    name=${item%%=*} args=${item#*=}
+    (
+      t0=$(now)
+      # shellcheck disable=SC2086  # ARGS is a list of words by design
+      cluster_exec "$name" kafka-appliance --json bootstrap $args > "$out/$name.json" 2> "$out/$name.err"
+      r=$?
+      elapsed "$t0" > "$out/$name.wall"
+      exit $r
+    ) &
+    pids[$name]=$!
+  done
+  for name in "${!pids[@]}"; do
+    wait "${pids[$name]}" || { rc=1; failed+=" $name(exit $?)"; }
+  done
+  [ $rc = 0 ] || { for name in $failed; do name=${name%%(*}; log "bootstrap on $name: $(tail -c 2000 "$out/$name.err")"; done; log "bootstrap failed on:$failed"; }
+  return $rc
+}
+
+# cluster_status NAME: `kafka-appliance --json status` on the host (prints the JSON; its exit code).
+cluster_status() { cluster_exec "$1" kafka-appliance --json status; }
+
+# cluster_wait_healthy NAME TIMEOUT: until `status` exits 0; prints the seconds it took.
+cluster_wait_healthy() {
+  local t0 i=0; t0=$(now)
+  until cluster_exec "$1" kafka-appliance status >/dev/null 2>&1; do
+    i=$((i + 1)); [ $i -lt $(( $2 * 4 )) ] || return 1; sleep 0.25
+  done
+  elapsed "$t0"
+}
+
+# cluster_main_pid NAME UNIT
+cluster_main_pid() { cluster_exec "$1" systemctl show -p MainPID --value "$2"; }
+cluster_restarts() { cluster_exec "$1" systemctl show -p NRestarts --value "$2"; }
+
+# Numeric comparison for figures: le A B
+le() { python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= float(sys.argv[2]) else 1)" "$1" "$2"; }
