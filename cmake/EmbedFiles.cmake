@@ -1,5 +1,5 @@
 # Writes OUT: a C++ file defining `const std::map<std::string, std::string_view>& FUNC()` (declared
-# in HEADER) that holds every file of DIR by file name. Like EmbedTemplates.cmake, for other areas.
+# in HEADER) that holds every file of DIR by file name: the templates and the pinned keys.
 file(GLOB files RELATIVE ${DIR} ${DIR}/*)
 list(SORT files)
 set(body "// generated from ${DIR} by cmake/EmbedFiles.cmake; do not edit\n#include \"${HEADER}\"\nconst std::map<std::string, std::string_view>& ${FUNC}() {\n  static const std::map<std::string, std::string_view> t = {\n")
