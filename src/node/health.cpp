@@ -83,6 +83,14 @@ Result<NodeFacts> read_node_facts(const RootFs& root, const std::string& etc_dir
     f.config_path = etc_dir + "/zookeeper.properties";
     KA_TRY(f.config, Properties::parse(*zk, root.host_path(f.config_path).string()));
     f.unit = "zookeeper.service";
+    // A member's ID lives in dataDir/myid, not in the config.
+    auto myid = root.read_file(f.config.get_or("dataDir", "/tmp/zookeeper") + "/myid");
+    if (myid.ok() && *myid) {
+      try {
+        f.node_id = std::stoi(trim(**myid));
+      } catch (...) {
+      }
+    }
     std::string host = probe_host(f.config.get_or("clientPortAddress", ""));
     int port = std::stoi(f.config.get_or("clientPort", "2181"));
     f.zk_client = hp(host, port);
@@ -153,12 +161,32 @@ Health probe_health(const NodeFacts& facts, const RootFs& root, ProcessRunner& r
     auto st = tcp_probe(host, port, timeout);
     h.checks.push_back({label + " " + endpoint, st.ok(), st.ok() ? "accepting connections" : st.error().message});
   }
-  if (facts.kind == NodeKind::zookeeper || (facts.kind == NodeKind::zk_broker && !facts.zk_client.empty())) {
+  if (facts.kind == NodeKind::zk_broker && !facts.zk_client.empty()) {
+    // A broker is fine while any member of its ensemble serves: with one member down (a
+    // restart, a failover) its ZooKeeper client simply moves on to the next.
+    std::string tried;
+    bool ok = false;
+    for (auto z : split_list(facts.config.get_or("zookeeper.connect", facts.zk_client))) {
+      auto slash = z.find('/');  // the chroot applies to the last host only
+      if (slash != std::string::npos) z = z.substr(0, slash);
+      if (z.find(':') == std::string::npos) z += ":2181";
+      auto [host, port] = split_hp(z);
+      auto ruok = zk_four_letter(host, port, "ruok", timeout);
+      if (ruok.ok() && *ruok == "imok") {
+        h.checks.push_back({"zookeeper ruok " + z, true, "imok"});
+        ok = true;
+        break;
+      }
+      tried += (tried.empty() ? "" : "; ") + z + ": " + (ruok.ok() ? "answered '" + *ruok + "'" : ruok.error().message);
+    }
+    if (!ok) h.checks.push_back({"zookeeper ruok " + facts.config.get_or("zookeeper.connect", facts.zk_client), false, "no member answers imok: " + tried});
+  }
+  if (facts.kind == NodeKind::zookeeper) {
     auto [host, port] = split_hp(facts.zk_client);
     auto ruok = zk_four_letter(host, port, "ruok", timeout);
     bool ok = ruok.ok() && *ruok == "imok";
     h.checks.push_back({"zookeeper ruok " + facts.zk_client, ok, ok ? "imok" : (ruok.ok() ? "answered '" + *ruok + "'" : ruok.error().message)});
-    if (facts.kind == NodeKind::zookeeper) {
+    {
       auto srvr = zk_four_letter(host, port, "srvr", timeout);
       h.zk_mode = srvr.ok() ? zk_mode_from_srvr(*srvr) : "";
       bool serving = !h.zk_mode.empty();
