@@ -275,9 +275,11 @@ cluster_bootstrap_all() {
     pids[$name]=$!
   done
   for name in "${!pids[@]}"; do
-    wait "${pids[$name]}" || { rc=1; failed+=" $name(exit $?)"; }
+    local r=0
+    wait "${pids[$name]}" || r=$?
+    [ $r = 0 ] || { rc=1; failed+=" $name"; log "bootstrap on $name exited $r: $(tail -c 2000 "$out/$name.err")"; }
   done
-  [ $rc = 0 ] || { for name in $failed; do name=${name%%(*}; log "bootstrap on $name: $(tail -c 2000 "$out/$name.err")"; done; log "bootstrap failed on:$failed"; }
+  [ $rc = 0 ] || log "bootstrap failed on:$failed"
   return $rc
 }
 
