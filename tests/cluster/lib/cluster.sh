@@ -218,14 +218,13 @@ cluster_kafka_tarball() {
   echo "$KA_CLUSTER_WORK/dist/kafka_2.13-$version.tgz"
 }
 
-# Installs Kafka the way the product will: today by hand, tomorrow
-#   cluster_exec "$1" /usr/local/bin/kafka-appliance install --archive "/root/$(basename "$2")" --sha512 ...
+# Installs Kafka with the product's own `install` (verified unpack, /opt/kafka link, the kafka user
+# and directories, /opt/java -> the rootfs's JDK); the scenarios that still write their own
+# config and units use this, the test_product_* ones run `bootstrap`.
 cluster_install_kafka() {
-  local name=$1 tgz=$2 dir; dir=$(basename "$tgz" .tgz)
-  cluster_copy "$name" "$tgz" "/root/$(basename "$tgz")"
-  cluster_exec "$name" sh -c "tar -xzf /root/$(basename "$tgz") -C /opt && ln -sfn $dir /opt/kafka && \
-    (id kafka >/dev/null 2>&1 || useradd --system --home-dir /var/lib/kafka --shell /usr/sbin/nologin kafka) && \
-    install -d -o kafka -g kafka -m 0750 /var/lib/kafka /var/log/kafka && install -d -m 0755 /etc/kafka"
+  local name=$1 tgz=$2 sha; sha=$(sha512sum "$tgz" | cut -d' ' -f1)
+  cluster_install_product "$tgz" "$name"
+  cluster_exec "$name" kafka-appliance --quiet install --archive "/root/$(basename "$tgz")" --sha512 "$sha" --java system >/dev/null
 }
 
 cluster_copy_probe() {
