@@ -61,6 +61,7 @@ for _ in $(seq 40); do
 done
 [ -n "$obs_ok" ] || fail "controllers do not see brokers 101-103 as observers: $obs"
 log "status: every node healthy, voters [1,2,3], observers $obs"
+log "resident memory of the 6 hosts: $(cluster_rss_mib "${hosts[@]}") MiB"
 
 # --- a converged re-run changes nothing, restarts nothing ---------------------------------------
 pid_before=$(cluster_main_pid c2 kafka.service)

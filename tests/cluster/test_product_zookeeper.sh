@@ -72,6 +72,7 @@ for h in "${brokers[@]}"; do
     || fail "status on $h is not a healthy ZooKeeper-mode broker: $s"
 done
 log "status: every node healthy; ZooKeeper leader is $leader"
+log "resident memory: 3 ZooKeeper hosts $(cluster_rss_mib "${zks[@]}") MiB, 5 broker hosts $(cluster_rss_mib "${brokers[@]}") MiB"
 
 # A converged re-run on a ZooKeeper member: nothing changed, nothing restarted.
 pid_before=$(cluster_main_pid zk2 zookeeper.service)

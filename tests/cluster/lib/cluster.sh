@@ -300,3 +300,18 @@ cluster_restarts() { cluster_exec "$1" systemctl show -p NRestarts --value "$2";
 
 # Numeric comparison for figures: le A B
 le() { python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= float(sys.argv[2]) else 1)" "$1" "$2"; }
+
+# cluster_rss_mib NAME...: resident memory of everything running in those hosts (systemd,
+# journald, the JVMs, the doubles), in MiB, summed over their cgroups.
+cluster_rss_mib() {
+  local name kb=0 f p v
+  for name in "$@"; do
+    for f in $(find "/sys/fs/cgroup/unified/$KA_CLUSTER_ID-$name" -name cgroup.procs 2>/dev/null); do
+      for p in $(cat "$f"); do
+        v=$(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null) || true
+        kb=$((kb + ${v:-0}))
+      done
+    done
+  done
+  echo $((kb / 1024))
+}
