@@ -34,7 +34,9 @@ Result<std::vector<std::string>> ensure_service_user(const RootFs& rfs, ProcessR
   if (!lookup_gid(rfs.root(), kServiceGroup)) {
     auto argv = groupadd_argv(rfs.root());
     KA_TRY(auto r, runner.run(argv));
-    if (!r.ok()) return tool_failed(argv, r);
+    // Exit 9 is "already exists": a groupadd of an earlier run that was killed may finish after
+    // our check. The group is there either way, which is all we want.
+    if (!r.ok() && !(r.exit_code == 9 && lookup_gid(rfs.root(), kServiceGroup))) return tool_failed(argv, r);
     if (!lookup_gid(rfs.root(), kServiceGroup))
       return fail(describe_argv(argv) + " succeeded but " + (rfs.root() / "etc/group").string() + " has no group kafka");
     done.push_back("created group kafka");
@@ -42,7 +44,7 @@ Result<std::vector<std::string>> ensure_service_user(const RootFs& rfs, ProcessR
   if (!lookup_uid(rfs.root(), kServiceUser)) {
     auto argv = useradd_argv(rfs.root());
     KA_TRY(auto r, runner.run(argv));
-    if (!r.ok()) return tool_failed(argv, r);
+    if (!r.ok() && !(r.exit_code == 9 && lookup_uid(rfs.root(), kServiceUser))) return tool_failed(argv, r);
     if (!lookup_uid(rfs.root(), kServiceUser))
       return fail(describe_argv(argv) + " succeeded but " + (rfs.root() / "etc/passwd").string() + " has no user kafka");
     done.push_back("created user kafka");
