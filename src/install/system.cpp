@@ -1,5 +1,8 @@
 #include "install/system.hpp"
 
+#include <chrono>
+#include <thread>
+
 namespace ka::install {
 
 namespace {
@@ -29,11 +32,23 @@ std::vector<std::string> useradd_argv(const fs::path& root) {
           "--no-create-home", "--shell", kNoLoginShell, "--comment", "Apache Kafka", kServiceUser};
 }
 
+namespace {
+// groupadd/useradd exit 10 when another process holds /etc/passwd's or /etc/group's lock (say,
+// one started by an earlier run that was killed and is still finishing): wait a little for it.
+Result<ProcessResult> run_shadow_tool(ProcessRunner& runner, const std::vector<std::string>& argv) {
+  for (int attempt = 0;; ++attempt) {
+    KA_TRY(auto r, runner.run(argv));
+    if (r.exit_code != 10 || attempt == 20) return r;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+}
+}  // namespace
+
 Result<std::vector<std::string>> ensure_service_user(const RootFs& rfs, ProcessRunner& runner) {
   std::vector<std::string> done;
   if (!lookup_gid(rfs.root(), kServiceGroup)) {
     auto argv = groupadd_argv(rfs.root());
-    KA_TRY(auto r, runner.run(argv));
+    KA_TRY(auto r, run_shadow_tool(runner, argv));
     // Exit 9 is "already exists": a groupadd of an earlier run that was killed may finish after
     // our check. The group is there either way, which is all we want.
     if (!r.ok() && !(r.exit_code == 9 && lookup_gid(rfs.root(), kServiceGroup))) return tool_failed(argv, r);
@@ -43,7 +58,7 @@ Result<std::vector<std::string>> ensure_service_user(const RootFs& rfs, ProcessR
   }
   if (!lookup_uid(rfs.root(), kServiceUser)) {
     auto argv = useradd_argv(rfs.root());
-    KA_TRY(auto r, runner.run(argv));
+    KA_TRY(auto r, run_shadow_tool(runner, argv));
     if (!r.ok() && !(r.exit_code == 9 && lookup_uid(rfs.root(), kServiceUser))) return tool_failed(argv, r);
     if (!lookup_uid(rfs.root(), kServiceUser))
       return fail(describe_argv(argv) + " succeeded but " + (rfs.root() / "etc/passwd").string() + " has no user kafka");
