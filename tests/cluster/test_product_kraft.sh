@@ -145,7 +145,7 @@ cluster_exec b2 grep -qx "num.network.threads=7" /etc/kafka/server.properties ||
 p=$(cluster_exec b2 kafka-appliance plan ${args[b2]} 2>&1) || true
 grep -q '^! file /etc/kafka/server.properties' <<<"$p" || fail "plan does not flag the hand-edited server.properties: $p"
 grep -q -- '-num.network.threads=7' <<<"$p" || fail "plan's diff does not show the hand edit going away: $p"
-log "hand edit on b2: bootstrap exit 3, plan shows it"
+log "hand edit on b2: bootstrap exit 3, plan shows it; the refusal:"; sed 's/^/    /' <<<"$r" >&2
 r=$(cluster_exec b2 kafka-appliance --json bootstrap --force ${args[b2]}) || fail "bootstrap --force failed: $r"
 jq -e '.changed and .restarted == ["kafka.service"] and .healthy' <<<"$r" >/dev/null || fail "bootstrap --force: $r"
 cluster_exec b2 grep -q "num.network.threads=7" /etc/kafka/server.properties && fail "--force kept the hand edit"
@@ -164,6 +164,6 @@ grep -q "$cluster_id" <<<"$r" || fail "the refusal does not name the cluster ID 
   || fail "meta.properties changed"
 [ "$(cluster_main_pid b1 kafka.service)" = "$pid_before" ] || fail "the refusal restarted kafka.service"
 cluster_status b1 >/dev/null || fail "b1 is no longer healthy after the refused bootstrap"
-log "foreign cluster ID on b1: exit 3, meta.properties byte-identical, still healthy"
+log "foreign cluster ID on b1: exit 3, meta.properties byte-identical, still healthy; the refusal:"; sed 's/^/    /' <<<"$r" >&2
 
 echo "RESULT product_kraft_rerun_tool_s=$rerun_s controller_failover_s=$ctrl_failover controller_rejoin_s=$ctrl_rejoin"
