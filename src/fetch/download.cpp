@@ -256,6 +256,8 @@ Result<Downloaded> download(const DownloadJob& job, DownloadEnv& env, ByteSink& 
   Error e = fail("could not download " + job.what + " from any source");
   for (const auto& f : out.failures) e.note(f);
   if (!job.part.empty()) e.note("the bytes received so far are kept in " + job.part.string() + "; a new run resumes there");
+  e.note("without a network: put the tarball, its .sha512 and .asc in a directory and use --offline --artifacts-dir DIR, "
+         "or install a local tarball with --archive FILE --sha512 HEX; behind a proxy: set https_proxy");
   return e;
 }
 

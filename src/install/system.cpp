@@ -46,6 +46,11 @@ Result<ProcessResult> run_shadow_tool(ProcessRunner& runner, const std::vector<s
 
 Result<std::vector<std::string>> ensure_service_user(const RootFs& rfs, ProcessRunner& runner) {
   std::vector<std::string> done;
+  std::error_code ec;
+  for (const char* f : {"etc/passwd", "etc/group"})
+    if (!fs::exists(rfs.root() / f, ec))
+      return bad_input("no " + (rfs.root() / f).string() + ": --root must be the root of a Linux system")
+          .note("point --root at a system tree (a chroot or image) or at / on the machine itself");
   if (!lookup_gid(rfs.root(), kServiceGroup)) {
     auto argv = groupadd_argv(rfs.root());
     KA_TRY(auto r, run_shadow_tool(runner, argv));
