@@ -101,6 +101,8 @@ struct Fetcher::Impl {
       if (extra->keys.empty()) return bad_input("--keys " + f + ": no usable key in it (RSA or Ed25519, OpenPGP v4)");
       ring.add(*extra);
     }
+    // Messages name every source of trust, not only the pinned one.
+    for (size_t i = 0; i < o.key_files.size(); ++i) ring.origin += (i ? ", " : " and --keys ") + o.key_files[i];
     return ring;
   }
 
@@ -252,7 +254,10 @@ struct Fetcher::Impl {
     }
     if (check) {
       pgp::KeyRing use = ring;
-      if (live) use.add(*live);  // the digest matched the catalog pin: see the policy above
+      if (live) {  // the digest matched the catalog pin: see the policy above
+        use.add(*live);
+        use.origin += " and the live KEYS";
+      }
       auto v = check->verify(use, std::time(nullptr));
       if (!v.ok()) {
         discard(part);

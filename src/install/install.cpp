@@ -223,7 +223,7 @@ bool is_feature_version(const std::string& java) {
 }  // namespace
 
 ArtifactFeed local_feed(const std::string& path, DigestAlgo algo, const std::string& expected_hex,
-                        const std::string& asc_path, std::vector<std::string> key_files) {
+                        const std::string& asc_path, std::vector<std::string> key_files, const std::string& flag) {
   return [=](ByteSink& sink) -> Result<VerifiedArtifact> {
     std::unique_ptr<pgp::SignatureCheck> sig;
     if (!asc_path.empty()) {
@@ -232,7 +232,7 @@ ArtifactFeed local_feed(const std::string& path, DigestAlgo algo, const std::str
       sig = std::make_unique<pgp::SignatureCheck>(std::move(s));
     }
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return bad_input("cannot open " + path + ": " + errno_text(errno)).note("check the --archive path");
+    if (fd < 0) return bad_input("cannot open " + path + ": " + errno_text(errno)).note("check the " + flag + " path");
     struct Closer {
       int fd;
       ~Closer() { ::close(fd); }
@@ -252,9 +252,12 @@ ArtifactFeed local_feed(const std::string& path, DigestAlgo algo, const std::str
     }
     const char* algo_s = algo == DigestAlgo::sha512 ? "sha512" : "sha256";
     if (digest.hex() != expected_hex)
-      return bad_input(std::string(algo_s) + " of " + path + " does not match: expected " + expected_hex + ", got " +
-                       digest.hex())
-          .note("the file is corrupt or not the release it claims to be; fetch it again from the ASF");
+      return bad_input(std::string(algo_s) + " of " + flag + " " + path + " does not match: expected " + expected_hex +
+                       ", got " + digest.hex())
+          .note(algo == DigestAlgo::sha512
+                    ? "the file is corrupt or not the release it claims to be; fetch it again from the ASF"
+                    : "the file is corrupt or not the release it claims to be; download it again from Adoptium and take "
+                      "--java-sha256 from its .sha256.txt");
     VerifiedArtifact out{base_name(path), std::string(algo_s) + ":" + expected_hex, ""};
     if (sig) {
       pgp::KeyRing ring = pgp::pinned_kafka_keys();
@@ -263,8 +266,18 @@ ArtifactFeed local_feed(const std::string& path, DigestAlgo algo, const std::str
         KA_TRY(auto more, pgp::parse_keys(text, k));
         ring.add(more);
       }
-      KA_TRY(auto v, sig->verify(ring, static_cast<int64_t>(std::time(nullptr))));
-      out.signer = v.fingerprint + (v.user_id.empty() ? "" : " (" + v.user_id + ")");
+      // Messages name every source of trust, not only the pinned one.
+      for (size_t i = 0; i < key_files.size(); ++i) ring.origin += (i ? ", " : " and --keys ") + key_files[i];
+      auto v = sig->verify(ring, static_cast<int64_t>(std::time(nullptr)));
+      // A local file with a signature that does not vouch for it is bad input, like a digest
+      // mismatch, not a failure of this tool.
+      if (!v.ok()) {
+        Error e = std::move(v).error();
+        e.code = Exit::usage;
+        return std::move(e).note("--asc " + asc_path + " does not vouch for " + path +
+                                 "; pass the release manager's key with --keys KEYS if it is missing from the pinned KEYS");
+      }
+      out.signer = v->fingerprint + (v->user_id.empty() ? "" : " (" + v->user_id + ")");
     }
     KA_TRY_STATUS(sink.finish());
     return out;
@@ -300,9 +313,18 @@ Result<InstallReport> run_install(const InstallOptions& o, ProcessRunner& runner
       return bad_input("--java-archive needs --java-sha256").note("the SHA-256 is in the tarball's .sha256.txt from Adoptium");
     KA_TRY(java_sha256, normalize_hex_digest(o.java_sha256, DigestAlgo::sha256, "--java-sha256"));
   }
+  if (o.java_archive.empty() && !o.java_sha256.empty())
+    return bad_input("--java-sha256 needs --java-archive").note("it is the digest of a local Temurin tarball");
+  if (!o.java_archive.empty() && o.java == "system")
+    return bad_input("--java system and --java-archive contradict each other").note("drop one of them");
   if (o.archive.empty() && !o.asc.empty()) return bad_input("--asc needs --archive");
   RootFs rfs(o.root);
   std::string kafka_dir = kafka_dir_name(kafka.scala, kafka.version);
+  // Checked before anything changes: a missing system Java must not leave Kafka half set up.
+  std::string system_home;
+  if (o.java_archive.empty() && o.java == "system") {
+    KA_TRY(system_home, system_java_home(rfs));
+  }
 
   if (o.dry_run) {
     KA_TRY(auto rec, load_installed(rfs, "kafka"));
@@ -350,7 +372,7 @@ Result<InstallReport> run_install(const InstallOptions& o, ProcessRunner& runner
                  kafka.sha512.empty() ? "" : "sha512:" + kafka.sha512, nullptr};
   ArtifactFeed kfeed;
   if (!o.archive.empty()) {
-    kfeed = local_feed(o.archive, DigestAlgo::sha512, kafka.sha512, o.asc, o.key_files);
+    kfeed = local_feed(o.archive, DigestAlgo::sha512, kafka.sha512, o.asc, o.key_files, "--archive");
   } else {
     kfeed = [&](ByteSink& sink) -> Result<VerifiedArtifact> {
       FinishTracker t(sink);
@@ -364,10 +386,10 @@ Result<InstallReport> run_install(const InstallOptions& o, ProcessRunner& runner
   if (!o.java_archive.empty()) {
     ReleaseSpec js{"java", "Temurin " + base_name(o.java_archive), "", kJavaLink, "", "sha256:" + java_sha256, nullptr};
     js.satisfies = [&](const InstalledRelease& r) { return r.artifact_digest == "sha256:" + java_sha256; };
-    KA_TRY_STATUS(install_release(rfs, js, local_feed(o.java_archive, DigestAlgo::sha256, java_sha256, "", {}), o.limits,
-                                  o.quiet, rep));
+    KA_TRY_STATUS(install_release(rfs, js, local_feed(o.java_archive, DigestAlgo::sha256, java_sha256, "", {}, "--java-archive"),
+                                  o.limits, o.quiet, rep));
   } else if (o.java == "system") {
-    KA_TRY(auto home, system_java_home(rfs));
+    const std::string& home = system_home;
     KA_TRY(auto before, link_target(rfs, kJavaLink));
     KA_TRY(auto change, rfs.ensure_symlink(kJavaLink, home));
     if (change == Change::unchanged) rep.unchanged.push_back(std::string(kJavaLink) + " -> " + home + " (system Java)");
@@ -377,8 +399,12 @@ Result<InstallReport> run_install(const InstallOptions& o, ProcessRunner& runner
     // Without the network the newest build of a feature release is unknown: one installed
     // from that feature release is kept; name an exact release to change it.
     std::string want = is_feature_version(o.java) ? o.java : temurin_dir_name(o.java).substr(8);
-    js.satisfies = [want](const InstalledRelease& r) {
-      return r.version.rfind(want, 0) == 0 &&
+    // Temurin names a JRE's top directory jdk-<ver>-jre and a JDK's jdk-<ver>: a JRE installed
+    // before does not satisfy --java-image jdk, nor the other way round.
+    const bool want_jre = o.fetch.java_image == "jre";
+    js.satisfies = [want, want_jre](const InstalledRelease& r) {
+      const bool is_jre = r.version.size() > 4 && r.version.compare(r.version.size() - 4, 4, "-jre") == 0;
+      return is_jre == want_jre && r.version.rfind(want, 0) == 0 &&
              (r.version.size() == want.size() || std::string(".+-u").find(r.version[want.size()]) != std::string::npos);
     };
     ArtifactFeed jfeed = [&](ByteSink& sink) -> Result<VerifiedArtifact> {

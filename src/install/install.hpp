@@ -60,10 +60,11 @@ struct VerifiedArtifact {
 // on any error the caller discards what the sink made.
 using ArtifactFeed = std::function<Result<VerifiedArtifact>(ByteSink& sink)>;
 
-// A local file with a known digest (and optionally a detached signature checked against
-// `keys`). Exposed for tests.
+// A local file with a known digest (and optionally a detached signature checked against the
+// pinned Kafka KEYS plus `key_files`); `flag` names the option the path came from in errors.
+// Exposed for tests.
 ArtifactFeed local_feed(const std::string& path, DigestAlgo algo, const std::string& expected_hex,
-                        const std::string& asc_path, std::vector<std::string> key_files);
+                        const std::string& asc_path, std::vector<std::string> key_files, const std::string& flag);
 
 Result<InstallReport> run_install(const InstallOptions& opts, ProcessRunner& runner);
 std::string format_install_report(const InstallReport& r, bool json);

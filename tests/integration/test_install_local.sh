@@ -31,6 +31,8 @@ check_dir /var/lib/kafka/meta 750 "$uid" "$gid"
 check_dir /var/log/kafka 750 "$uid" "$gid"
 check_dir /var/lib/kafka-appliance 700 0 0
 [ "$(readlink "$root/opt/kafka")" = kafka_2.13-3.9.1 ] || fail "/opt/kafka link"
+[ "$(readlink "$root/opt/java")" = "$system_jdk" ] || fail "/opt/java -> $(readlink "$root/opt/java"), want the system JDK $system_jdk"
+grep -q "^/opt/java -> $system_jdk (system Java)" "$work/out1" || fail "system Java link not reported"
 [ "$(stat -c '%a %u' "$root/var/lib/kafka-appliance/state.json")" = "600 0" ] || fail "state.json mode"
 grep -q "\"artifact_digest\": \"sha512:$(sha_of "$good")\"" "$root/var/lib/kafka-appliance/state.json" || fail "state digest"
 [ -x "$root/opt/kafka/bin/kafka-server-start.sh" ] || fail "bin not executable"
@@ -115,6 +117,19 @@ set +e
 "$B" --root "$root" install --archive "$good" --java system 2> "$work/err"; rc=$?
 set -e
 [ $rc = 2 ] && grep -q 'does not match' "$work/err" || fail "catalog digest not applied: $rc $(cat "$work/err")"
+
+echo "== --java system without a Java in the root: exit 2 before anything changes"
+r3=$work/root-nojava; new_root "$r3" nojava
+cp -a "$r3/etc" "$work/etc-before"
+set +e
+"$B" --root "$r3" install --archive "$good" --sha512 "$(sha_of "$good")" --java system 2> "$work/err"; rc=$?
+set -e
+[ $rc = 2 ] && grep -q -- "--java system: no Java found at $r3/usr/bin/java" "$work/err" || fail "missing system Java: $rc $(cat "$work/err")"
+grep -q 'drop --java system to install Temurin' "$work/err" || fail "no way out named"
+[ ! -e "$r3/opt" ] || fail "/opt changed although the run was refused: $(ls -a "$r3/opt")"
+diff -r "$work/etc-before" "$r3/etc" > /dev/null || fail "the kafka user was created although the run was refused"
+"$B" --root "$r3" --dry-run install --archive "$good" --sha512 "$(sha_of "$good")" --java system > /dev/null 2>&1 \
+  && fail "--dry-run did not report the missing system Java"
 
 echo "== an uncatalogued version needs --sha512"
 cp "$good" "$work/private-build.tgz"
