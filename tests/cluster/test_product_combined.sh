@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2086,SC2015  # each args[HOST] is a list of flags, split on purpose; A && B || fail is meant
 # Three combined nodes (broker and controller in one process, static quorum, Kafka 4.x test
 # double) made by `kafka-appliance bootstrap --role combined`; `status --json` on each; a
 # converged re-run; kill -9 of the leader: the other two keep the quorum, systemd restarts it.
 set -euo pipefail
+# shellcheck source=lib/cluster.sh
 . "$(dirname "$0")/lib/cluster.sh"
 cluster_product_binary >/dev/null
 cluster_init

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2086,SC2015  # each args[HOST] is a list of flags, split on purpose; A && B || fail is meant
 # The product on six hosts: `kafka-appliance bootstrap` makes 3 KRaft controllers + 3 brokers
 # (static quorum, Kafka 4.x test double) under real systemd; `status --json` on every node. Then
 # the faults, reusing the hosts: a converged re-run changes and restarts nothing; kill -9 of the
@@ -6,6 +7,7 @@
 # port cut and restored; a kafka.service stopped by hand; a hand-edited server.properties (exit 3,
 # `plan` shows it, --force overwrites); a foreign cluster ID (exit 3, meta.properties untouched).
 set -euo pipefail
+# shellcheck source=lib/cluster.sh
 . "$(dirname "$0")/lib/cluster.sh"
 cluster_product_binary >/dev/null
 cluster_init

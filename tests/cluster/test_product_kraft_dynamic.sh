@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2086,SC2015  # each args[HOST] is a list of flags, split on purpose; A && B || fail is meant
 # A dynamic KRaft quorum (KIP-853) with the product: 3 controllers given only
 # `--controller-bootstrap` and formatted with `--format-mode initial-controllers
 # --initial-controller ...` (the double supports --initial-controllers and
@@ -6,6 +7,7 @@
 # `status --json` everywhere, the format step skipped by a converged re-run, and a controller
 # killed -9 coming back into the quorum with the directory ID it was formatted with.
 set -euo pipefail
+# shellcheck source=lib/cluster.sh
 . "$(dirname "$0")/lib/cluster.sh"
 cluster_product_binary >/dev/null
 cluster_init

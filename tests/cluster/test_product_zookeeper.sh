@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2086,SC2015  # each args[HOST] is a list of flags, split on purpose; A && B || fail is meant
 # ZooKeeper mode with the product, the seed's layout: `kafka-appliance bootstrap --role zookeeper`
 # on 3 hosts (a real ZooKeeper 3.8 ensemble under the rendered zookeeper.service) and
 # `--role broker --zookeeper ...` on 5 hosts (Kafka 3.9.x double), 8 hosts in all. `status --json`
@@ -6,6 +7,7 @@
 # KA_ZK_FAILOVER_MAX_S (default 5 s), the brokers stay healthy, systemd restarts the killed
 # member and it rejoins the ensemble.
 set -euo pipefail
+# shellcheck source=lib/cluster.sh
 . "$(dirname "$0")/lib/cluster.sh"
 cluster_product_binary >/dev/null
 cluster_init

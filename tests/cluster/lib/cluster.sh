@@ -304,14 +304,12 @@ le() { python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= float(sys.arg
 # cluster_rss_mib NAME...: resident memory of everything running in those hosts (systemd,
 # journald, the JVMs, the doubles), in MiB, summed over their cgroups.
 cluster_rss_mib() {
-  local name kb=0 f p v
+  local name kb=0 p v
   for name in "$@"; do
-    for f in $(find "/sys/fs/cgroup/unified/$KA_CLUSTER_ID-$name" -name cgroup.procs 2>/dev/null); do
-      for p in $(cat "$f"); do
-        v=$(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null) || true
-        kb=$((kb + ${v:-0}))
-      done
-    done
+    while read -r p; do
+      v=$(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null) || true
+      kb=$((kb + ${v:-0}))
+    done < <(find "/sys/fs/cgroup/unified/$KA_CLUSTER_ID-$name" -name cgroup.procs -exec cat {} + 2>/dev/null)
   done
   echo $((kb / 1024))
 }
