@@ -14,7 +14,7 @@ packages=(dpkg-dev cmake ninja-build g++ pkg-config file
           libssl-dev zlib1g-dev libc-ares-dev libboost-filesystem-dev
           libcli11-dev libspdlog-dev libfmt-dev catch2 libkainjow-mustache-dev nlohmann-json3-dev
           clang libclang-rt-14-dev
-          gnupg python3 openssl curl time systemd systemd-container mmdebstrap iproute2
+          gnupg python3 openssl curl time jq util-linux systemd systemd-container mmdebstrap iproute2
           libzookeeper-java libslf4j-java liblog4j1.2-java default-jre-headless)
 
 missing=()
