@@ -119,18 +119,5 @@ void add_node_options(CLI::App* sub, NodeInput& in) {
   sub->add_option("--data-dir", in.data_dirs, "Partition data directory (repeatable; default /var/lib/kafka/data)")->delimiter(',')->group(tuning);
 }
 
-Result<NodeSpec> node_spec_from_options(const NodeInput& in) {
-  KA_TRY(auto spec, build_node_spec(in));
-  if (spec.templates_dir) {
-    std::error_code ec;
-    if (!std::filesystem::is_directory(*spec.templates_dir, ec))
-      return bad_input("--templates " + spec.templates_dir->string() + " is not a directory")
-          .note("give a directory holding templates named like the built-in ones, e.g. server.properties.mustache");
-  }
-  if (!spec.memory_bytes) {
-    KA_TRY(spec.memory_bytes, read_mem_total());
-  }
-  return spec;
-}
 
 }  // namespace ka::cli

@@ -12,8 +12,6 @@ namespace ka::cli {
 // Adds the node flags to a subcommand, bound to `in` (which must outlive parsing).
 void add_node_options(CLI::App* sub, NodeInput& in);
 
-// build_node_spec, plus the machine's memory from /proc/meminfo when --memory is not given.
-Result<NodeSpec> node_spec_from_options(const NodeInput& in);
 
 // Makes the config file flat, as in k3s: a top-level key names a flag of the root app or of the
 // chosen subcommand (`role = "broker"` works for render, plan and bootstrap alike), a key that

@@ -15,7 +15,7 @@ namespace ka::cli {
 namespace {
 
 Status run_render_command(const NodeInput& in, const GlobalOptions& g) {
-  KA_TRY(auto spec, node_spec_from_options(in));
+  KA_TRY(auto spec, node_spec_for_this_machine(in));
   KA_TRY(auto plan, plan_render(spec));
   std::vector<std::string> warnings = plan.warnings;
   RootFs root(g.root);

@@ -44,11 +44,7 @@ Result<BootstrapReport> run_bootstrap(const BootstrapOptions& opts, ProcessRunne
   RootFs root(opts.root);
 
   // 1. Inputs and the rendered plan: every bad input is refused before anything changes.
-  KA_TRY(auto spec, build_node_spec(opts.node));
-  if (!spec.memory_bytes) {
-    KA_TRY(auto mem, read_mem_total());
-    spec.memory_bytes = mem;
-  }
+  KA_TRY(auto spec, node_spec_for_this_machine(opts.node));
   bool kraft = spec.role != Role::zookeeper && spec.zookeeper_connect.empty();
   if (kraft && spec.cluster_id.empty())
     return bad_input("--cluster-id is required to bootstrap a KRaft node")

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/cluster_id.hpp"
+#include "validate/validate.hpp"
 
 namespace ka {
 
@@ -99,12 +100,22 @@ Result<FormatPlan> plan_format(const FormatRequest& req, const Properties& serve
       }
       case DynamicFormat::no_initial_controllers:
       case DynamicFormat::automatic:
-        // A controller joining an existing dynamic quorum; 3.9 had no flag for it.
-        if (req.version.at_least(4, 0)) p.argv.push_back("--no-initial-controllers");
+        // A controller that joins a running dynamic quorum later (add-controller). Since 3.9
+        // the Formatter insists on one of the three flags for a controller without voters.
+        p.argv.push_back("--no-initial-controllers");
         break;
     }
   }
   for (const auto& s : req.scram) p.argv.insert(p.argv.end(), {"--add-scram", s});
+
+  // The format-time rules of StorageTool/Formatter for exactly the flags we will pass.
+  auto has = [&](const char* flag) { return std::find(p.argv.begin(), p.argv.end(), flag) != p.argv.end(); };
+  FormatOptions fo;
+  fo.standalone = has("--standalone");
+  fo.initial_controllers = has("--initial-controllers");
+  fo.no_initial_controllers = has("--no-initial-controllers");
+  auto violations = validate_server_properties(server, req.version, fo);
+  if (has_errors(violations)) return violations_to_error(violations, "kafka-storage.sh format of " + req.config_path);
   return p;
 }
 

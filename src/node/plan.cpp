@@ -20,11 +20,7 @@ bool NodePlan::any_change() const {
 Result<NodePlan> plan_bootstrap(const BootstrapOptions& opts, ProcessRunner& runner) {
   NodePlan out;
   RootFs root(opts.root);
-  KA_TRY(auto spec, build_node_spec(opts.node));
-  if (!spec.memory_bytes) {
-    KA_TRY(auto mem, read_mem_total());
-    spec.memory_bytes = mem;
-  }
+  KA_TRY(auto spec, node_spec_for_this_machine(opts.node));
   KA_TRY(auto plan, plan_render(spec));
 
   if (!opts.skip_install) {

@@ -61,6 +61,10 @@ Result<std::uint64_t> read_mem_total(const std::filesystem::path& meminfo = "/pr
 
 Result<RenderPlan> plan_render(const NodeSpec& spec);
 
+// build_node_spec for a node rendered on this machine: also checks --templates and takes the
+// machine's memory from /proc/meminfo when --memory is not given. Every command uses it.
+Result<NodeSpec> node_spec_for_this_machine(const NodeInput& in);
+
 struct AppliedChange {
   std::filesystem::path path;
   Change change = Change::unchanged;

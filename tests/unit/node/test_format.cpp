@@ -7,7 +7,17 @@ using namespace ka;
 
 namespace {
 const std::string kCid = "MkU3OEVBNTcwNTJENDM2Qg";
-Properties props(const std::string& text) { return Properties::parse(text, "t").value(); }
+// Complete enough that Kafka's own start-up rules (run by plan_format) accept them.
+const std::string kCtrl = "controller.listener.names=CONTROLLER\nlisteners=CONTROLLER://:9093\n"
+                          "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT\n";
+const std::string kBroker = "controller.listener.names=CONTROLLER\nlisteners=PLAINTEXT://:9092\n"
+                            "advertised.listeners=PLAINTEXT://b:9092\nlistener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT\n";
+Properties props(const std::string& text) {
+  std::string extra = text.find("process.roles=controller") != std::string::npos ? kCtrl
+                      : text.find("process.roles=broker") != std::string::npos   ? kBroker
+                                                                                 : "";
+  return Properties::parse(text + extra, "t").value();
+}
 StorageCheck empty_dirs(const Properties& p) {
   StorageCheck c;
   for (auto& d : storage_dirs(p)) c.dirs.push_back(DirCheck{d, DirState::empty, {}, ""});
@@ -56,7 +66,8 @@ TEST_CASE("foreign storage is refused with exit 3, never --ignore-formatted") {
 }
 
 TEST_CASE("dynamic quorum flags by version") {
-  auto p = props("process.roles=controller\nnode.id=2\ncontroller.quorum.bootstrap.servers=a:9093\nlog.dirs=/d\n");
+  auto p = props("process.roles=controller\nnode.id=2\ncontroller.quorum.bootstrap.servers=a:9093\nlog.dirs=/d\n"
+                  "advertised.listeners=CONTROLLER://b:9093\n");
   auto r = req("4.1.0");
   auto plan = plan_format(r, p, empty_dirs(p));
   REQUIRE(plan.ok());
@@ -71,7 +82,7 @@ TEST_CASE("dynamic quorum flags by version") {
   REQUIRE(it != plan->argv.end());
   CHECK((it + 1)->find("2@b:9093:" + derived_directory_id(kCid, 2)) != std::string::npos);
   auto old = req("3.9.0");
-  CHECK_FALSE(has(plan_format(old, p, empty_dirs(p))->argv, "--no-initial-controllers"));
+  CHECK(has(plan_format(old, p, empty_dirs(p)).value().argv, "--no-initial-controllers"));
   CHECK_FALSE(plan_format(req("3.8.1"), p, empty_dirs(p)).ok());
   // brokers of a dynamic quorum need none of the flags
   auto b = props("process.roles=broker\nnode.id=101\ncontroller.quorum.bootstrap.servers=a:9093\nlog.dirs=/d\n");
@@ -93,4 +104,15 @@ TEST_CASE("ZooKeeper-mode brokers are not formatted") {
   auto plan = plan_format(req("3.9.0"), p, empty_dirs(p));
   REQUIRE(plan.ok());
   CHECK_FALSE(plan->needed);
+}
+
+TEST_CASE("format-time rules of Kafka are checked for the flags we would pass") {
+  // Kafka 4.2's Formatter refuses --standalone next to static voters; plan_format refuses the
+  // option itself before that, and a missing controller listener is refused by the rules.
+  auto p = Properties::parse("process.roles=controller\nnode.id=1\ncontroller.quorum.bootstrap.servers=a:9093\nlog.dirs=/d\n"
+                             "listeners=CONTROLLER://:9093\ncontroller.listener.names=CONTROLLER\n", "t").value();
+  auto r = req("3.8.0");
+  auto plan = plan_format(r, p, empty_dirs(p));
+  REQUIRE_FALSE(plan.ok());
+  CHECK(plan.error().code == Exit::usage);
 }
