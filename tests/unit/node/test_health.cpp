@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <unistd.h>
 
+#include "fake_zk.hpp"
 #include "node/health.hpp"
 
 using namespace ka;
@@ -71,4 +72,32 @@ TEST_CASE("nothing listening is unhealthy, with the reason") {
   auto h = probe_health(f, RootFs("/"), runner, std::chrono::milliseconds(300));
   CHECK_FALSE(h.healthy());
   CHECK(h.failing().find("127.0.0.1:1") != std::string::npos);
+}
+
+TEST_CASE("a ZooKeeper member's node ID comes from dataDir/myid") {
+  auto root = scratch("myid");
+  RootFs r(root);
+  Owner me{::geteuid(), ::getegid()};
+  r.write_file("/etc/kafka/zookeeper.properties", "dataDir=/var/lib/zookeeper\nclientPort=2181\n", 0640, me).value();
+  r.write_file("/var/lib/zookeeper/myid", "3\n", 0640, me).value();
+  auto f = read_node_facts(r);
+  REQUIRE(f.ok());
+  CHECK(f->node_id == 3);
+  fs::remove_all(root);
+}
+
+TEST_CASE("a ZooKeeper-mode broker is healthy while any ensemble member answers") {
+  FakeZkSocket second("imok");
+  NodeFacts f;
+  f.kind = NodeKind::zk_broker;
+  f.config = Properties::parse("zookeeper.connect=127.0.0.1:1,127.0.0.1:" + std::to_string(second.port) + "/kafka\n", "t").value();
+  f.zk_client = "127.0.0.1:1";
+  SystemProcessRunner runner;
+  auto h = probe_health(f, RootFs("/"), runner, std::chrono::milliseconds(500));
+  CHECK(h.healthy());
+  NodeFacts none = f;
+  none.config = Properties::parse("zookeeper.connect=127.0.0.1:1\n", "t").value();
+  auto bad = probe_health(none, RootFs("/"), runner, std::chrono::milliseconds(300));
+  CHECK_FALSE(bad.healthy());
+  CHECK(bad.failing().find("no member answers") != std::string::npos);
 }

@@ -11,41 +11,7 @@
 using namespace ka;
 using namespace std::chrono_literals;
 
-namespace {
-// A one-shot loopback server answering like ZooKeeper's 4lw handler.
-struct FakeZkSocket {
-  int fd = -1;
-  int port = 0;
-  std::thread t;
-  explicit FakeZkSocket(std::string reply) {
-    fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    socklen_t l = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &l);
-    port = ntohs(a.sin_port);
-    ::listen(fd, 1);
-    t = std::thread([this, reply] {
-      int c = ::accept(fd, nullptr, nullptr);
-      char buf[4];
-      size_t got = 0;
-      while (got < 4) {
-        auto n = ::recv(c, buf + got, 4 - got, 0);
-        if (n <= 0) break;
-        got += static_cast<size_t>(n);
-      }
-      (void)!::send(c, reply.data(), reply.size(), 0);
-      ::close(c);
-    });
-  }
-  ~FakeZkSocket() {
-    t.join();
-    ::close(fd);
-  }
-};
-}  // namespace
+#include "fake_zk.hpp"
 
 TEST_CASE("four-letter words get their reply; srvr gives the mode") {
   FakeZkSocket s("Zookeeper version: 3.8.0\nLatency min/avg/max: 0/0.0/0\nMode: follower\nNode count: 5\n");
