@@ -33,12 +33,9 @@ for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 url=https://127.0.0.1:$(cat "$work/port")
 ca=$work/tls/ca.pem
 
-new_root() {
-  rm -rf "$1"; mkdir -p "$1/etc"
-  printf 'root:x:0:0:root:/root:/bin/bash\n' > "$1/etc/passwd"; printf 'root:x:0:\n' > "$1/etc/group"
-  printf 'root:*:19000:0:99999:7:::\n' > "$1/etc/shadow"; printf 'root:*::\n' > "$1/etc/gshadow"
-  cp /etc/login.defs "$1/etc/"
-}
+# shellcheck source=../tests/support/scratch_root.sh
+. "$here/tests/support/scratch_root.sh"
+fresh_root() { rm -rf "$1"; new_root "$1"; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # time_cmd OUTVAR RSSVAR cmd...: wall ms and peak RSS (KiB) of the command.
 time_cmd() {
@@ -50,7 +47,7 @@ time_cmd() {
 }
 
 ours_run() {
-  new_root "$work/root"
+  fresh_root "$work/root"
   "$B" --root "$work/root" --quiet install --kafka-version "$ver" --sha512 "$sha" --keys "$work/KEYS" --java system \
     --asf-url "$url/" --archive-url "$url/" --cacert "$ca"
 }
@@ -66,7 +63,7 @@ seed_run() {
   cd - > /dev/null
 }
 
-export -f new_root ours_run tar_run seed_run
+export -f new_root fresh_root ours_run tar_run seed_run
 export B ver sha work url ca srv name GNUPGHOME
 best() { sort -n | head -1; }
 : > "$work/ours"; : > "$work/tar"; : > "$work/seed"
