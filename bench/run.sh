@@ -47,13 +47,12 @@ time_cmd() {
 }
 
 ours_run() {
-  fresh_root "$work/root"
   "$B" --root "$work/root" --quiet install --kafka-version "$ver" --sha512 "$sha" --keys "$work/KEYS" --java system \
     --asf-url "$url/" --archive-url "$url/" --cacert "$ca"
 }
-tar_run() { rm -rf "$work/x"; mkdir "$work/x"; tar xzf "$srv/$name" -C "$work/x"; }
+tar_run() { tar xzf "$srv/$name" -C "$work/x"; }
 seed_run() {
-  rm -rf "$work/s"; mkdir -p "$work/s/opt"; cd "$work/s"
+  cd "$work/s"
   curl -sS --fail --cacert "$ca" -o "$name" "$url/kafka/$ver/$name"
   curl -sS --fail --cacert "$ca" -o "$name.sha512" "$url/kafka/$ver/$name.sha512"
   curl -sS --fail --cacert "$ca" -o "$name.asc" "$url/kafka/$ver/$name.asc"
@@ -67,9 +66,14 @@ export -f new_root fresh_root ours_run tar_run seed_run
 export B ver sha work url ca srv name GNUPGHOME
 best() { sort -n | head -1; }
 : > "$work/ours"; : > "$work/tar"; : > "$work/seed"
+# Each contender starts from a clean tree with no dirty pages of the previous run still being
+# written back: the clean-up and a `sync` happen before the clock starts.
 for i in $(seq "$runs"); do
+  fresh_root "$work/root"; sync
   time_cmd t r ours_run; echo "$t $r" >> "$work/ours"
+  rm -rf "$work/x"; mkdir "$work/x"; sync
   time_cmd t r tar_run; echo "$t $r" >> "$work/tar"
+  rm -rf "$work/s"; mkdir -p "$work/s/opt"; sync
   time_cmd t r seed_run; echo "$t $r" >> "$work/seed"
 done
 [ -L "$work/root/opt/kafka" ] || { echo "bench: install did not switch /opt/kafka" >&2; exit 1; }

@@ -226,7 +226,10 @@ struct Fetcher::Impl {
     // One pass: digest, signature and the consumer see the same bytes.
     DigestSink digest(DigestAlgo::sha512);
     std::optional<pgp::SignatureCheck> check;
-    if (sig) check.emplace(*sig);
+    if (sig) {
+      check.emplace(*sig);
+      check->share_digest(digest);
+    }
     NullSink none;
     std::vector<ByteSink*> sinks{&digest};
     if (check) sinks.push_back(&*check);
@@ -445,6 +448,7 @@ struct Fetcher::Impl {
 
     DigestSink digest(DigestAlgo::sha256);
     pgp::SignatureCheck check(*sig);
+    check.share_digest(digest);
     NullSink none;
     TeeSink tee({&digest, &check, consumer ? consumer : &none});
     const fs::path part = cache.part_file(DigestAlgo::sha256, pkg->sha256);

@@ -136,6 +136,9 @@ class CurlHttp final : public Http {
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+    // 512 KiB per write callback instead of 16 KiB: fewer hops through hashing, the .part
+    // file and the extractor's queue for a 100 MB release.
+    curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 512L * 1024L);
     // Compressed transfer would change the bytes we hash: ask for identity.
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, nullptr);
     // CURLOPT_RANGE rather than RESUME_FROM: a server that ignores Range and answers 200 must

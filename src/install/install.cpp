@@ -238,6 +238,7 @@ ArtifactFeed local_feed(const std::string& path, DigestAlgo algo, const std::str
       ~Closer() { ::close(fd); }
     } closer{fd};
     DigestSink digest(algo);
+    if (sig) sig->share_digest(digest);
     std::vector<ByteSink*> sinks{&digest};
     if (sig) sinks.push_back(sig.get());
     sinks.push_back(&sink);

@@ -106,6 +106,8 @@ DigestSink::DigestSink(DigestAlgo algo) : algo_(algo), impl_(std::make_unique<Im
 
 DigestSink::~DigestSink() = default;
 
+const void* DigestSink::evp_ctx() const { return impl_->ctx; }
+
 Status DigestSink::write(const unsigned char* data, size_t n) {
   if (!impl_->ctx) return fail(std::string("cannot initialise ") + algo_name(algo_) + " (OpenSSL)");
   if (n && EVP_DigestUpdate(impl_->ctx, data, n) != 1) return fail(std::string(algo_name(algo_)) + " update failed (OpenSSL)");

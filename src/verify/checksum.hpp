@@ -21,6 +21,9 @@ class DigestSink final : public ByteSink {
   // Lower-case hex of the digest of everything written so far.
   std::string hex() const;
   DigestAlgo algo() const { return algo_; }
+  // The running OpenSSL context (an EVP_MD_CTX*), so a SignatureCheck over the same bytes with
+  // the same hash can reuse this pass instead of hashing everything a second time.
+  const void* evp_ctx() const;
 
  private:
   DigestAlgo algo_;

@@ -751,7 +751,9 @@ Result<Signature> parse_signature(const std::string& data, const std::string& or
 struct SignatureCheck::Impl {
   Signature sig;
   EVP_MD_CTX* ctx = nullptr;
+  const EVP_MD_CTX* shared = nullptr;  // a DigestSink's context over the same bytes
   ~Impl() { EVP_MD_CTX_free(ctx); }
+  const EVP_MD_CTX* running() const { return shared ? shared : ctx; }
 };
 
 SignatureCheck::SignatureCheck(Signature sig) : impl_(std::make_unique<Impl>()) {
@@ -766,7 +768,15 @@ SignatureCheck::SignatureCheck(Signature sig) : impl_(std::make_unique<Impl>()) 
 
 SignatureCheck::~SignatureCheck() = default;
 
+bool SignatureCheck::share_digest(const DigestSink& d) {
+  const int want = d.algo() == DigestAlgo::sha512 ? 10 : 8;  // OpenPGP hash IDs: SHA512 10, SHA256 8
+  if (!impl_->ctx || impl_->sig.hash_algo != want || !d.evp_ctx()) return false;
+  impl_->shared = static_cast<const EVP_MD_CTX*>(d.evp_ctx());
+  return true;
+}
+
 Status SignatureCheck::write(const unsigned char* data, size_t n) {
+  if (impl_->shared) return ok_status();
   if (!impl_->ctx) return fail("cannot hash for the signature in " + impl_->sig.origin + ": " + hash_name(impl_->sig.hash_algo) + " unavailable");
   if (n && EVP_DigestUpdate(impl_->ctx, data, n) != 1) return fail("hashing for the signature check failed (OpenSSL)");
   return ok_status();
@@ -813,7 +823,7 @@ Result<Verified> SignatureCheck::verify(const KeyRing& ring, int64_t now) const 
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int dlen = 0;
   EVP_MD_CTX* c = EVP_MD_CTX_new();
-  bool ok = c && EVP_MD_CTX_copy_ex(c, impl_->ctx) == 1 &&
+  bool ok = c && EVP_MD_CTX_copy_ex(c, impl_->running()) == 1 &&
             EVP_DigestUpdate(c, sig.hashed_trailer.data(), sig.hashed_trailer.size()) == 1 &&
             EVP_DigestFinal_ex(c, digest, &dlen) == 1;
   EVP_MD_CTX_free(c);

@@ -12,6 +12,7 @@
 
 #include "core/result.hpp"
 #include "core/stream.hpp"
+#include "verify/checksum.hpp"
 
 namespace ka::pgp {
 
@@ -80,6 +81,10 @@ class SignatureCheck final : public ByteSink {
   explicit SignatureCheck(Signature sig);
   ~SignatureCheck() override;
   Status write(const unsigned char* data, size_t n) override;
+  // When `d` sees the same bytes with the signature's hash algorithm, the check reuses its
+  // pass (write() then does nothing): one SHA-512 over a release instead of two. `d` must
+  // outlive verify(). Returns whether the digest is shared.
+  bool share_digest(const DigestSink& d);
   // `now` for key-expiry checks. Errors name the signing key and what is wrong.
   Result<Verified> verify(const KeyRing& ring, int64_t now) const;
 
