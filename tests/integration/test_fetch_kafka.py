@@ -5,7 +5,6 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import socket
 import socketserver
 import subprocess
@@ -16,13 +15,9 @@ import time
 import urllib.request
 import ssl
 
-SRC = os.environ.get("KA_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-KA = os.environ.get("KA_BINARY") or os.path.join(SRC, "build", "kafka-appliance")
-SUPPORT = os.path.join(SRC, "tests", "support")
-for tool in ("gpg", "openssl"):
-    if not shutil.which(tool):
-        print(f"SKIP: {tool} not installed")
-        sys.exit(77)
+sys.path.insert(0, os.path.join(os.environ.get("KA_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "tests", "support"))
+from ka_harness import KA, SRC, SUPPORT, check, finish, require  # noqa: E402,F401
+require("gpg", "openssl")
 
 work = tempfile.mkdtemp(prefix="ka-fetch-")
 dist = os.path.join(work, "dist")
@@ -113,13 +108,6 @@ def case(fn):
         failures.append(name)
         print(f"FAIL {name}: {e}")
     return fn
-
-
-def check(cond, msg, p=None):
-    if not cond:
-        if p is not None:
-            msg += f"\n  rc={p.returncode}\n  stdout: {p.stdout}\n  stderr: {p.stderr}"
-        raise AssertionError(msg)
 
 
 def ok_json(p):
@@ -400,13 +388,4 @@ try:
         check(p.returncode == 2 and "/nonexistent/KEYS" in p.stderr, "a missing --keys file is bad input", p)
         check(verified_files(root) == [], "nothing cached")
 finally:
-    if server:
-        server.send_signal(signal.SIGTERM)
-        server.wait()
-    if not failures:
-        shutil.rmtree(work, ignore_errors=True)
-    else:
-        print(f"work dir kept: {work}")
-
-print(f"{len(failures)} failed" if failures else "all passed")
-sys.exit(1 if failures else 0)
+    finish(work, failures, server)

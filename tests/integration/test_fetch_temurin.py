@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tarfile
@@ -16,13 +15,9 @@ import time
 import urllib.request
 import ssl
 
-SRC = os.environ.get("KA_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-KA = os.environ.get("KA_BINARY") or os.path.join(SRC, "build", "kafka-appliance")
-SUPPORT = os.path.join(SRC, "tests", "support")
-for tool in ("gpg", "openssl"):
-    if not shutil.which(tool):
-        print(f"SKIP: {tool} not installed")
-        sys.exit(77)
+sys.path.insert(0, os.path.join(os.environ.get("KA_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "tests", "support"))
+from ka_harness import KA, SRC, SUPPORT, check, finish, require  # noqa: E402,F401
+require("gpg", "openssl")
 
 work = tempfile.mkdtemp(prefix="ka-temurin-")
 dist = os.path.join(work, "dist")
@@ -90,13 +85,6 @@ def run(root, *args, fpr=FPR):
     if "--java" not in args:
         cmd += ["--java", "21"]
     return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=e, timeout=300)
-
-
-def check(cond, msg, p=None):
-    if not cond:
-        if p is not None:
-            msg += f"\n  rc={p.returncode}\n  stdout: {p.stdout}\n  stderr: {p.stderr}"
-        raise AssertionError(msg)
 
 
 def verified(root):
@@ -189,11 +177,4 @@ try:
         p = run(root, "--java", "system")
         check(p.returncode == 0 and json.loads(p.stdout)["java"] == "system", "--java system fetches nothing", p)
 finally:
-    server.send_signal(signal.SIGTERM)
-    server.wait()
-    if not failures:
-        shutil.rmtree(work, ignore_errors=True)
-    else:
-        print(f"work dir kept: {work}")
-print(f"{len(failures)} failed" if failures else "all passed")
-sys.exit(1 if failures else 0)
+    finish(work, failures, server)

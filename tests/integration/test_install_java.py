@@ -14,25 +14,17 @@ import io
 import json
 import os
 import shutil
-import signal
 import stat
 import subprocess
 import sys
 import tarfile
 import tempfile
 
-SRC = os.environ.get("KA_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-KA = os.environ.get("KA_BINARY") or os.path.join(SRC, "build", "kafka-appliance")
-sys.path.insert(0, os.path.join(SRC, "tests", "support"))
+sys.path.insert(0, os.path.join(os.environ.get("KA_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "tests", "support"))
+from ka_harness import KA, SRC, SUPPORT, check, finish, require  # noqa: E402,F401
 import temurin_fixture as tf  # noqa: E402
 
-if os.geteuid() != 0:
-    print("SKIP: needs root (useradd --root chroots)")
-    sys.exit(77)
-for tool in ("gpg", "openssl", "useradd"):
-    if not shutil.which(tool):
-        print(f"SKIP: {tool} not installed")
-        sys.exit(77)
+require("gpg", "openssl", "useradd", root=True)
 
 work = tempfile.mkdtemp(prefix="ka-install-java-")
 dist = os.path.join(work, "dist")
@@ -102,13 +94,6 @@ def run(root, *args, kafka=True):
         cmd += ["--archive", ktgz, "--sha512", KSHA]
     cmd += ["--cacert", CA, "--adoptium-api-url", BASE + "/", "--adoptium-key", KEY, *args]
     return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=e, timeout=300)
-
-
-def check(cond, msg, p=None):
-    if not cond:
-        if p is not None:
-            msg += f"\n  rc={p.returncode}\n  stdout: {p.stdout}\n  stderr: {p.stderr}"
-        raise AssertionError(msg)
 
 
 def state(root):
@@ -312,11 +297,4 @@ try:
             check(p.returncode == 2 and msg in p.stderr, f"{args}: {msg}", p)
             check(not os.path.exists(os.path.join(r, "opt")), f"{args}: /opt created")
 finally:
-    server.send_signal(signal.SIGTERM)
-    server.wait()
-    if not failures:
-        shutil.rmtree(work, ignore_errors=True)
-    else:
-        print(f"work dir kept: {work}")
-print(f"{len(failures)} failed" if failures else "all passed")
-sys.exit(1 if failures else 0)
+    finish(work, failures, server)
