@@ -11,10 +11,7 @@ cluster_init
 
 version=${KA_PRODUCT_KRAFT_VERSION:-4.2.0}
 hosts=(n1 n2 n3)
-for h in "${hosts[@]}"; do cluster_add_host "$h"; done
-tgz=$(cluster_kafka_tarball "$version")
-sha=$(sha512sum "$tgz" | cut -d' ' -f1)
-cluster_install_product "$tgz" "${hosts[@]}"
+cluster_product_hosts "$version" "${hosts[@]}"
 cluster_boot "${hosts[@]}"
 
 cluster_id=$(cluster_exec n1 kafka-appliance cluster-id)
@@ -22,15 +19,7 @@ common="--kafka-version $version --cluster-id $cluster_id --controller 1@n1:9093
 declare -A args=()
 for i in 1 2 3; do args[n$i]="--role combined --node-id $i --advertise PLAINTEXT://n$i:9092 $common"; done
 
-out=$KA_CLUSTER_WORK/reports
-t0=$(now)
-items=(); for h in "${hosts[@]}"; do items+=("$h=${args[$h]}"); done
-cluster_bootstrap_all "$out" "${items[@]}" || fail "bootstrap failed"
-log "3 combined nodes bootstrapped and healthy in $(elapsed "$t0") s"
-for h in "${hosts[@]}"; do
-  jq -e '.healthy and .changed' "$out/$h.json" >/dev/null || fail "$h: unexpected bootstrap report: $(cat "$out/$h.json")"
-  log "  $h: wall $(cat "$out/$h.wall") s, tool $(jq .tool_seconds "$out/$h.json") s"
-done
+cluster_bootstrap_hosts "3 combined nodes"
 
 for i in 1 2 3; do
   s=$(cluster_status "n$i") || fail "status on n$i exited non-zero: $s"

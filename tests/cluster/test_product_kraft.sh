@@ -16,10 +16,7 @@ version=${KA_PRODUCT_KRAFT_VERSION:-4.1.1}
 controllers=(c1 c2 c3)
 brokers=(b1 b2 b3)
 hosts=("${controllers[@]}" "${brokers[@]}")
-for h in "${hosts[@]}"; do cluster_add_host "$h"; done
-tgz=$(cluster_kafka_tarball "$version")
-sha=$(sha512sum "$tgz" | cut -d' ' -f1)
-cluster_install_product "$tgz" "${hosts[@]}"
+cluster_product_hosts "$version" "${hosts[@]}"
 cluster_boot "${hosts[@]}"
 
 cluster_id=$(cluster_exec c1 kafka-appliance cluster-id)
@@ -32,15 +29,7 @@ for h in "${controllers[@]}"; do i=$((i + 1)); args[$h]="--role controller --nod
 i=100
 for h in "${brokers[@]}"; do i=$((i + 1)); args[$h]="--role broker --node-id $i --advertise PLAINTEXT://$h:9092 $common"; done
 
-out=$KA_CLUSTER_WORK/reports
-t0=$(now)
-items=(); for h in "${hosts[@]}"; do items+=("$h=${args[$h]}"); done
-cluster_bootstrap_all "$out" "${items[@]}" || fail "bootstrap failed"
-log "6 nodes bootstrapped and healthy in $(elapsed "$t0") s"
-for h in "${hosts[@]}"; do
-  jq -e '.healthy and .changed and .started' "$out/$h.json" >/dev/null || fail "$h: unexpected bootstrap report: $(cat "$out/$h.json")"
-  log "  $h: wall $(cat "$out/$h.wall") s, tool $(jq .tool_seconds "$out/$h.json") s, health wait $(jq .health_seconds "$out/$h.json") s"
-done
+cluster_bootstrap_hosts "6 nodes"
 
 # --- status on every node -----------------------------------------------------------------------
 expect_status() { # host role node-id

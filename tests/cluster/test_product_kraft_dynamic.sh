@@ -15,10 +15,7 @@ cluster_init
 version=${KA_PRODUCT_KRAFT_VERSION:-4.1.1}
 controllers=(c1 c2 c3)
 hosts=(c1 c2 c3 b1)
-for h in "${hosts[@]}"; do cluster_add_host "$h"; done
-tgz=$(cluster_kafka_tarball "$version")
-sha=$(sha512sum "$tgz" | cut -d' ' -f1)
-cluster_install_product "$tgz" "${hosts[@]}"
+cluster_product_hosts "$version" "${hosts[@]}"
 cluster_boot "${hosts[@]}"
 
 cluster_id=$(cluster_exec c1 kafka-appliance cluster-id)
@@ -29,15 +26,7 @@ for i in 1 2 3; do
 done
 args[b1]="--role broker --node-id 101 --advertise PLAINTEXT://b1:9092 $common"
 
-out=$KA_CLUSTER_WORK/reports
-t0=$(now)
-items=(); for h in "${hosts[@]}"; do items+=("$h=${args[$h]}"); done
-cluster_bootstrap_all "$out" "${items[@]}" || fail "bootstrap failed"
-log "dynamic quorum: 3 controllers and a broker bootstrapped and healthy in $(elapsed "$t0") s"
-for h in "${hosts[@]}"; do
-  jq -e '.healthy and .changed' "$out/$h.json" >/dev/null || fail "$h: unexpected bootstrap report: $(cat "$out/$h.json")"
-  log "  $h: wall $(cat "$out/$h.wall") s, tool $(jq .tool_seconds "$out/$h.json") s"
-done
+cluster_bootstrap_hosts "dynamic quorum: 3 controllers and a broker"
 for h in "${controllers[@]}"; do
   cluster_exec "$h" grep -q '^controller.quorum.bootstrap.servers=' /etc/kafka/server.properties || fail "$h: no controller.quorum.bootstrap.servers"
   cluster_exec "$h" grep -q '^controller.quorum.voters=' /etc/kafka/server.properties && fail "$h: a dynamic quorum must not have controller.quorum.voters"

@@ -16,10 +16,7 @@ version=${KA_PRODUCT_ZK_VERSION:-3.9.1}
 zks=(zk1 zk2 zk3)
 brokers=(b1 b2 b3 b4 b5)
 hosts=("${zks[@]}" "${brokers[@]}")
-for h in "${hosts[@]}"; do cluster_add_host "$h"; done
-tgz=$(cluster_kafka_tarball "$version")
-sha=$(sha512sum "$tgz" | cut -d' ' -f1)
-cluster_install_product "$tgz" "${hosts[@]}"
+cluster_product_hosts "$version" "${hosts[@]}"
 cluster_copy_probe "${zks[@]}"
 cluster_boot "${hosts[@]}"
 
@@ -36,15 +33,7 @@ for h in "${brokers[@]}"; do
   args[$h]="--role broker --node-id $i --zookeeper zk1:2181,zk2:2181,zk3:2181 --advertise PLAINTEXT://$h:9092 --broker-count 5 $common"
 done
 
-out=$KA_CLUSTER_WORK/reports
-t0=$(now)
-items=(); for h in "${hosts[@]}"; do items+=("$h=${args[$h]}"); done
-cluster_bootstrap_all "$out" "${items[@]}" || fail "bootstrap failed"
-log "3 ZooKeeper members and 5 brokers bootstrapped and healthy in $(elapsed "$t0") s"
-for h in "${hosts[@]}"; do
-  jq -e '.healthy and .changed and .started' "$out/$h.json" >/dev/null || fail "$h: unexpected bootstrap report: $(cat "$out/$h.json")"
-  log "  $h: wall $(cat "$out/$h.wall") s, tool $(jq .tool_seconds "$out/$h.json") s, health wait $(jq .health_seconds "$out/$h.json") s"
-done
+cluster_bootstrap_hosts "3 ZooKeeper members and 5 brokers"
 
 # --java system: install pointed /opt/java at the rootfs's JDK, the JAVA_HOME jvm.env names.
 cluster_exec zk1 sh -c 'test -x /opt/java/bin/java && grep -qx JAVA_HOME=/opt/java /etc/kafka/jvm.env' \

@@ -257,6 +257,32 @@ cluster_install_product() {
 # host at once (controllers wait for each other's quorum, so they must start together). Each
 # host's JSON report goes to OUTDIR/NAME.json, its stderr to OUTDIR/NAME.err and its wall time
 # to OUTDIR/NAME.wall; returns non-zero, naming the hosts, if any bootstrap failed.
+# cluster_product_hosts VERSION HOST...: add the hosts, build the double's tarball of VERSION and
+# copy it and the product binary in (boot them afterwards). Sets `tgz` and `sha` for the flags.
+cluster_product_hosts() {
+  local version=$1 h; shift
+  for h in "$@"; do cluster_add_host "$h"; done
+  tgz=$(cluster_kafka_tarball "$version")
+  sha=$(sha512sum "$tgz" | cut -d' ' -f1)
+  cluster_install_product "$tgz" "$@"
+}
+
+# cluster_bootstrap_hosts WHAT: `kafka-appliance bootstrap` on every host of the scenario's `hosts`
+# with its flags from `args`, in parallel; every report must say healthy, changed and started.
+# Logs the timings; the reports stay in `out`.
+cluster_bootstrap_hosts() {
+  local what=$1 t0 h items=()
+  out=$KA_CLUSTER_WORK/reports
+  t0=$(now)
+  for h in "${hosts[@]}"; do items+=("$h=${args[$h]}"); done
+  cluster_bootstrap_all "$out" "${items[@]}" || fail "bootstrap failed"
+  log "$what bootstrapped and healthy in $(elapsed "$t0") s"
+  for h in "${hosts[@]}"; do
+    jq -e '.healthy and .changed and .started' "$out/$h.json" >/dev/null || fail "$h: unexpected bootstrap report: $(cat "$out/$h.json")"
+    log "  $h: wall $(cat "$out/$h.wall") s, tool $(jq .tool_seconds "$out/$h.json") s, health wait $(jq .health_seconds "$out/$h.json") s"
+  done
+}
+
 cluster_bootstrap_all() {
   local out=$1 item name args rc=0 failed=""; shift
   declare -A pids=()
