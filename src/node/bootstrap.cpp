@@ -168,8 +168,8 @@ Result<BootstrapReport> run_bootstrap(const BootstrapOptions& opts, ProcessRunne
   Health h;
   for (;;) {
     h = probe_health(facts, root, runner);
-    if (h.healthy()) break;
     auto us = sd.state(unit);
+    if (h.healthy() && us.ok() && us->active()) break;
     if (since(h0) > static_cast<double>(opts.wait.count()) || (us.ok() && us->active_state == "failed")) {
       Error e = fail(unit + " is not healthy after " + std::to_string(static_cast<int>(since(h0))) + " s");
       e.note(h.failing());

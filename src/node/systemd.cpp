@@ -20,7 +20,8 @@ std::string systemd_unavailable_reason(const RootFs& root) {
 Status Systemd::systemctl(const std::vector<std::string>& args, const std::string& what) {
   std::vector<std::string> argv{"systemctl"};
   argv.insert(argv.end(), args.begin(), args.end());
-  KA_TRY(auto r, run_.run(argv, RunOptions{{}, {}, std::chrono::minutes(3), {}}));
+  // Longer than a unit's TimeoutStopSec (180 s): a restart waits for the old process to go.
+  KA_TRY(auto r, run_.run(argv, RunOptions{{}, {}, std::chrono::minutes(5), {}}));
   if (!r.ok()) {
     Error e = fail("cannot " + what + ": " + describe_argv(argv) + " exited " + std::to_string(r.exit_code));
     if (!r.output.empty()) e.note(r.tail(5));
@@ -35,8 +36,10 @@ Status Systemd::enable(const std::vector<std::string>& units) {
   a.insert(a.end(), units.begin(), units.end());
   return systemctl(a, "enable units");
 }
-Status Systemd::start(const std::string& unit) { return systemctl({"start", "--no-block", unit}, "start " + unit); }
-Status Systemd::restart(const std::string& unit) { return systemctl({"restart", "--no-block", unit}, "restart " + unit); }
+// Blocking: the job is done (the old process gone, the new one forked) when systemctl returns,
+// so the health checks that follow cannot be answered by the process being replaced.
+Status Systemd::start(const std::string& unit) { return systemctl({"start", unit}, "start " + unit); }
+Status Systemd::restart(const std::string& unit) { return systemctl({"restart", unit}, "restart " + unit); }
 Status Systemd::stop(const std::string& unit) { return systemctl({"stop", unit}, "stop " + unit); }
 
 Result<UnitState> Systemd::state(const std::string& unit) {
