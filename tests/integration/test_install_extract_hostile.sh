@@ -12,7 +12,7 @@ v=3.9.99
 arch=$work/arch
 hostile_py=$KA_SOURCE_DIR/tests/support/make_hostile_archives.py
 # The cases of this test are those the generator says where they must be refused.
-refused=$(cd "$KA_SOURCE_DIR/tests/support" && python3 -c 'import make_hostile_archives as m
+refused=$(cd "$KA_SOURCE_DIR/tests/support" && PYTHONDONTWRITEBYTECODE=1 python3 -c 'import make_hostile_archives as m
 for c, at in m.REFUSED_AT.items(): print(c, at)')
 KA_HOSTILE_ONLY=$(echo "$refused" | cut -d' ' -f1 | paste -sd,) python3 "$hostile_py" "$arch" $v > "$work/cases"
 KA_HOSTILE_ONLY=good python3 "$hostile_py" "$work/arch-good" 3.9.98 > /dev/null
