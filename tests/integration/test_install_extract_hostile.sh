@@ -49,7 +49,7 @@ while read -r c; do
     --max-unpacked-bytes 1048576 > /dev/null 2> "$work/err.$c"
   rc=$?
   set -e
-  echo "$c: $(head -1 "$work/err.$c")"
+  echo "$c: $(grep -m1 "^error" "$work/err.$c")"
   [ $rc = 2 ] || fail "$c: exit $rc: $(cat "$work/err.$c")"
   grep -q "^error: refusing Kafka $v: entry 'kafka_2.13-$v/$at' " "$work/err.$c" \
     || fail "$c: the error does not name the entry $at: $(cat "$work/err.$c")"
