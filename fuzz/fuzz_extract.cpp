@@ -130,10 +130,13 @@ void check_scratch(bool extracted_ok, const ka::install::ExtractLimits& lim, siz
     if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode)) finding("special file " + p.string());
     if (!S_ISLNK(st.st_mode) && (st.st_mode & 07022)) finding("setuid or group/other write bit on " + p.string());
     if (S_ISLNK(st.st_mode)) {
+      // Resolved from the link's directory, not with weakly_canonical(p): that leaves a
+      // dangling link unresolved, and a link to a missing <outside>/etc/shadow is one.
       std::error_code ec;
-      fs::path to = fs::weakly_canonical(p, ec);
-      if (ec || !(to == real_dest || under(to, real_dest)))
-        finding("symlink " + p.string() + " -> " + fs::read_symlink(p).string() + " resolves outside the tree");
+      fs::path target = fs::read_symlink(p, ec);
+      fs::path to = fs::weakly_canonical(p.parent_path() / target, ec);
+      if (ec || target.is_absolute() || !(to == real_dest || under(to, real_dest)))
+        finding("symlink " + p.string() + " -> " + target.string() + " resolves outside the tree");
     }
   }
   if (total > lim.max_total_bytes) finding("files hold " + std::to_string(total) + " bytes, past the limit");
