@@ -7,7 +7,8 @@
 // The first byte picks the mode: raw (the rest is the tar stream, as libFuzzer mutates it) or
 // structured (the rest describes entries, turned into a tar stream, optionally gzipped): types
 // file, directory, symlink, hardlink, hardlink or directory with a body; names and link targets
-// from a small alphabet with "..", "." and "/"; sizes up to 96 KiB.
+// from a small alphabet with "..", "." and "/", or through earlier names; sizes up to 96 KiB
+// (the size limit is 64 KiB).
 #include <fuzzer/FuzzedDataProvider.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -64,13 +65,31 @@ std::string entry_name(FuzzedDataProvider& in) {
   }
 }
 
+// A link target: from the alphabet, or through a name an earlier entry used (so that links
+// over earlier names, and links through those links, are tried), after a few "..".
+std::string link_target(FuzzedDataProvider& in, const std::vector<std::string>& used) {
+  if (used.empty() || in.ConsumeBool()) return path_of(in, 6);
+  std::string t;
+  for (int up = in.ConsumeIntegralInRange(0, 3); up > 0; --up) t += "../";
+  t += used[in.ConsumeIntegralInRange<size_t>(0, used.size() - 1)];
+  return in.ConsumeBool() ? t : t + "/" + path_of(in, 5);
+}
+
 std::string structured_tar(FuzzedDataProvider& in) {
   std::string tar;
   ka::test::raw_tar_append(tar, ka::test::dir(kTop + "/"));
+  std::vector<std::string> used;  // names of earlier entries, below the top directory
   size_t n = in.ConsumeIntegralInRange<size_t>(1, 24);
   for (size_t i = 0; i < n && in.remaining_bytes() > 0; ++i) {
     TarEntry t;
-    t.name = entry_name(in);
+    // Mostly a new name; sometimes an earlier one, or the parent directory of one.
+    if (!used.empty() && in.ConsumeIntegralInRange(0, 3) == 0) {
+      fs::path u = used[in.ConsumeIntegralInRange<size_t>(0, used.size() - 1)];
+      t.name = kTop + "/" + (in.ConsumeBool() && u.has_parent_path() ? u.parent_path() : u).string();
+    } else {
+      t.name = entry_name(in);
+    }
+    if (t.name.rfind(kTop + "/", 0) == 0 && t.name.size() > kTop.size() + 1) used.push_back(t.name.substr(kTop.size() + 1));
     t.perm = in.ConsumeIntegral<uint16_t>() & 07777;
     int size = in.ConsumeIntegralInRange(0, 96 << 10);
     switch (in.ConsumeIntegralInRange(0, 6)) {
@@ -83,11 +102,11 @@ std::string structured_tar(FuzzedDataProvider& in) {
       case 2: t.type = AE_IFDIR; break;
       case 3:
         t.type = AE_IFLNK;
-        t.link = in.ConsumeBool() ? "/" + path_of(in, 6) : path_of(in, 6);
+        t.link = in.ConsumeIntegralInRange(0, 7) == 0 ? "/" + path_of(in, 6) : link_target(in, used);
         break;
-      case 4: t.hardlink = in.ConsumeBool() ? kTop + "/" + path_of(in, 3) : path_of(in, 3); break;
+      case 4: t.hardlink = in.ConsumeBool() ? kTop + "/" + link_target(in, used) : path_of(in, 3); break;
       case 5:
-        t.hardlink = kTop + "/" + path_of(in, 2);
+        t.hardlink = kTop + "/" + link_target(in, used);
         t.declared_size = size;
         break;
       default:
@@ -176,10 +195,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   ka::install::ExtractOptions opts;
   opts.expected_top = kTop;
-  opts.limits.max_total_bytes = 256 << 10;
+  // Below the largest generated size, so one entry can cross it.
+  opts.limits.max_total_bytes = 64 << 10;
   opts.limits.max_entries = 32;
   opts.limits.max_ratio = 20;
-  opts.limits.ratio_floor_bytes = 32 << 10;
+  opts.limits.ratio_floor_bytes = 16 << 10;
   opts.queue_bytes = 64 << 10;
 
   std::error_code ec;
