@@ -55,6 +55,12 @@ const char* type_name(mode_t type) {
 
 constexpr int kMaxSymlinkHops = 40;  // as the kernel's MAXSYMLINKS
 
+// libarchive may fail without a message (a truncated gzip header does): never a null string.
+std::string la_error(struct archive* a) {
+  const char* m = archive_error_string(a);
+  return m && *m ? m : "unknown error (libarchive gave no reason)";
+}
+
 // What an entry makes on disk. A hardlink is a file.
 enum class Kind { dir, file, symlink };
 
@@ -208,14 +214,14 @@ Status ExtractSink::Impl::run() {
   // gzip through the linked zlib only: with other filters libarchive would fall back to
   // running external programs (xz, bzip2, ...) on untrusted input.
   if (archive_read_support_filter_gzip(a) != ARCHIVE_OK || archive_read_support_format_tar(a) != ARCHIVE_OK)
-    return fail(std::string("libarchive lacks built-in gzip/tar support: ") + archive_error_string(a));
+    return fail(std::string("libarchive lacks built-in gzip/tar support: ") + la_error(a));
   // No ARCHIVE_EXTRACT_OWNER (files belong to root), no ACLs, xattrs or file flags. No
   // ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS: libarchive only sees the absolute paths we build
   // under `dest`, after our own refusal of absolute names in the archive.
   archive_write_disk_set_options(w, ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
                                         ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_NO_OVERWRITE);
   if (archive_read_open(a, this, nullptr, read_cb, nullptr) != ARCHIVE_OK)
-    return bad_input("cannot read " + origin + ": " + archive_error_string(a)).note("it is not a .tar.gz archive");
+    return bad_input("cannot read " + origin + ": " + la_error(a)).note("it is not a .tar.gz archive");
 
   const auto& lim = opts.limits;
   std::string top = opts.expected_top;
@@ -247,7 +253,7 @@ Status ExtractSink::Impl::run() {
     int r = archive_read_next_header(a, &e);
     if (r == ARCHIVE_EOF) break;
     if (r < ARCHIVE_WARN)
-      return bad_input("cannot read " + origin + ": " + archive_error_string(a))
+      return bad_input("cannot read " + origin + ": " + la_error(a))
           .note("the archive is truncated or corrupt; nothing was installed");
     const char* raw = archive_entry_pathname(e);
     std::string name = raw ? raw : "";
@@ -333,8 +339,7 @@ Status ExtractSink::Impl::run() {
 
     auto write_error = [&](const std::string& what) {
       int err = archive_errno(w);
-      const char* msg = archive_error_string(w);
-      Error out = fail("cannot " + what + " " + (dest / rel).string() + " from " + origin + ": " + (msg ? msg : "unknown error"));
+      Error out = fail("cannot " + what + " " + (dest / rel).string() + " from " + origin + ": " + la_error(w));
       if (err == ENOSPC || err == EDQUOT) out.note("the file system is full: free space under " + dest.parent_path().string() + " and run again");
       out.note("nothing was installed");
       return out;
@@ -357,7 +362,7 @@ Status ExtractSink::Impl::run() {
         int rr = archive_read_data_block(a, &buf, &len, &off);
         if (rr == ARCHIVE_EOF) break;
         if (rr != ARCHIVE_OK || off < 0)
-          return bad_input("cannot read " + origin + " at entry '" + name + "': " + archive_error_string(a))
+          return bad_input("cannot read " + origin + " at entry '" + name + "': " + la_error(a))
               .note("the archive is truncated or corrupt; nothing was installed");
         KA_TRY_STATUS(charge(static_cast<uint64_t>(off) + len));
         if (archive_write_data_block(w, buf, len, off) != ARCHIVE_OK) return write_error("write");
@@ -404,7 +409,7 @@ Status ExtractSink::Impl::run() {
   stats.top = top;
   // Directory modes and times are applied here, deepest first.
   if (archive_write_close(w) != ARCHIVE_OK)
-    return fail("cannot finish extracting " + origin + " into " + dest.string() + ": " + archive_error_string(w));
+    return fail("cannot finish extracting " + origin + " into " + dest.string() + ": " + la_error(w));
   KA_TRY_STATUS(links.check_all(origin));
   return ok_status();
 }

@@ -298,6 +298,18 @@ TEST_CASE("truncated and non-archive input is an error") {
     REQUIRE_FALSE(st.ok());
     CHECK(st.error().message.find("test.tgz") != std::string::npos);
   }
+  SECTION("cut anywhere before its gzip trailer") {
+    // fuzz_extract found it: libarchive can fail to open a truncated gzip stream without an
+    // error message, and a null message must not crash the error path.
+    REQUIRE(tgz.size() > 100);
+    for (size_t n = 1; n + 8 < tgz.size(); ++n) {
+      TempDir d2;
+      auto st = extract(tgz.substr(0, n), d2.path, {}, 1 + n % 64);
+      INFO("cut at " << n);
+      REQUIRE_FALSE(st.ok());
+      CHECK(st.error().message.find("test.tgz") != std::string::npos);
+    }
+  }
   SECTION("not an archive") {
     auto st = extract(std::string(5000, 'z'), d.path);
     REQUIRE_FALSE(st.ok());
