@@ -3,12 +3,14 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <mutex>
-#include <set>
 #include <thread>
 
 namespace ka::install {
@@ -53,6 +55,31 @@ const char* type_name(mode_t type) {
 
 constexpr int kMaxSymlinkHops = 40;  // as the kernel's MAXSYMLINKS
 
+// libarchive may fail without a message (a truncated gzip header does): never a null string.
+std::string la_error(struct archive* a) {
+  const char* m = archive_error_string(a);
+  return m && *m ? m : "unknown error (libarchive gave no reason)";
+}
+
+// What an entry makes on disk. A hardlink is a file.
+enum class Kind { dir, file, symlink };
+
+const char* kind_name(Kind k) {
+  switch (k) {
+    case Kind::dir: return "a directory";
+    case Kind::file: return "a file";
+    case Kind::symlink: return "a symlink";
+  }
+  return "?";
+}
+
+const char* stat_type_name(mode_t m) {
+  if (S_ISDIR(m)) return "a directory";
+  if (S_ISREG(m)) return "a regular file";
+  if (S_ISLNK(m)) return "a symlink";
+  return "a special file";
+}
+
 }  // namespace
 
 Result<std::string> strip_entry_path(const std::string& entry, const std::string& top) {
@@ -72,17 +99,6 @@ Result<std::string> strip_entry_path(const std::string& entry, const std::string
 void SymlinkTable::add(const std::string& link, const std::string& target) { links_[link] = target; }
 
 bool SymlinkTable::contains(const std::string& path) const { return links_.count(path) != 0; }
-
-std::optional<std::string> SymlinkTable::symlink_prefix(const std::string& path) const {
-  if (links_.empty()) return std::nullopt;
-  auto parts = split_path(path);
-  std::string prefix;
-  for (size_t i = 0; i + 1 < parts.size(); ++i) {
-    prefix += (i ? "/" : "") + parts[i];
-    if (links_.count(prefix)) return prefix;
-  }
-  return std::nullopt;
-}
 
 Result<std::string> SymlinkTable::resolve(const std::string& link) const {
   auto it = links_.find(link);
@@ -198,19 +214,27 @@ Status ExtractSink::Impl::run() {
   // gzip through the linked zlib only: with other filters libarchive would fall back to
   // running external programs (xz, bzip2, ...) on untrusted input.
   if (archive_read_support_filter_gzip(a) != ARCHIVE_OK || archive_read_support_format_tar(a) != ARCHIVE_OK)
-    return fail(std::string("libarchive lacks built-in gzip/tar support: ") + archive_error_string(a));
+    return fail(std::string("libarchive lacks built-in gzip/tar support: ") + la_error(a));
   // No ARCHIVE_EXTRACT_OWNER (files belong to root), no ACLs, xattrs or file flags. No
   // ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS: libarchive only sees the absolute paths we build
   // under `dest`, after our own refusal of absolute names in the archive.
   archive_write_disk_set_options(w, ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
                                         ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_NO_OVERWRITE);
   if (archive_read_open(a, this, nullptr, read_cb, nullptr) != ARCHIVE_OK)
-    return bad_input("cannot read " + origin + ": " + archive_error_string(a)).note("it is not a .tar.gz archive");
+    return bad_input("cannot read " + origin + ": " + la_error(a)).note("it is not a .tar.gz archive");
 
   const auto& lim = opts.limits;
   std::string top = opts.expected_top;
-  std::set<std::string> files;  // regular files extracted: the only valid hardlink targets
-  std::map<std::string, bool> seen;  // path -> is a directory
+  // Every path made so far, with the parents libarchive makes implicitly for a deeper entry:
+  // a name must never be taken by two types, because libarchive (NO_OVERWRITE) silently keeps
+  // what is there while our link table would believe the new entry.
+  std::map<std::string, Kind> made;
+  struct Inode {
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+  };
+  std::map<std::string, Inode> files;  // regular files extracted: the only valid hardlink targets
   SymlinkTable links;
   uint64_t declared = 0;
 
@@ -229,7 +253,7 @@ Status ExtractSink::Impl::run() {
     int r = archive_read_next_header(a, &e);
     if (r == ARCHIVE_EOF) break;
     if (r < ARCHIVE_WARN)
-      return bad_input("cannot read " + origin + ": " + archive_error_string(a))
+      return bad_input("cannot read " + origin + ": " + la_error(a))
           .note("the archive is truncated or corrupt; nothing was installed");
     const char* raw = archive_entry_pathname(e);
     std::string name = raw ? raw : "";
@@ -252,10 +276,31 @@ Status ExtractSink::Impl::run() {
     }
     if (!hardlink && type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK)
       return refusal(name, std::string("is ") + type_name(type));
-    if (auto via = links.symlink_prefix(rel)) return refusal(name, "lies under the symlink '" + *via + "'");
-    if (auto s = seen.find(rel); s != seen.end() && !(s->second && is_dir))
-      return refusal(name, "appears twice in the archive");
-    seen[rel] = is_dir;
+    // A pax hardlink may carry a body, which libarchive writes into (and extends) the file it
+    // links to, past our limits. (libarchive's reader gives directories and symlinks no body.)
+    if (int64_t body = archive_entry_size(e); hardlink && body > 0)
+      return refusal(name, std::string("is a hardlink to '") + hardlink + "' that carries data (" + std::to_string(body) +
+                               " bytes), which would overwrite the file it links to");
+    const Kind kind = is_dir ? Kind::dir : (type == AE_IFLNK && !hardlink) ? Kind::symlink : Kind::file;
+    {
+      auto parts = split_path(rel);
+      std::string prefix;
+      for (size_t i = 0; i + 1 < parts.size(); ++i) {
+        prefix += (i ? "/" : "") + parts[i];
+        auto [at, fresh] = made.emplace(prefix, Kind::dir);  // made implicitly if new
+        if (fresh || at->second == Kind::dir) continue;
+        if (at->second == Kind::symlink) return refusal(name, "lies under the symlink '" + prefix + "'");
+        return refusal(name, "lies under '" + prefix + "', which is a file, not a directory");
+      }
+    }
+    if (auto at = made.find(rel); at != made.end()) {
+      if (at->second == Kind::dir && kind != Kind::dir)
+        return refusal(name, std::string("is ") + kind_name(kind) + ", but '" + rel +
+                                 "' is already a directory (made for an earlier entry)");
+      if (!(at->second == Kind::dir && kind == Kind::dir))
+        return refusal(name, "appears twice in the archive (first as " + std::string(kind_name(at->second)) + ")");
+    }
+    made[rel] = kind;
 
     if (type == AE_IFREG && !hardlink) {
       int64_t sz = archive_entry_size(e);
@@ -265,9 +310,11 @@ Status ExtractSink::Impl::run() {
       if (declared > lim.max_total_bytes) return bomb(name, "takes the unpacked size past the limit");
     }
 
+    std::string target;  // of a symlink
+    decltype(files)::const_iterator link_target = files.end();
     if (type == AE_IFLNK && !hardlink) {
       const char* t = archive_entry_symlink(e);
-      std::string target = t ? t : "";
+      target = t ? t : "";
       if (target.empty()) return refusal(name, "is a symlink with an empty target");
       links.add(rel, target);
       auto res = links.resolve(rel);
@@ -276,7 +323,8 @@ Status ExtractSink::Impl::run() {
     if (hardlink) {
       auto t = strip_entry_path(hardlink, top);
       if (!t) return refusal(name, std::string("is a hardlink to '") + hardlink + "', which " + t.error().message);
-      if (!files.count(*t))
+      link_target = files.find(*t);
+      if (link_target == files.end())
         return refusal(name, std::string("is a hardlink to '") + hardlink + "', not a regular file extracted before it");
       archive_entry_copy_hardlink(e, (dest / *t).c_str());
     }
@@ -291,11 +339,19 @@ Status ExtractSink::Impl::run() {
 
     auto write_error = [&](const std::string& what) {
       int err = archive_errno(w);
-      const char* msg = archive_error_string(w);
-      Error out = fail("cannot " + what + " " + (dest / rel).string() + " from " + origin + ": " + (msg ? msg : "unknown error"));
+      Error out = fail("cannot " + what + " " + (dest / rel).string() + " from " + origin + ": " + la_error(w));
       if (err == ENOSPC || err == EDQUOT) out.note("the file system is full: free space under " + dest.parent_path().string() + " and run again");
       out.note("nothing was installed");
       return out;
+    };
+    // Every byte a file gets counts against the limits, holes of a sparse entry included: its
+    // size on disk is the furthest offset written (or the declared size libarchive extends it to).
+    const uint64_t bytes_before = stats.bytes_out;
+    auto charge = [&](uint64_t file_size) -> Status {
+      stats.bytes_out = std::max(stats.bytes_out, bytes_before + file_size);
+      if (stats.bytes_out > lim.max_total_bytes) return bomb(name, "takes the unpacked size past the limit");
+      if (ratio_exceeded(stats.bytes_out)) return bomb(name, "takes the expansion ratio past the limit (an archive bomb?)");
+      return ok_status();
     };
     if (archive_write_header(w, e) != ARCHIVE_OK) return write_error("create");
     if (type == AE_IFREG && !hardlink) {
@@ -305,23 +361,55 @@ Status ExtractSink::Impl::run() {
       for (;;) {
         int rr = archive_read_data_block(a, &buf, &len, &off);
         if (rr == ARCHIVE_EOF) break;
-        if (rr != ARCHIVE_OK)
-          return bad_input("cannot read " + origin + " at entry '" + name + "': " + archive_error_string(a))
+        if (rr != ARCHIVE_OK || off < 0)
+          return bad_input("cannot read " + origin + " at entry '" + name + "': " + la_error(a))
               .note("the archive is truncated or corrupt; nothing was installed");
-        stats.bytes_out += len;
-        if (stats.bytes_out > lim.max_total_bytes) return bomb(name, "takes the unpacked size past the limit");
-        if (ratio_exceeded(stats.bytes_out)) return bomb(name, "takes the expansion ratio past the limit (an archive bomb?)");
+        KA_TRY_STATUS(charge(static_cast<uint64_t>(off) + len));
         if (archive_write_data_block(w, buf, len, off) != ARCHIVE_OK) return write_error("write");
       }
-      files.insert(rel);
     }
     if (archive_write_finish_entry(w) != ARCHIVE_OK) return write_error("finish");
+
+    // Confirm on disk what the entry was to make: the checks above reason about `made`, so it
+    // must be what is there, whatever libarchive chose to skip or follow.
+    struct stat st {};
+    const fs::path path = dest / rel;
+    if (::lstat(path.c_str(), &st) != 0)
+      return refusal(name, std::string("was not extracted (") + std::strerror(errno) + ")");
+    auto mismatch = [&](const std::string& want) {
+      return refusal(name, "should have made " + want + " but " + stat_type_name(st.st_mode) + " is there");
+    };
+    switch (kind) {
+      case Kind::dir:
+        if (!S_ISDIR(st.st_mode)) return mismatch("a directory");
+        break;
+      case Kind::symlink: {
+        if (!S_ISLNK(st.st_mode)) return mismatch("a symlink");
+        std::string got(static_cast<size_t>(st.st_size) + 1, '\0');
+        ssize_t n = ::readlink(path.c_str(), got.data(), got.size());
+        if (n < 0 || static_cast<size_t>(n) != target.size() || got.compare(0, target.size(), target) != 0)
+          return refusal(name, "should have made a symlink to '" + target + "' but another one is there");
+        break;
+      }
+      case Kind::file:
+        if (!S_ISREG(st.st_mode)) return mismatch("a regular file");
+        if (hardlink) {
+          const Inode& t = link_target->second;
+          if (st.st_dev != t.dev || st.st_ino != t.ino || st.st_size != t.size)
+            return refusal(name, std::string("should have made a hardlink to '") + hardlink + "' but another file is there");
+        } else {
+          if (st.st_nlink != 1) return refusal(name, "should have made a new file but an existing one is there");
+          KA_TRY_STATUS(charge(static_cast<uint64_t>(st.st_size)));
+          files[rel] = Inode{st.st_dev, st.st_ino, st.st_size};
+        }
+        break;
+    }
   }
   if (top.empty() || stats.entries == 0) return bad_input(origin + " is an empty archive").note("nothing was installed");
   stats.top = top;
   // Directory modes and times are applied here, deepest first.
   if (archive_write_close(w) != ARCHIVE_OK)
-    return fail("cannot finish extracting " + origin + " into " + dest.string() + ": " + archive_error_string(w));
+    return fail("cannot finish extracting " + origin + " into " + dest.string() + ": " + la_error(w));
   KA_TRY_STATUS(links.check_all(origin));
   return ok_status();
 }

@@ -7,9 +7,12 @@
 // On top of libarchive's secure flags the extractor refuses, on the first bad entry: absolute
 // paths, ".." components, entries outside the expected top-level directory, symlinks whose
 // target (followed through the archive's other symlinks) leaves the tree, hardlinks to anything
-// but a regular file already extracted, device nodes, FIFOs and sockets, paths through a
-// symlink, duplicate non-directory entries, and archive bombs (total size, entry count,
-// expansion ratio). setuid/setgid/sticky bits and group/other write bits are dropped: a release
+// but a regular file already extracted, hardlinks that carry data, device nodes, FIFOs and
+// sockets, paths through a symlink or a file, a name taken twice (a directory may repeat), a
+// name of another type where a directory was made (also implicitly, as a deeper entry's
+// parent), and archive bombs (total size, entry count, expansion ratio; every byte a file gets
+// counts). After each entry it lstat()s what is on disk and refuses anything but what the entry
+// was to make. setuid/setgid/sticky bits and group/other write bits are dropped: a release
 // is owned by root and never writable by the service user.
 #pragma once
 #include <sys/types.h>
@@ -86,8 +89,6 @@ class SymlinkTable {
  public:
   void add(const std::string& link, const std::string& target);
   bool contains(const std::string& path) const;
-  // The first proper prefix of `path` that is a symlink, if any.
-  std::optional<std::string> symlink_prefix(const std::string& path) const;
   // Where the link resolves, as a normalized relative path ("" = the tree's root); the error
   // says how it escapes.
   Result<std::string> resolve(const std::string& link) const;

@@ -5,6 +5,9 @@
 #include <archive_entry.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -68,6 +71,80 @@ inline std::string make_tgz(const std::vector<TarEntry>& entries, bool gzip = tr
   }
   archive_write_close(a);
   archive_write_free(a);
+  return out;
+}
+
+// A hardlink that carries `size` bytes of body (zeros after `content`): only raw_tar writes it.
+inline TarEntry hardlink_with_data(std::string name, std::string target, std::string content, int64_t size = -1) {
+  TarEntry t{std::move(name), AE_IFREG, std::move(content), "", std::move(target), 0644};
+  t.declared_size = size;
+  return t;
+}
+
+// Uncompressed tar written byte by byte (a pax 'x' header before every entry, then ustar), for
+// what libarchive's writer will not make: hardlinks with a body, bodies on directories and
+// symlinks. The header's size is declared_size when set, else the content's; the body is the
+// content, cut or padded with zeros to that size. Also the tar generator of fuzz_extract.
+inline void raw_tar_append(std::string& out, const TarEntry& t) {
+  auto header = [&](const std::string& name, char type, uint64_t size, const std::string& link, mode_t perm) {
+    char h[512] = {};
+    auto put = [&](size_t off, size_t len, const std::string& v) { std::copy_n(v.data(), std::min(len, v.size()), h + off); };
+    auto octal = [&](size_t off, size_t len, uint64_t v) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%0*llo", static_cast<int>(len - 1), static_cast<unsigned long long>(v));
+      put(off, len - 1, buf);
+    };
+    put(0, 100, name);
+    octal(100, 8, perm & 07777);
+    octal(108, 8, 0);
+    octal(116, 8, 0);
+    octal(124, 12, size);
+    octal(136, 12, 1700000000);
+    h[156] = type;
+    put(157, 100, link);
+    put(257, 6, std::string("ustar\0", 6));
+    put(263, 2, "00");
+    std::fill_n(h + 148, 8, ' ');
+    unsigned sum = 0;
+    for (unsigned char c : h) sum += c;
+    char ck[8];
+    std::snprintf(ck, sizeof ck, "%06o", sum);
+    std::copy_n(ck, 7, h + 148);
+    out.append(h, sizeof h);
+  };
+  auto body = [&](const std::string& data, uint64_t size) {
+    out.append(data.substr(0, static_cast<size_t>(std::min<uint64_t>(size, data.size()))));
+    if (size > data.size()) out.append(static_cast<size_t>(size - data.size()), '\0');
+    out.append(static_cast<size_t>((512 - size % 512) % 512), '\0');
+  };
+  auto record = [](const std::string& key, const std::string& value) {
+    // "<len> key=value\n", where len counts its own digits
+    std::string rest = " " + key + "=" + value + "\n";
+    size_t len = rest.size() + 1;
+    while (std::to_string(len).size() + rest.size() != len) ++len;
+    return std::to_string(len) + rest;
+  };
+  std::string pax = record("path", t.name);
+  if (!t.link.empty()) pax += record("linkpath", t.link);
+  if (!t.hardlink.empty()) pax += record("linkpath", t.hardlink);
+  header("PaxHeader", 'x', pax.size(), "", 0644);
+  body(pax, pax.size());
+  char type = '0';
+  if (!t.hardlink.empty()) type = '1';
+  else if (t.type == AE_IFDIR) type = '5';
+  else if (t.type == AE_IFLNK) type = '2';
+  else if (t.type == AE_IFCHR) type = '3';
+  else if (t.type == AE_IFBLK) type = '4';
+  else if (t.type == AE_IFIFO) type = '6';
+  uint64_t size = t.declared_size >= 0 ? static_cast<uint64_t>(t.declared_size) : t.content.size();
+  header(t.name.substr(0, 99), type, size, (t.hardlink.empty() ? t.link : t.hardlink).substr(0, 99), t.perm);
+  body(t.content, size);
+}
+
+inline std::string raw_tar(const std::vector<TarEntry>& entries) {
+  std::string out;
+  for (const auto& t : entries) raw_tar_append(out, t);
+  out.append(1024, '\0');
   return out;
 }
 
