@@ -2,7 +2,7 @@
 #include <unistd.h>
 
 #include "core/state.hpp"
-#include "node/drift.hpp"
+#include "render/drift.hpp"
 
 using namespace ka;
 
