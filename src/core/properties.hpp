@@ -25,7 +25,8 @@ class Properties {
   bool has(const std::string& key) const { return index_.count(key) != 0; }
   const std::vector<std::pair<std::string, std::string>>& entries() const { return entries_; }
   size_t size() const { return entries_.size(); }
-  // Line of the key in the parsed source (1-based), 0 when set in code.
+  // Line of the key in the parsed source (1-based; \r, \n and \r\n each end a line, as for
+  // Java): where its logical line starts. 0 when set in code.
   int line_of(const std::string& key) const;
 
   // key=value lines in insertion order, escaped so that Properties.load reads back the same
