@@ -8,17 +8,23 @@
 
 #include "app.hpp"
 #include "node_options.hpp"
+#include "core/state.hpp"
+#include "render/drift.hpp"
 #include "render/render.hpp"
 
 namespace ka::cli {
 
 namespace {
 
-Status run_render_command(const NodeInput& in, const GlobalOptions& g) {
+Status run_render_command(const NodeInput& in, bool force, const GlobalOptions& g) {
   KA_TRY(auto spec, node_spec_for_this_machine(in));
   KA_TRY(auto plan, plan_render(spec));
   std::vector<std::string> warnings = plan.warnings;
   RootFs root(g.root);
+  // The rule of bootstrap: a file a person changed since we wrote it (or one we never wrote) is
+  // shown and refused, dry run included, unless --force.
+  KA_TRY(auto state, StateFile::load(root));
+  KA_TRY_STATUS(check_drift(root, plan.files, state, force));
   std::vector<AppliedChange> changes;
   if (g.dry_run) {
     KA_TRY(changes, preview_plan(plan, root));
@@ -26,6 +32,8 @@ Status run_render_command(const NodeInput& in, const GlobalOptions& g) {
     KA_TRY(auto report, apply_plan(plan, root));
     warnings.insert(warnings.end(), report.warnings.begin(), report.warnings.end());
     changes = std::move(report.changes);
+    record_rendered(state, plan.files);
+    KA_TRY_STATUS(state.save(root));
   }
   for (const auto& w : warnings) spdlog::warn("{}", w);
   int created = 0, updated = 0, unchanged = 0;
@@ -60,7 +68,10 @@ void register_render(CLI::App& app, Context& ctx) {
   sub->fallthrough();
   sub->footer(
       "Every check of 'validate' runs first: on any error nothing is written (exit 2).\n"
-      "A second identical render changes nothing and says so.\n\n"
+      "A second identical render changes nothing and says so.\n"
+      "A file changed by hand since render or bootstrap wrote it, or one they never wrote, is shown\n"
+      "and kept (exit 3, nothing written) unless --force; what was written is recorded in\n"
+      "/var/lib/kafka-appliance/state.json.\n\n"
       "EXAMPLES\n"
       "  kafka-appliance render --root /tmp/r --role controller --node-id 1 \\\n"
       "      --controller 1@10.0.1.11:9093 --controller 2@10.0.1.12:9093 --controller 3@10.0.1.13:9093\n"
@@ -69,7 +80,9 @@ void register_render(CLI::App& app, Context& ctx) {
       "  kafka-appliance render --kafka-version 3.9.1 --role zookeeper --node-id 1 \\\n"
       "      --zookeeper-server 1@10.0.3.11:2888:3888 --zookeeper-server 2@10.0.3.12:2888:3888 --zookeeper-server 3@10.0.3.13:2888:3888");
   add_node_options(sub, *in);
-  sub->callback([&ctx, in] { ctx.run = [&ctx, in]() { return run_render_command(*in, ctx.global); }; });
+  auto force = std::make_shared<bool>(false);
+  sub->add_flag("--force", *force, "Overwrite files changed by hand (or not written by kafka-appliance)");
+  sub->callback([&ctx, in, force] { ctx.run = [&ctx, in, force]() { return run_render_command(*in, *force, ctx.global); }; });
 }
 
 }  // namespace ka::cli

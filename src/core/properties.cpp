@@ -42,26 +42,218 @@ int Properties::line_of(const std::string& key) const {
 
 namespace {
 
+bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\f'; }
+
+void append_wtf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Java's Properties.saveConvert, except that '=', ':', '#' and '!' are escaped only where a
+// reader would otherwise take them as syntax (the output stays readable; it parses the same).
 void escape_into(std::string& out, const std::string& s, bool is_key) {
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
+  static const char* hex = "0123456789ABCDEF";
+  const std::u16string chars = java_chars(s);
+  for (size_t i = 0; i < chars.size(); ++i) {
+    char16_t c = chars[i];
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      case '\f': out += "\\f"; break;
-      case '=': case ':': out += is_key ? std::string("\\") + c : std::string(1, c); break;
-      case '#': case '!': out += (i == 0) ? std::string("\\") + c : std::string(1, c); break;
-      case ' ': out += (is_key || i == 0) ? "\\ " : " "; break;
-      default: out += c;
+      case u'\\': out += "\\\\"; break;
+      case u'\n': out += "\\n"; break;
+      case u'\t': out += "\\t"; break;
+      case u'\r': out += "\\r"; break;
+      case u'\f': out += "\\f"; break;
+      case u'=': case u':': out += is_key ? "\\" : ""; out += static_cast<char>(c); break;
+      case u'#': case u'!': out += (i == 0) ? "\\" : ""; out += static_cast<char>(c); break;
+      case u' ': out += (is_key || i == 0) ? "\\ " : " "; break;
+      default:
+        if (c < 0x20 || c > 0x7E) {
+          // Kafka reads the file as ISO-8859-1: anything else only survives as \uXXXX.
+          out += "\\u";
+          for (int shift = 12; shift >= 0; shift -= 4) out += hex[(c >> shift) & 0xF];
+        } else {
+          out += static_cast<char>(c);
+        }
     }
   }
 }
 
-bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\f'; }
+// java.util.Properties.LineReader reading an InputStream (what Kafka's Utils.loadProps does):
+// each byte is one ISO-8859-1 char; lines end at \n, \r or \r\n; a line ending in an odd number
+// of backslashes continues on the next one, whose leading whitespace is dropped; a line whose
+// first non-blank char is # or ! is a comment (only where a logical line starts, and it never
+// continues). A transcription, boundary cases included: a lone "\" at the very end of the
+// input is an (empty) line, and a comment after a continued line made only of "\" is a comment.
+class LineReader {
+ public:
+  explicit LineReader(const std::string& in) : in_(in) {}
+
+  // The next logical line (escapes still in it) and the physical line it starts on.
+  bool next(std::string& line, int& start_line) {
+    line.clear();
+    bool skip_ws = true, appended_line_begin = false, preceding_backslash = false;
+    while (true) {
+      if (at_end()) {
+        if (line.empty()) return false;
+        if (preceding_backslash) line.pop_back();
+        return true;
+      }
+      char c = take();
+      if (skip_ws) {
+        if (is_ws(c)) continue;
+        if (!appended_line_begin && (c == '\r' || c == '\n')) continue;
+        skip_ws = false;
+        appended_line_begin = false;
+      }
+      if (line.empty() && (c == '#' || c == '!')) {
+        for (;;) {
+          if (at_end()) return false;
+          char d = take();
+          if (d == '\r' || d == '\n') break;
+        }
+        skip_ws = true;
+        continue;
+      }
+      if (c != '\n' && c != '\r') {
+        if (line.empty()) start_line = breaks_ + 1;
+        line += c;
+        preceding_backslash = c == '\\' ? !preceding_backslash : false;
+        continue;
+      }
+      if (line.empty()) {
+        skip_ws = true;
+        continue;
+      }
+      if (at_end()) {
+        if (preceding_backslash) line.pop_back();
+        return true;
+      }
+      if (!preceding_backslash) return true;
+      line.pop_back();  // the backslash that continues the line is not part of it
+      skip_ws = true;
+      appended_line_begin = true;
+      preceding_backslash = false;
+      if (c == '\r' && in_[pos_] == '\n') take();
+    }
+  }
+
+ private:
+  bool at_end() const { return pos_ >= in_.size(); }
+  // Counts physical lines as an editor shows them (\r\n is one break) for messages.
+  char take() {
+    char c = in_[pos_++];
+    if (c == '\r' || (c == '\n' && !(pos_ >= 2 && in_[pos_ - 2] == '\r'))) ++breaks_;
+    return c;
+  }
+
+  const std::string& in_;
+  size_t pos_ = 0;
+  int breaks_ = 0;
+};
+
+// Properties.loadConvert: \t \n \r \f, \uXXXX (exactly four hex digits, else Java throws
+// IllegalArgumentException and Kafka does not start), any other \x is x.
+std::optional<std::u16string> load_convert(const std::string& s, size_t from, size_t to) {
+  std::u16string out;
+  out.reserve(to - from);
+  size_t i = from;
+  while (i < to) {
+    auto c = static_cast<unsigned char>(s[i++]);
+    if (c != '\\') {
+      out += static_cast<char16_t>(c);  // ISO-8859-1: the byte is the char
+      continue;
+    }
+    if (i >= to) break;  // cannot happen: LineReader never leaves an unpaired trailing backslash
+    c = static_cast<unsigned char>(s[i++]);
+    switch (c) {
+      case 't': out += u'\t'; break;
+      case 'r': out += u'\r'; break;
+      case 'n': out += u'\n'; break;
+      case 'f': out += u'\f'; break;
+      case 'u': {
+        if (to - i < 4) return std::nullopt;
+        unsigned v = 0;
+        for (int k = 0; k < 4; ++k) {
+          char h = s[i++];
+          v <<= 4;
+          if (h >= '0' && h <= '9') v += static_cast<unsigned>(h - '0');
+          else if (h >= 'a' && h <= 'f') v += static_cast<unsigned>(h - 'a' + 10);
+          else if (h >= 'A' && h <= 'F') v += static_cast<unsigned>(h - 'A' + 10);
+          else return std::nullopt;
+        }
+        out += static_cast<char16_t>(v);
+        break;
+      }
+      default: out += static_cast<char16_t>(c);
+    }
+  }
+  return out;
+}
 
 }  // namespace
+
+std::string from_java_chars(const std::u16string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    char32_t u = s[i];
+    if (u >= 0xD800 && u <= 0xDBFF && i + 1 < s.size() && s[i + 1] >= 0xDC00 && s[i + 1] <= 0xDFFF) {
+      append_wtf8(out, 0x10000 + ((u - 0xD800) << 10) + (s[i + 1] - 0xDC00));
+      ++i;
+    } else {
+      append_wtf8(out, u);  // a lone surrogate keeps its 3-byte form (WTF-8), so nothing is lost
+    }
+  }
+  return out;
+}
+
+std::u16string java_chars(const std::string& s) {
+  std::u16string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  auto cont = [&](size_t k) { return k < s.size() && (static_cast<unsigned char>(s[k]) & 0xC0) == 0x80; };
+  while (i < s.size()) {
+    auto b = static_cast<unsigned char>(s[i]);
+    char32_t cp = 0;
+    size_t n = 0;
+    if (b < 0x80) {
+      cp = b, n = 1;
+    } else if (b >= 0xC2 && b <= 0xDF && cont(i + 1)) {
+      cp = ((b & 0x1Fu) << 6) | (s[i + 1] & 0x3F), n = 2;
+    } else if (b >= 0xE0 && b <= 0xEF && cont(i + 1) && cont(i + 2)) {
+      cp = ((b & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3F), n = 3;
+      if (cp < 0x800) n = 0;  // overlong
+    } else if (b >= 0xF0 && b <= 0xF4 && cont(i + 1) && cont(i + 2) && cont(i + 3)) {
+      cp = ((b & 0x07u) << 18) | ((s[i + 1] & 0x3Fu) << 12) | ((s[i + 2] & 0x3Fu) << 6) | (s[i + 3] & 0x3F), n = 4;
+      if (cp < 0x10000 || cp > 0x10FFFF) n = 0;
+    }
+    if (n == 0) {
+      out += static_cast<char16_t>(b);  // not UTF-8: the byte as ISO-8859-1
+      ++i;
+      continue;
+    }
+    if (cp >= 0x10000) {
+      out += static_cast<char16_t>(0xD800 + ((cp - 0x10000) >> 10));
+      out += static_cast<char16_t>(0xDC00 + ((cp - 0x10000) & 0x3FF));
+    } else {
+      out += static_cast<char16_t>(cp);
+    }
+    i += n;
+  }
+  return out;
+}
 
 std::string Properties::serialize() const {
   std::string out;
@@ -76,102 +268,42 @@ std::string Properties::serialize() const {
 
 Result<Properties> Properties::parse(const std::string& text, const std::string& origin) {
   Properties props;
-  // Split into logical lines: a line ending in an odd number of backslashes continues.
-  std::vector<std::pair<std::string, int>> logical;
-  {
-    std::string cur;
-    int start_line = 0;
-    bool continuing = false;
-    int lineno = 0;
-    size_t pos = 0;
-    while (pos <= text.size()) {
-      size_t nl = text.find('\n', pos);
-      std::string raw = text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
-      if (!raw.empty() && raw.back() == '\r') raw.pop_back();
-      ++lineno;
-      size_t b = 0;
-      while (b < raw.size() && is_ws(raw[b])) ++b;
-      std::string line = raw.substr(b);
-      if (!continuing) {
-        if (line.empty() || line[0] == '#' || line[0] == '!') {
-          if (nl == std::string::npos) break;
-          pos = nl + 1;
-          continue;
-        }
-        start_line = lineno;
-        cur.clear();
+  LineReader reader(text);
+  std::string line;
+  int lineno = 0;
+  while (reader.next(line, lineno)) {
+    // Properties.load0: the key ends at the first unescaped '=', ':' or whitespace; then
+    // whitespace, at most one '=' or ':', and whitespace again come before the value.
+    size_t key_len = 0, value_start = line.size();
+    bool has_sep = false, backslash = false;
+    for (; key_len < line.size(); ++key_len) {
+      char c = line[key_len];
+      if (!backslash && (c == '=' || c == ':' || is_ws(c))) {
+        value_start = key_len + 1;
+        has_sep = c == '=' || c == ':';
+        break;
       }
-      size_t bs = 0;
-      for (size_t i = line.size(); i > 0 && line[i - 1] == '\\'; --i) ++bs;
-      if (bs % 2 == 1) {
-        cur += line.substr(0, line.size() - 1);
-        continuing = true;
-      } else {
-        cur += line;
-        continuing = false;
-        logical.emplace_back(cur, start_line);
+      backslash = c == '\\' ? !backslash : false;
+    }
+    for (; value_start < line.size(); ++value_start) {
+      char c = line[value_start];
+      if (is_ws(c)) continue;
+      if (!has_sep && (c == '=' || c == ':')) {
+        has_sep = true;
+        continue;
       }
-      if (nl == std::string::npos) break;
-      pos = nl + 1;
+      break;
     }
-    if (continuing) logical.emplace_back(cur, start_line);
-  }
-
-  auto unescape = [&](const std::string& s, int line) -> Result<std::string> {
-    std::string out;
-    for (size_t i = 0; i < s.size(); ++i) {
-      if (s[i] != '\\') { out += s[i]; continue; }
-      if (++i >= s.size()) break;
-      char c = s[i];
-      switch (c) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case 'f': out += '\f'; break;
-        case 'u': {
-          if (i + 4 >= s.size())
-            return bad_input(origin + ":" + std::to_string(line) + ": malformed \\uxxxx escape")
-                .note("write the character itself or a full \\u followed by 4 hex digits");
-          unsigned cp = 0;
-          for (int k = 1; k <= 4; ++k) {
-            char h = s[i + static_cast<size_t>(k)];
-            cp <<= 4;
-            if (h >= '0' && h <= '9') cp |= static_cast<unsigned>(h - '0');
-            else if (h >= 'a' && h <= 'f') cp |= static_cast<unsigned>(h - 'a' + 10);
-            else if (h >= 'A' && h <= 'F') cp |= static_cast<unsigned>(h - 'A' + 10);
-            else return bad_input(origin + ":" + std::to_string(line) + ": malformed \\uxxxx escape")
-                .note("write the character itself or a full \\u followed by 4 hex digits");
-          }
-          i += 4;
-          // UTF-8 encode (surrogates are passed through as-is; Kafka configs are ASCII in practice)
-          if (cp < 0x80) out += static_cast<char>(cp);
-          else if (cp < 0x800) { out += static_cast<char>(0xC0 | (cp >> 6)); out += static_cast<char>(0x80 | (cp & 0x3F)); }
-          else { out += static_cast<char>(0xE0 | (cp >> 12)); out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F)); out += static_cast<char>(0x80 | (cp & 0x3F)); }
-          break;
-        }
-        default: out += c;
-      }
+    auto key = load_convert(line, 0, key_len);
+    auto value = key ? load_convert(line, value_start, line.size()) : std::nullopt;
+    if (!value) {
+      // Java throws here and Kafka exits at start-up: refuse the whole file, as it would.
+      return bad_input(origin + ":" + std::to_string(lineno) + ": malformed \\uxxxx escape (Kafka would refuse this file)")
+          .note("a backslash-u must be followed by exactly 4 hex digits; write \\\\u for a literal backslash-u");
     }
-    return out;
-  };
-
-  for (const auto& [line, lineno] : logical) {
-    size_t i = 0;
-    std::string rawkey;
-    while (i < line.size()) {
-      char c = line[i];
-      if (c == '\\' && i + 1 < line.size()) { rawkey += c; rawkey += line[i + 1]; i += 2; continue; }
-      if (c == '=' || c == ':' || is_ws(c)) break;
-      rawkey += c;
-      ++i;
-    }
-    while (i < line.size() && is_ws(line[i])) ++i;
-    if (i < line.size() && (line[i] == '=' || line[i] == ':')) ++i;
-    while (i < line.size() && is_ws(line[i])) ++i;
-    KA_TRY(auto key, unescape(rawkey, lineno));
-    KA_TRY(auto value, unescape(line.substr(i), lineno));
-    props.set(key, value);
-    props.lines_[key] = lineno;
+    auto k = from_java_chars(*key);
+    props.set(k, from_java_chars(*value));
+    props.lines_[k] = lineno;
   }
   return props;
 }

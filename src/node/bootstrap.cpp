@@ -4,7 +4,7 @@
 #include <thread>
 
 #include "core/state.hpp"
-#include "node/drift.hpp"
+#include "render/drift.hpp"
 #include "node/health.hpp"
 #include "node/systemd.hpp"
 #include "render/render.hpp"
@@ -53,13 +53,7 @@ Result<BootstrapReport> run_bootstrap(const BootstrapOptions& opts, ProcessRunne
 
   // 2. Files a person changed since we wrote them, and storage of another cluster: refuse now.
   KA_TRY(auto state, StateFile::load(root));
-  const nlohmann::json recorded = state.find("rendered") ? *state.find("rendered") : nlohmann::json::object();
-  std::vector<FileCheck> blocked;
-  for (const auto& f : plan.files) {
-    KA_TRY(auto c, check_file(root, f.path.string(), f.content, recorded));
-    if ((c.fate == FileFate::hand_edited || c.fate == FileFate::foreign) && !opts.force) blocked.push_back(c);
-  }
-  if (!blocked.empty()) return drift_error(blocked);
+  KA_TRY_STATUS(check_drift(root, plan.files, state, opts.force));
   FormatRequest freq;
   freq.version = spec.version;
   freq.cluster_id = spec.cluster_id;
@@ -104,8 +98,7 @@ Result<BootstrapReport> run_bootstrap(const BootstrapOptions& opts, ProcessRunne
   // Install saved its own section of state.json meanwhile: start from the file as it is now,
   // or saving would drop what install recorded (and the next run would unpack again).
   KA_TRY(state, StateFile::load(root));
-  auto& rendered = state.section("rendered");
-  for (const auto& f : plan.files) rendered[f.path.string()] = sha256_hex(f.content);
+  record_rendered(state, plan.files);
   auto& node = state.section("node");
   node["role"] = to_string(spec.role);
   node["node_id"] = spec.node_id;

@@ -128,6 +128,8 @@ Result<FormatPlan> run_format(const FormatRequest& req, const RootFs& root, Proc
     node_id = std::stoi(server.get_or("node.id", server.get_or("broker.id", "-1")));
   } catch (...) {
   }
+  // A relative directory would be looked up here under --root, not where Kafka puts it.
+  if (auto v = validate_storage_paths(server); has_errors(v)) return violations_to_error(v, root.host_path(req.config_path).string());
   KA_TRY(auto check, check_storage(root, storage_dirs(server), req.cluster_id, node_id));
   KA_TRY(auto plan, plan_format(req, server, check));
   if (!plan.needed || dry_run) return plan;

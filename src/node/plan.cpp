@@ -52,7 +52,7 @@ Result<NodePlan> plan_bootstrap(const BootstrapOptions& opts, ProcessRunner& run
       for (const auto& p : preview)
         if (p.path == f.path && p.change != Change::unchanged) pc.action = "update";
     }
-    pc.blocked = (c.fate == FileFate::hand_edited || c.fate == FileFate::foreign) && !opts.force;
+    pc.blocked = blocks(c.fate, opts.force);
     out.changes.push_back(std::move(pc));
   }
 

@@ -8,7 +8,7 @@
 #include "core/process.hpp"
 #include "core/result.hpp"
 #include "node/bootstrap.hpp"
-#include "node/drift.hpp"
+#include "render/drift.hpp"
 
 namespace ka {
 

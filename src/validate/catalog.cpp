@@ -66,6 +66,7 @@ const std::vector<RuleInfo>& rule_catalog() {
       {"log.roll", "all", "log.roll.ms", ">= 1", kKafkaConfig},
       {"log.retention", "all", "log.retention.ms/minutes/hours", "-1 or >= 1 ms", kKafkaConfig},
       {"log.dirs", "all", "log.dirs", "at least one directory", kKafkaConfig},
+      {"storage.absolute-paths", "all", "log.dirs, log.dir, metadata.log.dir", "absolute paths only (ours: Kafka would use its working directory)", kAppliance},
       {"log.cleaner.dedupe", "all", "log.cleaner.dedupe.buffer.size", "more than 1 MiB per cleaner thread", kKafkaConfig},
       {"replica.fetch-wait", "all", "replica.fetch.wait.max.ms", "<= replica.socket.timeout.ms and <= replica.lag.time.max.ms", kKafkaConfig},
       {"offsets.commit-acks", "3.6-3.7", "offsets.commit.required.acks", "-1..offsets.topic.replication.factor", kKafkaConfig},

@@ -13,6 +13,8 @@
 namespace ka::vdetail {
 
 // Source files the rules are read from (repo apache/kafka unless it says otherwise).
+// A rule of this tool, stricter than Kafka (which accepts it), where Kafka's choice would hurt.
+inline constexpr const char* kAppliance = "kafka-appliance (stricter than Kafka)";
 inline constexpr const char* kKafkaConfig = "core/src/main/scala/kafka/server/KafkaConfig.scala";
 inline constexpr const char* kCoreUtils = "core/src/main/scala/kafka/utils/CoreUtils.scala";
 inline constexpr const char* kAbstractKafkaConfig = "server/src/main/java/org/apache/kafka/server/config/AbstractKafkaConfig.java";

@@ -842,6 +842,27 @@ std::vector<Violation> validate_server_properties(const Properties& props, const
   ServerCheck check(props, version, sink);
   check.run();
   if (format) check_format(check, props, version, *format, sink);
+  auto paths = validate_storage_paths(props);
+  sink.out.insert(sink.out.end(), paths.begin(), paths.end());
+  return sink.out;
+}
+
+std::vector<Violation> validate_storage_paths(const Properties& props) {
+  Sink sink;
+  for (const char* key : {"log.dirs", "log.dir", "metadata.log.dir"}) {
+    auto value = props.get(key);
+    if (!value) continue;
+    // log.dirs/log.dir are lists (Kafka splits on commas and trims); metadata.log.dir is one path.
+    auto dirs = std::string(key) == "metadata.log.dir" ? std::vector<std::string>{trim(*value)} : split_list(*value);
+    for (const auto& d : dirs) {
+      if (d.empty() || d.front() == '/') continue;
+      sink.error("storage.absolute-paths", key, *value,
+                 "'" + d + "' is a relative path: Kafka would resolve it against the working directory of its service, "
+                 "and the storage checks could not see the directory it uses",
+                 "write an absolute path, e.g. " + std::string(key) + "=/var/lib/kafka/" + (std::string(key) == "metadata.log.dir" ? "meta" : "data"),
+                 kAppliance);
+    }
+  }
   return sink.out;
 }
 

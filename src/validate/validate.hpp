@@ -36,6 +36,12 @@ struct FormatOptions {
 std::vector<Violation> validate_server_properties(const Properties& props, const KafkaVersion& version,
                                                   const std::optional<FormatOptions>& format = std::nullopt);
 
+// log.dirs, log.dir and metadata.log.dir hold absolute paths only (rule storage.absolute-paths,
+// ours: Kafka resolves a relative one against its working directory, and neither validate nor the
+// storage check before `format` could look at the directory Kafka would use). Part of
+// validate_server_properties; `format` runs it before it looks at any storage directory.
+std::vector<Violation> validate_storage_paths(const Properties& props);
+
 // zookeeper.properties of an ensemble member, with the node's myid when known.
 std::vector<Violation> validate_zookeeper_properties(const Properties& props, std::optional<int> myid);
 

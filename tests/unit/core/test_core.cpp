@@ -35,6 +35,63 @@ TEST_CASE("properties: malformed unicode escape is an error naming the line") {
   CHECK(p.error().message.find("server.properties:2") != std::string::npos);
 }
 
+TEST_CASE("properties: a bare CR ends a line, as in Java (issue 7, item 4)") {
+  auto p = Properties::parse("log.dirs=/var/lib/kafka/data\rlog.dirs=/srv/old", "t");
+  REQUIRE(p.ok());
+  CHECK(p->get("log.dirs") == "/srv/old");  // the last one wins, as Kafka sees it
+  CHECK(p->size() == 1);
+  CHECK(p->line_of("log.dirs") == 2);
+  auto q = Properties::parse("a=1\r\nb=2\rc=x\\\r\n   y\n\rd=4", "t");
+  REQUIRE(q.ok());
+  CHECK(q->get("b") == "2");
+  CHECK(q->get("c") == "xy");
+  CHECK(q->get("d") == "4");
+  CHECK(q->line_of("d") == 6);  // \r\n is one line break, \n\r two
+}
+
+TEST_CASE("properties: the boundary cases of Java's LineReader") {
+  // A comment never continues; a line of only "\" continued into a comment is a comment.
+  CHECK(Properties::parse("#x\\\nk=v", "t")->get("k") == "v");
+  CHECK(Properties::parse("\\\n#k=v\n", "t")->size() == 0);
+  // A blank line ends a continued line; an even run of backslashes does not continue.
+  auto p = Properties::parse("a=1\\\n\n  b=2\nc=3\\\\\nd=4", "t");
+  CHECK(p->get("a") == "1");
+  CHECK(p->get("b") == "2");
+  CHECK(p->get("c") == "3\\");
+  CHECK(p->get("d") == "4");
+  // A lone backslash at the very end is an empty key with an empty value (Java puts "" = "").
+  CHECK(Properties::parse("\\", "t")->get("") == "");
+  CHECK(Properties::parse("\\\r\n", "t")->size() == 0);
+  // Separators: the first '=' or ':' after the key's whitespace belongs to the syntax.
+  CHECK(Properties::parse("k = = v", "t")->get("k") == "= v");
+  CHECK(Properties::parse("k\t:\f:v", "t")->get("k") == ":v");
+}
+
+TEST_CASE("properties: the file is ISO-8859-1, as Kafka reads it; \\u escapes give any char") {
+  // Byte E9 is "é"; UTF-8 "é" (C3 A9) is two chars, "Ã©", exactly what Kafka gets.
+  CHECK(Properties::parse("k=caf\xe9", "t")->get("k") == "caf\xc3\xa9");
+  CHECK(Properties::parse("k=caf\xc3\xa9", "t")->get("k") == "caf\xc3\x83\xc2\xa9");
+  CHECK(Properties::parse("k=\\u00e9\\u20AC\\uD83D\\uDE00", "t")->get("k") == "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+  // Written back with \uXXXX, so Kafka reads the same chars.
+  Properties w;
+  w.set("dir", "/srv/caf\xc3\xa9/\xf0\x9f\x98\x80");
+  w.set("lone", std::string("\xed\xa0\x80"));  // a lone surrogate (\uD800), kept as WTF-8
+  CHECK(w.serialize() == "dir=/srv/caf\\u00E9/\\uD83D\\uDE00\nlone=\\uD800\n");
+  auto back = Properties::parse(w.serialize(), "t");
+  REQUIRE(back.ok());
+  CHECK(back->entries() == w.entries());
+}
+
+TEST_CASE("properties: serialize reads back as the same map") {
+  Properties w;
+  const std::vector<std::string> tricky = {"", " lead", "trail ", "#x", "!x", "a=b:c", "back\\slash", "tab\there",
+                                           "nl\nx", "cr\rx", "ff\fx", "\x01\x7f", "\\u0041", "caf\xc3\xa9"};
+  for (size_t i = 0; i < tricky.size(); ++i) w.set(tricky[i], tricky[(i + 3) % tricky.size()]);
+  auto back = Properties::parse(w.serialize(), "t");
+  REQUIRE(back.ok());
+  CHECK(back->entries() == w.entries());
+}
+
 TEST_CASE("versions parse and compare") {
   auto v = KafkaVersion::parse("3.9.1");
   REQUIRE(v.ok());

@@ -422,6 +422,20 @@ TEST_CASE("at least one log directory", "[log.dirs]") {
   EXPECT_NONE(run(broker(), "3.6.0"), "log.dirs");
 }
 
+TEST_CASE("storage directories are absolute paths", "[storage.absolute-paths]") {
+  EXPECT_ERROR(run(with(broker(), {{"log.dirs", "/var/lib/kafka/data, data"}}), "3.9.0"), "storage.absolute-paths");
+  EXPECT_ERROR(run(with(broker(), {{"log.dirs", "-"}, {"log.dir", "./data"}}), "4.0.0"), "storage.absolute-paths");
+  EXPECT_ERROR(run(with(controller(), {{"metadata.log.dir", " meta "}}), "4.0.0"), "storage.absolute-paths");
+  EXPECT_NONE(run(broker(), "3.9.0"), "storage.absolute-paths");
+  EXPECT_NONE(run(controller(), "4.0.0"), "storage.absolute-paths");
+  // The violation names the key and the whole value as written.
+  auto v = ka::validate_storage_paths(with(broker(), {{"log.dirs", "/a,b"}}));
+  REQUIRE(v.size() == 1);
+  CHECK(v[0].key == "log.dirs");
+  CHECK(v[0].value == "/a,b");
+  CHECK(v[0].rule.find("'b' is a relative path") != std::string::npos);
+}
+
 TEST_CASE("dedupe buffer of at least 1 MiB per cleaner thread", "[log.cleaner.dedupe]") {
   EXPECT_ERROR(run(with(broker(), {{"log.cleaner.threads", "200"}}), "3.9.0"), "log.cleaner.dedupe");
   EXPECT_ERROR(run(with(broker(), {{"log.cleaner.threads", "0"}}), "3.9.0"), "log.cleaner.dedupe");

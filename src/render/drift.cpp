@@ -1,4 +1,4 @@
-#include "node/drift.hpp"
+#include "render/drift.hpp"
 
 #include <sstream>
 
@@ -17,10 +17,15 @@ const char* to_string(FileFate f) {
   return "?";
 }
 
+bool blocks(FileFate fate, bool force) {
+  return (fate == FileFate::hand_edited || fate == FileFate::foreign) && !force;
+}
+
 Result<FileCheck> check_file(const RootFs& root, const std::string& path, const std::string& planned,
                              const nlohmann::json& recorded) {
   FileCheck c;
   c.path = path;
+  c.planned = planned;
   KA_TRY(auto cur, root.read_file(path));
   if (!cur) return c;
   c.current = *cur;
@@ -84,9 +89,38 @@ std::string line_diff(const std::string& before, const std::string& after, int c
 Error drift_error(const std::vector<FileCheck>& blocked) {
   Error e = refuse(std::to_string(blocked.size()) + " file" + (blocked.size() == 1 ? "" : "s") +
                    " changed outside kafka-appliance; refusing to overwrite (nothing was changed)");
-  for (const auto& b : blocked) e.note(b.path + ": " + to_string(b.fate));
-  e.note("see the differences with `kafka-appliance plan`; carry the change into the flags or --set, or run again with --force to overwrite");
+  constexpr size_t kMaxDiffLines = 20;
+  for (const auto& b : blocked) {
+    e.note(b.path + ": " + to_string(b.fate) + "; on disk (-) versus what would be written (+):");
+    std::istringstream diff(line_diff(b.current, b.planned));
+    std::string line;
+    size_t n = 0;
+    while (std::getline(diff, line)) {
+      if (++n > kMaxDiffLines) {
+        e.note("    ... (the whole diff: `kafka-appliance plan`)");
+        break;
+      }
+      e.note("    " + line);
+    }
+  }
+  e.note("carry the change into the flags or --set, or run again with --force to overwrite");
   return e;
+}
+
+Status check_drift(const RootFs& root, const std::vector<PlannedFile>& files, const StateFile& state, bool force) {
+  const nlohmann::json recorded = state.find("rendered") ? *state.find("rendered") : nlohmann::json::object();
+  std::vector<FileCheck> blocked;
+  for (const auto& f : files) {
+    KA_TRY(auto c, check_file(root, f.path.string(), f.content, recorded));
+    if (blocks(c.fate, force)) blocked.push_back(std::move(c));
+  }
+  if (!blocked.empty()) return drift_error(blocked);
+  return ok_status();
+}
+
+void record_rendered(StateFile& state, const std::vector<PlannedFile>& files) {
+  auto& rendered = state.section("rendered");
+  for (const auto& f : files) rendered[f.path.string()] = sha256_hex(f.content);
 }
 
 }  // namespace ka

@@ -2,7 +2,7 @@
 #include <unistd.h>
 
 #include "core/state.hpp"
-#include "node/drift.hpp"
+#include "render/drift.hpp"
 
 using namespace ka;
 
@@ -24,6 +24,25 @@ TEST_CASE("files are classified against what we wrote last") {
   auto e = drift_error({*c});
   CHECK(e.code == Exit::refused);
   CHECK(e.notes[0].find("edited by hand") != std::string::npos);
+  // The refusal shows what differs: the hand-added line on disk, the planned one.
+  auto has_note = [&](const std::string& text) {
+    for (const auto& n : e.notes)
+      if (n.find(text) != std::string::npos) return true;
+    return false;
+  };
+  CHECK(has_note("-mine=yes"));
+  CHECK(has_note("+a=2"));
+  CHECK(has_note("--force"));
+  // The one rule for render, bootstrap and plan.
+  CHECK(blocks(FileFate::hand_edited, false));
+  CHECK(blocks(FileFate::foreign, false));
+  CHECK_FALSE(blocks(FileFate::hand_edited, true));
+  CHECK_FALSE(blocks(FileFate::update, false));
+  StateFile state;
+  record_rendered(state, {PlannedFile{p, "a=2\n"}});
+  CHECK(state.find("rendered")->at(p) == sha256_hex("a=2\n"));
+  CHECK_FALSE(check_drift(r, {PlannedFile{p, "a=2\n"}}, state, false).ok());  // still hand-edited
+  CHECK(check_drift(r, {PlannedFile{p, "a=2\n"}}, state, true).ok());
   fs::remove_all(root);
 }
 
