@@ -2,6 +2,7 @@
 // main() owns argument parsing, logging set-up, error reporting and exit codes.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -64,6 +65,9 @@ void print_error(const ka::Error& e) {
 
 int main(int argc, char** argv) {
   using namespace ka;
+  // Whatever umask the caller has (000 in some provisioning shells), nothing we create is ever
+  // group- or world-writable, not even between a mkdir and its chmod.
+  ::umask(022);
   cli::Context ctx;
   CLI::App app{kDescription, "kafka-appliance"};
   app.footer(kFooter);
@@ -112,7 +116,16 @@ int main(int argc, char** argv) {
   spdlog::set_level(g.quiet ? spdlog::level::err : spdlog::level::from_str(g.log_level));
 
   if (!ctx.run) return static_cast<int>(Exit::usage);
-  Status st = ctx.run();
+  // Errors are values; an exception that still gets here (a library's, a bug of ours) becomes
+  // one error line and exit 1, never std::terminate's abort and core dump.
+  Status st = ok_status();
+  try {
+    st = ctx.run();
+  } catch (const std::exception& e) {
+    st = fail(std::string("internal error: ") + e.what()).note("this is a bug of kafka-appliance; please report it with the command line");
+  } catch (...) {
+    st = fail("internal error: an unknown exception").note("this is a bug of kafka-appliance; please report it with the command line");
+  }
   if (!st.ok()) {
     print_error(st.error());
     return static_cast<int>(st.error().code);

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 namespace ka {
 
@@ -134,26 +136,87 @@ Result<Change> RootFs::write_file(const fs::path& target, const std::string& con
   return write_file_atomic(host_path(target), content, mode, owner);
 }
 
+namespace {
+
+struct Fd {
+  int fd = -1;
+  explicit Fd(int f = -1) : fd(f) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  Fd& operator=(Fd&& o) noexcept {
+    std::swap(fd, o.fd);
+    return *this;
+  }
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// An intermediate symlink is followed only where nobody but root could have put it: the link
+// and the directory holding it root-owned, that directory not writable by group or others.
+// (/var/run -> /run, a merged /usr; never a link the kafka user planted in a directory it owns.)
+bool trusted_link(int dirfd, const struct stat& link) {
+  struct stat dir {};
+  return link.st_uid == 0 && ::fstat(dirfd, &dir) == 0 && dir.st_uid == 0 && (dir.st_mode & 022) == 0;
+}
+
+}  // namespace
+
+// Walks down from the root one component at a time with O_NOFOLLOW and changes mode and owner
+// through the final directory's descriptor (fchmod/fchown), so a symlink swapped in by the
+// kafka user (who owns /var/lib/kafka) can never redirect a chmod or chown onto /etc.
 Result<Change> RootFs::ensure_dir(const fs::path& target, mode_t mode, Owner owner) const {
   auto p = host_path(target);
-  struct stat st {};
-  Change change = Change::unchanged;
-  if (::lstat(p.c_str(), &st) != 0) {
+  // The root itself is the caller's choice (--root), trusted as given and created if missing.
+  const char* top = root_.empty() ? "." : root_.c_str();
+  Fd dir(::open(top, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir.fd < 0 && errno == ENOENT) {
     std::error_code ec;
-    fs::create_directories(p.parent_path(), ec);
-    if (ec) return fail("cannot create directory " + p.parent_path().string() + ": " + ec.message());
-    if (::mkdir(p.c_str(), mode) != 0 && errno != EEXIST) return fail("cannot create directory " + p.string() + ": " + errno_text(errno));
-    if (::lstat(p.c_str(), &st) != 0) return fail("cannot stat " + p.string() + ": " + errno_text(errno));
-    change = Change::created;
-  } else if (!S_ISDIR(st.st_mode)) {
-    return bad_input(p.string() + " exists and is not a directory").note("move it out of the way and run again");
+    fs::create_directories(root_, ec);
+    if (ec) return fail("cannot create directory " + root_.string() + ": " + ec.message());
+    dir = Fd(::open(top, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   }
+  if (dir.fd < 0) return fail("cannot open " + root_.string() + ": " + errno_text(errno));
+  Change change = Change::unchanged;
+  fs::path walked = root_;
+  const fs::path rel = target.relative_path();
+  std::vector<fs::path> parts(rel.begin(), rel.end());
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const std::string name = parts[i].string();
+    if (name.empty() || name == ".") continue;
+    if (name == "..") return bad_input(target.string() + ": '..' is not allowed in a target path");
+    const bool last = i + 1 == parts.size();
+    walked /= name;
+    const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+    int next = ::openat(dir.fd, name.c_str(), flags);
+    if (next < 0 && errno == ENOENT) {
+      if (::mkdirat(dir.fd, name.c_str(), last ? mode : 0755) != 0 && errno != EEXIST)
+        return fail("cannot create directory " + walked.string() + ": " + errno_text(errno));
+      if (last) change = Change::created;
+      next = ::openat(dir.fd, name.c_str(), flags);
+    }
+    if (next < 0 && (errno == ELOOP || errno == ENOTDIR)) {
+      struct stat st {};
+      if (::fstatat(dir.fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return fail("cannot stat " + walked.string() + ": " + errno_text(errno));
+      if (!S_ISLNK(st.st_mode))
+        return bad_input(walked.string() + " exists and is not a directory").note("move it out of the way and run again");
+      if (last || !trusted_link(dir.fd, st))
+        return refuse(walked.string() + " is a symbolic link where a directory is expected; refusing to follow it")
+            .note("a link here could point a chmod or chown at any file; replace it with a directory (or a mount) and run again");
+      next = ::openat(dir.fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
+    if (next < 0) return fail("cannot open directory " + walked.string() + ": " + errno_text(errno));
+    dir = Fd(next);
+  }
+  struct stat st {};
+  if (::fstat(dir.fd, &st) != 0) return fail("cannot stat " + p.string() + ": " + errno_text(errno));
   if ((st.st_mode & 07777) != mode) {
-    if (::chmod(p.c_str(), mode) != 0) return fail("cannot chmod " + p.string() + ": " + errno_text(errno));
+    if (::fchmod(dir.fd, mode) != 0) return fail("cannot chmod " + p.string() + ": " + errno_text(errno));
     if (change == Change::unchanged) change = Change::updated;
   }
   if (!owner_matches(st, owner)) {
-    if (::lchown(p.c_str(), owner.uid, owner.gid) != 0) return fail("cannot chown " + p.string() + ": " + errno_text(errno));
+    if (::fchown(dir.fd, owner.uid, owner.gid) != 0) return fail("cannot chown " + p.string() + ": " + errno_text(errno));
     if (change == Change::unchanged) change = Change::updated;
   }
   return change;

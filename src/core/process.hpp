@@ -12,8 +12,14 @@
 
 namespace ka {
 
+// The only directories a bare program name is looked up in. Never the working directory, never
+// an inherited PATH: the tool runs as root, and `./useradd` or `PATH=/tmp/evil:$PATH` in the
+// shell of the person running it must not decide what runs. Also the child's PATH.
+inline constexpr const char* kSystemPath = "/usr/sbin:/usr/bin:/sbin:/bin";
+
 struct RunOptions {
-  std::map<std::string, std::string> env_set;  // added to (or replacing in) the inherited environment
+  // Added to (or replacing in) the inherited environment; PATH is kSystemPath unless set here.
+  std::map<std::string, std::string> env_set;
   std::optional<std::string> cwd;
   std::chrono::milliseconds timeout{std::chrono::minutes(5)};
   std::optional<std::string> stdin_data;
@@ -42,7 +48,19 @@ class SystemProcessRunner final : public ProcessRunner {
   Result<ProcessResult> run(const std::vector<std::string>& argv, const RunOptions& opts = {}) override;
 };
 
-// "useradd --root /x ..." for logs and errors.
+// The executable file to run for `program`: a name with a '/' as given (the tool names those
+// itself, e.g. <root>/opt/kafka/bin/kafka-storage.sh); a bare name from the first directory of
+// `search_path` (colon-separated) holding an executable regular file of that name.
+Result<std::string> resolve_program(const std::string& program, const std::string& search_path = kSystemPath);
+
+// The one place secrets are taken out of command lines before anyone sees them: the values of
+// --add-scram keep only their mechanism, name= and iterations=; any other argument keeps
+// everything but the value of a password=, salt= or saltedpassword= (also ssl.key.password=).
+std::vector<std::string> redact_argv(const std::vector<std::string>& argv);
+// The same for free text (a program's output): values after password=, salt=, saltedpassword=.
+std::string redact_secrets(const std::string& text);
+
+// "useradd --root /x ..." for logs and errors, secrets redacted (redact_argv).
 std::string describe_argv(const std::vector<std::string>& argv);
 
 }  // namespace ka

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 #include <nlohmann/json.hpp>
 
 #include "fetch/url.hpp"
@@ -75,6 +76,15 @@ Result<TemurinPackage> package_of(const json& b, const std::string& release, con
   if (auto s = p->find("size"); s != p->end() && s->is_number_unsigned()) t.size = s->get<uint64_t>();
   if (t.name.empty() || t.link.empty())
     return fail(origin + ": the package of " + release + " has no name or link");
+  // The answer names what we download next: only over TLS, never file:// (a local file of the
+  // API's choosing) nor http:// (anyone on the path could answer).
+  const std::pair<const char*, const std::string*> links[] = {
+      {"link", &t.link}, {"checksum_link", &t.checksum_link}, {"signature_link", &t.signature_link}};
+  for (const auto& [what, url] : links) {
+    if (url->empty() || url->rfind("https://", 0) == 0) continue;
+    return fail(origin + ": the " + what + " of " + t.name + " is " + redact_url(*url) + "; only https:// links are followed")
+        .note("point --adoptium-api-url at the Adoptium API or a mirror that answers with https:// links");
+  }
   // A name is used as a file name in the cache: no path separators, no dot-dot.
   if (t.name.find('/') != std::string::npos || t.name == "." || t.name == ".." || t.name.rfind("..", 0) == 0)
     return fail(origin + ": unsafe package name \"" + t.name + "\"");

@@ -52,18 +52,55 @@ struct Transfer {
   CURL* curl = nullptr;
   const BodyFn* on_body = nullptr;
   HttpReply* reply = nullptr;
+  bool https_only = false;   // the request was https://: every hop must stay https://
+  std::string downgrade;     // the plain-http URL a redirect tried to take us to
 };
+
+bool is_https(const std::string& url) {
+  if (url.size() < 8) return false;
+  std::string scheme = url.substr(0, 8);
+  for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return scheme == "https://";
+}
+
+// The explicit check behind CURLOPT_REDIR_PROTOCOLS_STR: the answer we are reading must come
+// from an https:// URL when the request was one.
+bool left_tls(Transfer* t) {
+  if (!t->https_only) return false;
+  char* eff = nullptr;
+  curl_easy_getinfo(t->curl, CURLINFO_EFFECTIVE_URL, &eff);
+  if (eff && !is_https(eff)) {
+    t->downgrade = eff;
+    return true;
+  }
+  return false;
+}
 
 size_t on_header(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::string line(data, size * n);
   // A new status line starts a new answer (redirects, 100-continue): forget the old headers.
-  if (line.rfind("HTTP/", 0) == 0) t->reply->retry_after.clear();
+  if (line.rfind("HTTP/", 0) == 0) {
+    t->reply->retry_after.clear();
+    if (left_tls(t)) return 0;  // aborts the transfer
+  }
   auto colon = line.find(':');
   if (colon != std::string::npos) {
     std::string name = line.substr(0, colon);
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (name == "retry-after") t->reply->retry_after = trim(line.substr(colon + 1));
+    // Stop at the Location itself: libcurl would refuse the hop too (REDIR_PROTOCOLS), but only
+    // as "unsupported protocol", without saying a downgrade was attempted.
+    long status = 0;
+    if (name == "location" && t->https_only && curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK &&
+        status >= 300 && status <= 399) {
+      std::string to = trim(line.substr(colon + 1)), scheme = to.substr(0, 7);
+      for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (scheme == "http://") {
+        t->downgrade = to;
+        return 0;  // aborts the transfer
+      }
+    }
   }
   return size * n;
 }
@@ -73,6 +110,7 @@ size_t on_write(char* data, size_t size, size_t n, void* user) {
   long status = 0;
   curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
   if (status < 200 || status > 299) return size * n;  // an error page: not artifact bytes
+  if (left_tls(t)) return CURL_WRITEFUNC_ERROR;
   Status st = (*t->on_body)(status, reinterpret_cast<const unsigned char*>(data), size * n);
   if (!st.ok()) {
     t->reply->fatal = st.error();
@@ -114,7 +152,8 @@ class CurlHttp final : public Http {
       reply.transport_error = "libcurl could not start a transfer";
       return reply;
     }
-    Transfer t{curl.get(), &on_body, &reply};
+    const bool https = is_https(req.url);
+    Transfer t{curl.get(), &on_body, &reply, https, {}};
     char errbuf[CURL_ERROR_SIZE] = {0};
     CURL* c = curl.get();
     curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
@@ -123,7 +162,9 @@ class CurlHttp final : public Http {
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https,http");
+    // An https:// download never follows a redirect to plain http (a downgrade anyone on the
+    // path could answer); an http:// one (a --mirror the user named) may move up to https.
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "https,http");
     curl_easy_setopt(c, CURLOPT_CAINFO, cacert_.c_str());
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -152,6 +193,18 @@ class CurlHttp final : public Http {
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     reply.status = status;
+    if (https && t.downgrade.empty() && rc == CURLE_UNSUPPORTED_PROTOCOL) {
+      char* next = nullptr;
+      curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &next);
+      if (next && !is_https(next)) t.downgrade = next;
+    }
+    if (!t.downgrade.empty() && !reply.fatal) {
+      reply.transport_failed = true;
+      reply.transport_retryable = false;
+      reply.transport_error = "refused a redirect from https to " + redact_url(t.downgrade) +
+                              ": a download never leaves TLS";
+      return reply;
+    }
     if (rc != CURLE_OK && !reply.fatal) {
       reply.transport_failed = true;
       reply.transport_retryable = retryable_curl(rc);

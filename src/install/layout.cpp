@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <iterator>
 #include <regex>
+#include <vector>
 
 #include "verify/checksum.hpp"
 
@@ -116,6 +118,40 @@ Status Staging::commit(const std::string& final_name) {
 
 namespace {
 
+// The parts of a release whose contents are hashed, not only their size and mtime: what runs
+// (Kafka's scripts, the JDK's launchers) and what configures it (Kafka's config/, the JDK's
+// conf/ with java.security). An edit that keeps size and mtime (`touch -r`) changes the digest.
+// The jars and libjvm.so are left at size+mtime: hashing ~150 MB on every run costs seconds.
+bool content_hashed(const fs::path& rel) {
+  auto first = rel.begin();
+  if (first == rel.end() || std::next(first) == rel.end()) return false;
+  return *first == "bin" || *first == "config" || *first == "conf";
+}
+
+Result<std::string> file_sha256(const fs::path& p) {
+  int fd = ::open(p.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return fail("cannot read " + p.string() + ": " + errno_text(errno));
+  DigestSink d(DigestAlgo::sha256);
+  std::vector<unsigned char> buf(1 << 16);
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      return fail("cannot read " + p.string() + ": " + errno_text(err));
+    }
+    if (n == 0) break;
+    auto st = d.write(buf.data(), static_cast<size_t>(n));
+    if (!st.ok()) {
+      ::close(fd);
+      return st.error();
+    }
+  }
+  ::close(fd);
+  return d.hex();
+}
+
 Result<std::string> walk_tree(const fs::path& dir, bool seal) {
   std::vector<std::string> lines;
   std::error_code ec;
@@ -130,7 +166,9 @@ Result<std::string> walk_tree(const fs::path& dir, bool seal) {
       if (::chmod(p.c_str(), st.st_mode & 07755) != 0) return fail("cannot chmod " + p.string() + ": " + errno_text(errno));
       st.st_mode &= ~static_cast<mode_t>(022);
     }
-    std::string line = fs::relative(p, dir).string();
+    const fs::path rel = fs::relative(p, dir, ec);
+    if (ec) return fail("cannot read " + p.string() + ": " + ec.message());
+    std::string line = rel.string();
     char buf[96];
     if (S_ISDIR(st.st_mode)) {
       std::snprintf(buf, sizeof buf, "\td %o", st.st_mode & 07777);
@@ -141,6 +179,10 @@ Result<std::string> walk_tree(const fs::path& dir, bool seal) {
       std::snprintf(buf, sizeof buf, "\tf %o %lld %lld", st.st_mode & 07777, static_cast<long long>(st.st_size),
                     static_cast<long long>(st.st_mtime));
       line += buf;
+      if (S_ISREG(st.st_mode) && content_hashed(rel)) {
+        KA_TRY(auto sum, file_sha256(p));
+        line += " sha256:" + sum;
+      }
     }
     lines.push_back(std::move(line));
   }

@@ -56,8 +56,9 @@ class Staging {
 
 // Removes group and other write bits everywhere in the tree (directories libarchive made for
 // entries without their own), then returns a digest of its manifest: every path with its type,
-// mode, size, mtime and symlink target. Cheap (no file contents), so a second run can tell
-// that an installed tree is still what was unpacked.
+// mode, size, mtime and symlink target, plus the SHA-256 of every file under bin/, config/ and
+// conf/ (what runs and what configures it), so a second run can tell that an installed tree is
+// still what was unpacked, even after an edit that kept a script's size and mtime.
 Result<std::string> seal_tree(const fs::path& dir);
 Result<std::string> tree_digest(const fs::path& dir);
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/cluster_id.hpp"
+#include "core/number.hpp"
 #include "validate/validate.hpp"
 
 namespace ka {
@@ -30,9 +31,9 @@ Result<std::string> initial_controllers_arg(const std::vector<std::string>& cont
     auto at = c.find('@');
     auto colon = c.rfind(':');
     int id = -1;
-    try {
-      id = at == std::string::npos ? -1 : std::stoi(c.substr(0, at));
-    } catch (...) {
+    if (at != std::string::npos) {
+      auto parsed = parse_number<int>(c.substr(0, at), "initial controller");
+      id = parsed.ok() ? *parsed : -1;
     }
     if (id < 0 || colon == std::string::npos || colon < at)
       return bad_input("invalid initial controller '" + c + "'").note("write it as ID@HOST:PORT, e.g. 1@10.0.1.11:9093");
@@ -62,9 +63,10 @@ Result<FormatPlan> plan_format(const FormatRequest& req, const Properties& serve
     return p;
   }
   auto node = server.get("node.id");
-  try {
-    p.node_id = node ? std::stoi(*node) : -1;
-  } catch (...) {
+  if (node) {
+    auto parsed = parse_number<int>(*node, req.config_path + ": node.id");
+    if (!parsed.ok()) return std::move(parsed).error().note("render the node again with --node-id");
+    p.node_id = *parsed;
   }
   if (p.node_id < 0) return bad_input(req.config_path + ": node.id is missing or invalid").note("render the node again with --node-id");
   if (!is_valid_cluster_id(req.cluster_id))
@@ -123,13 +125,10 @@ Result<FormatPlan> run_format(const FormatRequest& req, const RootFs& root, Proc
   KA_TRY(auto text, root.read_file(req.config_path));
   if (!text) return bad_input(root.host_path(req.config_path).string() + " does not exist").note("run `kafka-appliance render` first");
   KA_TRY(auto server, Properties::parse(*text, root.host_path(req.config_path).string()));
-  int node_id = -1;
-  try {
-    node_id = std::stoi(server.get_or("node.id", server.get_or("broker.id", "-1")));
-  } catch (...) {
-  }
   // A relative directory would be looked up here under --root, not where Kafka puts it.
   if (auto v = validate_storage_paths(server); has_errors(v)) return violations_to_error(v, root.host_path(req.config_path).string());
+  const std::string id_key = server.has("node.id") ? "node.id" : "broker.id";
+  KA_TRY(int node_id, parse_number<int>(server.get_or(id_key, "-1"), root.host_path(req.config_path).string() + ": " + id_key));
   KA_TRY(auto check, check_storage(root, storage_dirs(server), req.cluster_id, node_id));
   KA_TRY(auto plan, plan_format(req, server, check));
   if (!plan.needed || dry_run) return plan;
@@ -145,12 +144,13 @@ Result<FormatPlan> run_format(const FormatRequest& req, const RootFs& root, Proc
   if (!r.ok()) {
     return fail("kafka-storage.sh format failed (exit " + std::to_string(r.exit_code) + ")")
         .note(describe_argv(argv))
-        .note(r.tail(8));
+        .note(redact_secrets(r.tail(8)));
   }
   // Trust but verify: every directory must now carry our identity.
   KA_TRY(auto after, check_storage(root, plan.dirs, req.cluster_id, plan.node_id));
   if (!after.all_formatted() || after.any_foreign())
-    return fail("kafka-storage.sh format exited 0 but not every log directory has our meta.properties").note(r.tail(8));
+    return fail("kafka-storage.sh format exited 0 but not every log directory has our meta.properties")
+        .note(redact_secrets(r.tail(8)));
   return plan;
 }
 

@@ -1,5 +1,6 @@
 #include "node/health.hpp"
 
+#include "core/number.hpp"
 #include "node/net.hpp"
 
 namespace ka {
@@ -11,8 +12,9 @@ struct Endpoint {
   int port = 0;
 };
 
-// NAME://HOST:PORT, HOST may be empty, bracketed IPv6, or a wildcard.
-std::vector<Endpoint> parse_endpoints(const std::string& list) {
+// NAME://HOST:PORT, HOST may be empty, bracketed IPv6, or a wildcard. `what` names the file
+// and key for the error about a port that is not a number.
+Result<std::vector<Endpoint>> parse_endpoints(const std::string& list, const std::string& what) {
   std::vector<Endpoint> out;
   for (const auto& item : split_list(list)) {
     auto sep = item.find("://");
@@ -24,11 +26,7 @@ std::vector<Endpoint> parse_endpoints(const std::string& list) {
     if (colon == std::string::npos) continue;
     e.host = hp.substr(0, colon);
     if (e.host.size() >= 2 && e.host.front() == '[') e.host = e.host.substr(1, e.host.size() - 2);
-    try {
-      e.port = std::stoi(hp.substr(colon + 1));
-    } catch (...) {
-      continue;
-    }
+    KA_TRY(e.port, parse_number<uint16_t>(hp.substr(colon + 1), what + " (" + item + ")"));
     out.push_back(e);
   }
   return out;
@@ -45,11 +43,13 @@ std::string hp(const std::string& host, int port) {
   return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-std::pair<std::string, int> split_hp(const std::string& s) {
+Result<std::pair<std::string, int>> split_hp(const std::string& s, const std::string& what) {
   auto c = s.rfind(':');
+  if (c == std::string::npos) return bad_input(what + ": '" + s + "' is not HOST:PORT");
   std::string h = s.substr(0, c);
   if (h.size() >= 2 && h.front() == '[') h = h.substr(1, h.size() - 2);
-  return {h, std::stoi(s.substr(c + 1))};
+  KA_TRY(auto port, parse_number<uint16_t>(s.substr(c + 1), what + " (" + s + ")"));
+  return std::pair<std::string, int>{h, port};
 }
 
 }  // namespace
@@ -84,30 +84,27 @@ Result<NodeFacts> read_node_facts(const RootFs& root, const std::string& etc_dir
     KA_TRY(f.config, Properties::parse(*zk, root.host_path(f.config_path).string()));
     f.unit = "zookeeper.service";
     // A member's ID lives in dataDir/myid, not in the config.
-    auto myid = root.read_file(f.config.get_or("dataDir", "/tmp/zookeeper") + "/myid");
+    std::string myid_path = f.config.get_or("dataDir", "/tmp/zookeeper") + "/myid";
+    auto myid = root.read_file(myid_path);
     if (myid.ok() && *myid) {
-      try {
-        f.node_id = std::stoi(trim(**myid));
-      } catch (...) {
-      }
+      KA_TRY(f.node_id, parse_number<int>(**myid, root.host_path(myid_path).string()));
     }
     std::string host = probe_host(f.config.get_or("clientPortAddress", ""));
-    int port = std::stoi(f.config.get_or("clientPort", "2181"));
+    const std::string cfg = root.host_path(f.config_path).string();
+    KA_TRY(int port, parse_number<uint16_t>(f.config.get_or("clientPort", "2181"), cfg + ": clientPort"));
     f.zk_client = hp(host, port);
     f.probes.emplace_back("client port", f.zk_client);
     return f;
   }
   f.config_path = etc_dir + "/server.properties";
-  KA_TRY(f.config, Properties::parse(*server, root.host_path(f.config_path).string()));
+  const std::string cfg = root.host_path(f.config_path).string();
+  KA_TRY(f.config, Properties::parse(*server, cfg));
   f.unit = "kafka.service";
   auto roles = f.config.get_or("process.roles", "");
   if (trim(roles).empty()) {
     f.kind = NodeKind::zk_broker;
     f.broker = true;
-    try {
-      f.node_id = std::stoi(f.config.get_or("broker.id", "-1"));
-    } catch (...) {
-    }
+    KA_TRY(f.node_id, parse_number<int>(f.config.get_or("broker.id", "-1"), cfg + ": broker.id"));
     auto zks = split_list(f.config.get_or("zookeeper.connect", ""));
     if (!zks.empty()) {
       auto z = zks[0];
@@ -118,13 +115,10 @@ Result<NodeFacts> read_node_facts(const RootFs& root, const std::string& etc_dir
   } else {
     f.controller = roles.find("controller") != std::string::npos;
     f.broker = roles.find("broker") != std::string::npos;
-    try {
-      f.node_id = std::stoi(f.config.get_or("node.id", "-1"));
-    } catch (...) {
-    }
+    KA_TRY(f.node_id, parse_number<int>(f.config.get_or("node.id", "-1"), cfg + ": node.id"));
   }
-  auto listeners = parse_endpoints(f.config.get_or("listeners", "PLAINTEXT://:9092"));
-  auto advertised = parse_endpoints(f.config.get_or("advertised.listeners", ""));
+  KA_TRY(auto listeners, parse_endpoints(f.config.get_or("listeners", "PLAINTEXT://:9092"), cfg + ": listeners"));
+  KA_TRY(auto advertised, parse_endpoints(f.config.get_or("advertised.listeners", ""), cfg + ": advertised.listeners"));
   auto controller_names = split_list(f.config.get_or("controller.listener.names", ""));
   for (const auto& l : listeners) f.probes.emplace_back("listener " + l.name, hp(probe_host(l.host), l.port));
   if (f.kind == NodeKind::kraft) {
@@ -157,7 +151,12 @@ Result<NodeFacts> read_node_facts(const RootFs& root, const std::string& etc_dir
 Health probe_health(const NodeFacts& facts, const RootFs& root, ProcessRunner& runner, std::chrono::milliseconds timeout) {
   Health h;
   for (const auto& [label, endpoint] : facts.probes) {
-    auto [host, port] = split_hp(endpoint);
+    auto where = split_hp(endpoint, label);
+    if (!where.ok()) {
+      h.checks.push_back({label + " " + endpoint, false, where.error().message});
+      continue;
+    }
+    auto [host, port] = *where;
     auto st = tcp_probe(host, port, timeout);
     h.checks.push_back({label + " " + endpoint, st.ok(), st.ok() ? "accepting connections" : st.error().message});
   }
@@ -170,7 +169,12 @@ Health probe_health(const NodeFacts& facts, const RootFs& root, ProcessRunner& r
       auto slash = z.find('/');  // the chroot applies to the last host only
       if (slash != std::string::npos) z = z.substr(0, slash);
       if (z.find(':') == std::string::npos) z += ":2181";
-      auto [host, port] = split_hp(z);
+      auto where = split_hp(z, root.host_path(facts.config_path).string() + ": zookeeper.connect");
+      if (!where.ok()) {
+        tried += (tried.empty() ? "" : "; ") + where.error().message;
+        continue;
+      }
+      auto [host, port] = *where;
       auto ruok = zk_four_letter(host, port, "ruok", timeout);
       if (ruok.ok() && *ruok == "imok") {
         h.checks.push_back({"zookeeper ruok " + z, true, "imok"});
@@ -182,7 +186,12 @@ Health probe_health(const NodeFacts& facts, const RootFs& root, ProcessRunner& r
     if (!ok) h.checks.push_back({"zookeeper ruok " + facts.config.get_or("zookeeper.connect", facts.zk_client), false, "no member answers imok: " + tried});
   }
   if (facts.kind == NodeKind::zookeeper) {
-    auto [host, port] = split_hp(facts.zk_client);
+    auto where = split_hp(facts.zk_client, "zookeeper client port");
+    if (!where.ok()) {
+      h.checks.push_back({"zookeeper ruok " + facts.zk_client, false, where.error().message});
+      return h;
+    }
+    auto [host, port] = *where;
     auto ruok = zk_four_letter(host, port, "ruok", timeout);
     bool ok = ruok.ok() && *ruok == "imok";
     h.checks.push_back({"zookeeper ruok " + facts.zk_client, ok, ok ? "imok" : (ruok.ok() ? "answered '" + *ruok + "'" : ruok.error().message)});
@@ -202,6 +211,8 @@ Health probe_health(const NodeFacts& facts, const RootFs& root, ProcessRunner& r
     RunOptions o;
     o.timeout = std::chrono::seconds(30);
     o.env_set["KAFKA_HEAP_OPTS"] = "-Xmx128m";
+    // The child's PATH is the fixed system path: name the JDK we installed, as format does.
+    if (fs::exists(root.host_path("/opt/java/bin/java"), ec)) o.env_set["JAVA_HOME"] = "/opt/java";
     auto r = runner.run(argv, o);
     std::string name = "quorum membership of node " + std::to_string(facts.node_id);
     if (!r.ok()) {

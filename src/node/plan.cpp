@@ -64,6 +64,7 @@ Result<NodePlan> plan_bootstrap(const BootstrapOptions& opts, ProcessRunner& run
     freq.kafka_home = spec.paths.kafka_home;
     freq.dynamic = opts.dynamic;
     freq.initial_controllers = opts.initial_controllers;
+    freq.scram = opts.scram;  // the very command bootstrap runs (shown redacted)
     KA_TRY(auto check, check_storage(root, storage_dirs(plan.config), spec.cluster_id, spec.node_id));
     auto fp = plan_format(freq, plan.config, check);
     if (!fp.ok() && fp.error().code == Exit::refused) {

@@ -18,6 +18,8 @@ Faults, per path, set with POST /_control (JSON body) or the --faults FILE (a JS
       send `after` bytes, then nothing for `seconds`
   {"path": ..., "fault": "ignore_range", "times": -1}
       answer 200 with the whole file even to a Range request
+  {"path": ..., "fault": "redirect", "location": "http://...", "status": 302, "times": 1}
+      answer with a redirect to `location`
 "times" counts the requests the fault applies to (-1: always); several faults of one path apply
 in the order they were set (e.g. cut once, then ignore Range). POST /_control {"reset": true}
 clears all faults. GET /_log returns the request log (also appended to --log as JSON lines):
@@ -139,6 +141,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             entry["status"] = fault["status"]
             extra = {"Retry-After": str(fault["retry_after"])} if "retry_after" in fault else {}
             return self._plain(fault["status"], b"injected failure\n", extra)
+        if fault and fault["fault"] == "redirect":
+            entry["status"] = fault.get("status", 302)
+            return self._plain(entry["status"], b"moved\n", {"Location": fault["location"]})
         full = os.path.realpath(os.path.join(self.state.root, path.lstrip("/")))
         if not full.startswith(self.state.root + os.sep) or not os.path.isfile(full):
             entry["status"] = 404

@@ -101,3 +101,41 @@ TEST_CASE("a ZooKeeper-mode broker is healthy while any ensemble member answers"
   CHECK_FALSE(bad.healthy());
   CHECK(bad.failing().find("no member answers") != std::string::npos);
 }
+
+TEST_CASE("a bad number in a node's files is an error naming the file and the value") {
+  auto root = scratch("n");
+  RootFs r(root);
+  Owner me{::geteuid(), ::getegid()};
+  struct Case {
+    const char* file;
+    const char* text;
+    const char* expected;
+  };
+  const Case cases[] = {
+      {"/etc/kafka/server.properties", "process.roles=broker\nnode.id=1o1\nlisteners=PLAINTEXT://:9092\n",
+       "server.properties: node.id: '1o1' is not a whole number"},
+      {"/etc/kafka/server.properties", "broker.id=99999999999\nlisteners=PLAINTEXT://:9092\n",
+       "server.properties: broker.id: 99999999999 is out of range"},
+      {"/etc/kafka/server.properties", "process.roles=broker\nnode.id=1\nlisteners=PLAINTEXT://:90x2\n",
+       "server.properties: listeners (PLAINTEXT://:90x2): '90x2' is not a whole number"},
+      {"/etc/kafka/zookeeper.properties", "dataDir=/var/lib/zookeeper\nclientPort=21x81\n",
+       "zookeeper.properties: clientPort: '21x81' is not a whole number"},
+  };
+  for (const auto& c : cases) {
+    fs::remove_all(root / "etc");
+    r.write_file(c.file, c.text, 0640, me).value();
+    auto f = read_node_facts(r);
+    INFO(c.text);
+    REQUIRE_FALSE(f.ok());
+    CHECK(f.error().code == Exit::usage);
+    CHECK(f.error().message.find(c.expected) != std::string::npos);
+    CHECK(f.error().message.find(root.string()) == 0);
+  }
+  fs::remove_all(root / "etc");
+  r.write_file("/etc/kafka/zookeeper.properties", "dataDir=/var/lib/zookeeper\nclientPort=2181\n", 0640, me).value();
+  r.write_file("/var/lib/zookeeper/myid", "two\n", 0640, me).value();
+  auto f = read_node_facts(r);
+  REQUIRE_FALSE(f.ok());
+  CHECK(f.error().message == (root / "var/lib/zookeeper/myid").string() + ": 'two' is not a whole number");
+  fs::remove_all(root);
+}
