@@ -13,6 +13,7 @@
 
 #include "core/fs.hpp"
 #include "core/version.hpp"
+#include "fetch/cache.hpp"
 #include "fetch/catalog.hpp"
 #include "install/layout.hpp"
 #include "install/state.hpp"
@@ -369,6 +370,9 @@ Result<InstallReport> run_install(const InstallOptions& o, ProcessRunner& runner
   for (auto& s : stale) rep.changes.push_back("removed the staging directory of an interrupted run: /opt/" + s);
   KA_TRY(auto user, ensure_service_user(rfs, runner));
   for (auto& s : user) rep.changes.push_back(s);
+  // Checked before ensure_service_dirs() would chmod it: a cache someone else could write is
+  // refused, not quietly tightened with what they planted still inside.
+  KA_TRY_STATUS(fetch::Cache(rfs.host_path(o.cache_dir)).check_safe());
   KA_TRY(auto dirs, ensure_service_dirs(rfs, service_dirs(o.cache_dir)));
   for (auto& s : dirs) rep.changes.push_back(s);
 
