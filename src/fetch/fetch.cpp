@@ -370,10 +370,9 @@ struct Fetcher::Impl {
                                        used_live ? live_text : std::nullopt, a.trust, a.signer));
     a.path = dest.string();
     a.digest = expected;
-    if (root == Root::sha512_file) {
-      json idx = {{"name", name}, {"version", version}, {"sha512", expected}};
-      KA_TRY_STATUS(cache.write_index(index_key, idx.dump(2) + "\n"));
-    }
+    // Only a pointer for offline runs: what the cached file is trusted by is checked on reuse.
+    json idx = {{"name", name}, {"version", version}, {"sha512", expected}};
+    KA_TRY_STATUS(cache.write_index(index_key, idx.dump(2) + "\n"));
     if (consumer) KA_TRY_STATUS(consumer->finish());
     return a;
   }
