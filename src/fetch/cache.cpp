@@ -195,7 +195,7 @@ Result<std::string> hash_file(const fs::path& p, DigestAlgo a, ByteSink* also) {
 }
 
 Result<std::optional<fs::path>> Cache::reuse(DigestAlgo a, const std::string& hex, const std::string& name,
-                                             ByteSink* consumer) const {
+                                             ByteSink* consumer, bool disposable) const {
   fs::path p = verified_file(a, hex, name);
   std::error_code ec;
   if (!fs::is_regular_file(fs::symlink_status(p, ec))) return std::optional<fs::path>();
@@ -204,7 +204,7 @@ Result<std::optional<fs::path>> Cache::reuse(DigestAlgo a, const std::string& he
   if (got != hex) {
     spdlog::warn("cached {} is corrupt ({} {} instead of {}): removing it", p.string(), algo_name(a), got, hex);
     remove(a, hex);
-    if (consumer) {
+    if (consumer && !disposable) {
       // The consumer has seen bad bytes: it must start over, so this is an error, not a miss.
       return fail("the cached " + name + " was corrupt and has been removed").note("run the command again to download it");
     }

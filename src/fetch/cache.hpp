@@ -62,9 +62,10 @@ class Cache {
   // The entry for the artifact, if cached (its owner and mode checked like the cache's).
   Result<std::optional<CacheEntry>> lookup(DigestAlgo a, const std::string& hex, const std::string& name) const;
   // Re-hashes a cached file (a disk can rot, a person can edit), streaming it into `consumer`
-  // too. nullopt when it is not cached; a corrupt entry is removed and reported as absent.
+  // too. nullopt when it is not cached; a corrupt entry is removed and reported as absent, or as
+  // an error when `consumer` has seen its bytes and cannot start over (`disposable` false).
   Result<std::optional<std::filesystem::path>> reuse(DigestAlgo a, const std::string& hex, const std::string& name,
-                                                     ByteSink* consumer) const;
+                                                     ByteSink* consumer, bool disposable = false) const;
   // Removes an entry that failed a check.
   void remove(DigestAlgo a, const std::string& hex) const;
 

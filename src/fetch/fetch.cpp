@@ -9,7 +9,11 @@
 //    whoever could change the .sha512 could change KEYS beside it);
 //  * Temurin must match the API's SHA-256 and its .sha256.txt, and carry a good .sig from the
 //    key whose fingerprint is pinned;
-//  * nothing reaches cache/verified/ before all of that passed.
+//  * a catalogued version with another digest needs --private-build (with --sha512), which,
+//    like --catalog, --keys and --adoptium-key, warns and is reported in `overrides`;
+//  * nothing reaches cache/verified/ before all of that passed, and nothing is reused from it
+//    without passing it again (digest, and the signature recorded beside it, against the keys
+//    in effect for this run).
 #include "fetch/fetch.hpp"
 
 #include <sys/utsname.h>
@@ -164,7 +168,7 @@ struct Fetcher::Impl {
     if (check) sinks.push_back(&*check);
     sinks.push_back(consumer ? consumer : &none);
     TeeSink tee(sinks);
-    KA_TRY(auto hit, cache.reuse(DigestAlgo::sha512, expected, name, &tee));
+    KA_TRY(auto hit, cache.reuse(DigestAlgo::sha512, expected, name, &tee, consumer == nullptr));
     if (!hit) return Out();
     if (!check) return Out(std::string());
     pgp::KeyRing use = ring;
@@ -514,7 +518,7 @@ struct Fetcher::Impl {
       pgp::SignatureCheck check(std::move(sig).value());
       NullSink none;
       TeeSink tee({&check, consumer ? consumer : &none});
-      KA_TRY(auto hit, cache.reuse(DigestAlgo::sha256, p.sha256, p.name, &tee));
+      KA_TRY(auto hit, cache.reuse(DigestAlgo::sha256, p.sha256, p.name, &tee, consumer == nullptr));
       if (!hit) return std::optional<FetchedArtifact>();
       auto v = check.verify(ring, std::time(nullptr));
       if (!v.ok()) {

@@ -368,6 +368,17 @@ try:
         check(p.returncode != 0 and "not in the pinned Apache Kafka KEYS" in p.stderr, "cache re-checked with the current keys", p)
 
     @case
+    def corrupt_cached_release_is_downloaded_again(root):
+        j = ok_json(run(root, *KAFKA))["kafka"]
+        with open(j["path"], "r+b") as f:
+            f.seek(1000)
+            f.write(b"\0" * 64)
+        p = run(root, *KAFKA)
+        j2 = ok_json(p)["kafka"]
+        check(j2["from_cache"] is False and j2["digest"] == digest, f"expected a fresh download: {j2}")
+        check("corrupt" in p.stderr, "the corruption must be reported", p)
+
+    @case
     def planted_index_and_tarball_are_not_trusted(root):
         cache = os.path.join(root, "var/cache/kafka-appliance")
         d = os.path.join(cache, "verified", "sha512-" + digest)
