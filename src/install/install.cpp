@@ -364,15 +364,15 @@ Result<InstallReport> run_install(const InstallOptions& o, ProcessRunner& runner
     return rep;
   }
 
+  // Checked before anything changes (ensure_service_dirs() would chmod it): a cache someone
+  // else could write is refused, not quietly tightened with what they planted still inside.
+  KA_TRY_STATUS(fetch::Cache(rfs.host_path(o.cache_dir)).check_safe());
   KA_TRY_STATUS(rfs.ensure_dir(kStateDir, 0700, Owner{0, 0}));
   KA_TRY(auto lock, InstallLock::take(rfs));
   KA_TRY(auto stale, remove_stale_staging(rfs));
   for (auto& s : stale) rep.changes.push_back("removed the staging directory of an interrupted run: /opt/" + s);
   KA_TRY(auto user, ensure_service_user(rfs, runner));
   for (auto& s : user) rep.changes.push_back(s);
-  // Checked before ensure_service_dirs() would chmod it: a cache someone else could write is
-  // refused, not quietly tightened with what they planted still inside.
-  KA_TRY_STATUS(fetch::Cache(rfs.host_path(o.cache_dir)).check_safe());
   KA_TRY(auto dirs, ensure_service_dirs(rfs, service_dirs(o.cache_dir)));
   for (auto& s : dirs) rep.changes.push_back(s);
 

@@ -334,6 +334,7 @@ try:
         check(p.returncode == 3 and cache in p.stderr and "0777" in p.stderr and "chmod go-w" in p.stderr,
               "a world-writable cache must be refused with the fix", p)
         check(not os.path.lexists(os.path.join(r, "opt/java")), "/opt/java created")
+        check("kafka:" not in open(os.path.join(r, "etc/passwd")).read(), "the refusal must come before any change")
         os.chmod(cache, 0o755)
         os.chown(cache, 1234, 1234)
         p = run(r, "--java", "21")
