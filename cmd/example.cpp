@@ -50,14 +50,14 @@ Status run_example(const GlobalOptions& g) {
     spdlog::warn("there is no kafka user or group under the example roots: files meant for them are owned by root");
   if (!g.quiet)
     std::printf("example cluster %s: 3 controllers + 3 brokers, Kafka %s, static quorum; %zu nodes rendered and validated under %s%s\n",
-                kExampleClusterId, kDefaultKafkaVersion, plans.size(), g.root.c_str(), changed ? "" : " (nothing changed)");
+                kExampleClusterId, fetch::default_kafka_version().c_str(), plans.size(), g.root.c_str(), changed ? "" : " (nothing changed)");
   return ok_status();
 }
 
 }  // namespace
 
 void register_example(CLI::App& app, Context& ctx) {
-  auto* sub = app.add_subcommand("example", "Render and validate a built-in example cluster (3 controllers + 3 brokers, Kafka 4.2.0), one root per node");
+  auto* sub = app.add_subcommand("example", "Render and validate a built-in example cluster (3 controllers + 3 brokers, Kafka " + fetch::default_kafka_version() + "), one root per node");
   sub->fallthrough();
   sub->footer("Writes <root>/controller-1 ... <root>/broker-103, each a node's /etc/kafka, /var/lib/kafka and units.\n\n"
               "EXAMPLE\n  kafka-appliance example --root ./example-root");

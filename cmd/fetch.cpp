@@ -12,7 +12,14 @@ void add_fetch_options(CLI::App* sub, fetch::FetchOptions& o, bool with_kafka_ve
     sub->add_option("--kafka-version", o.kafka_version,
                     "Kafka release (default: the newest catalogued, " + fetch::default_kafka_version() + ")")
         ->group(what);
-  sub->add_option("--sha512", o.sha512, "Pin the SHA-512 of a private or uncatalogued Kafka build")->group(what);
+  sub->add_option("--sha512", o.sha512, "Pin the SHA-512 of an uncatalogued Kafka build (with --private-build: of any build)")->group(what);
+  sub->add_flag("--private-build", o.private_build,
+                "Accept a private build of a catalogued version, trusted by --sha512 instead of the catalog (warns; recorded)")
+      ->group(what);
+  sub->add_option("--catalog", o.catalog_file,
+                  "Kafka catalog file (VERSION SCALA METADATA SHA512 lines) trusted instead of the built-in one (warns; recorded)")
+      ->check(CLI::ExistingFile)
+      ->group(what);
   sub->add_option("--keys", o.key_files, "Armored key file of more trusted Kafka signers (repeatable)")->group(what);
   sub->add_option("--artifacts-dir", o.artifacts_dir,
                   "Directory with the tarball, .sha512 and .asc (air-gapped installs); tried first")
@@ -23,7 +30,8 @@ void add_fetch_options(CLI::App* sub, fetch::FetchOptions& o, bool with_kafka_ve
   sub->add_option("--java-image", o.java_image, "jre or jdk")->check(CLI::IsMember({"jre", "jdk"}))->capture_default_str()->group(what);
   sub->add_option("--arch", o.arch, "x86_64|aarch64 (default: this machine's)")->group(what);
   sub->add_option("--adoptium-key", o.adoptium_key_file,
-                  "The Adoptium signing key (accepted only with the pinned fingerprint); default: a key server")
+                  "Key file trusted for Temurin instead of the pinned Adoptium key (warns; recorded); default: the pinned key")
+      ->check(CLI::ExistingFile)
       ->group(what);
   sub->add_flag("--refresh", o.refresh, "Resolve the latest Temurin again instead of reusing the cached resolution")->group(what);
   sub->add_option("--cacert", o.http.cacert, "CA bundle for HTTPS (default: SSL_CERT_FILE, then the distribution's)")->group(what);
@@ -55,7 +63,8 @@ void register_fetch(CLI::App& app, Context& ctx) {
   sub->footer(
       "Kafka is checked against the SHA-512 pinned in the catalog (or --sha512) and its .asc against the\n"
       "pinned Apache KEYS; Temurin against the Adoptium API's SHA-256, its .sha256.txt and its .sig.\n"
-      "A second run uses the cache without the network. See docs/fetch.md.");
+      "A second run uses the cache without the network, checking digest and signature again.\n"
+      "--catalog, --private-build, --keys and --adoptium-key change what is trusted: each warns. See docs/fetch.md.");
   sub->callback([&ctx, opts] {
     ctx.run = [&ctx, opts]() -> Status {
       fetch::FetchOptions o = *opts;

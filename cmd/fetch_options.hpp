@@ -7,8 +7,9 @@
 
 namespace ka::cli {
 
-// --kafka-version, --sha512, --keys, --artifacts-dir, --java, --java-image, --arch, --cacert,
-// --adoptium-key, --refresh, and the hidden endpoint options tests use (--asf-url, ...).
+// --kafka-version, --sha512, --private-build, --catalog, --keys, --artifacts-dir, --java,
+// --java-image, --arch, --cacert, --adoptium-key, --refresh, and the hidden endpoint options
+// tests use (--asf-url, ...).
 // `with_kafka_version` = false for a command that already has its own --kafka-version.
 void add_fetch_options(CLI::App* sub, fetch::FetchOptions& o, bool with_kafka_version = true);
 

@@ -11,7 +11,7 @@ namespace ka::cli {
 
 void register_format(CLI::App& app, Context& ctx) {
   struct Flags {
-    std::string cluster_id, kafka_version = kDefaultKafkaVersion, mode;
+    std::string cluster_id, kafka_version = fetch::default_kafka_version(), mode;
     std::vector<std::string> initial, scram;
   };
   auto f = std::make_shared<Flags>();

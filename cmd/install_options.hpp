@@ -12,6 +12,17 @@ inline void add_install_options(CLI::App* sub, install::InstallOptions& o, bool 
       ->check(CLI::ExistingFile)
       ->group(g);
   sub->add_option("--sha512", o.sha512, "SHA-512 the Kafka tarball must have (default: the catalog's)")->group(g);
+  sub->add_flag("--private-build", o.fetch.private_build,
+                "Accept a private build of a catalogued version, trusted by --sha512 instead of the catalog (warns; recorded)")
+      ->group(g);
+  sub->add_option("--catalog", o.fetch.catalog_file,
+                  "Kafka catalog file trusted instead of the built-in one (warns; recorded)")
+      ->check(CLI::ExistingFile)
+      ->group(g);
+  sub->add_option("--adoptium-key", o.fetch.adoptium_key_file,
+                  "Key file trusted for Temurin instead of the pinned Adoptium key (warns; recorded)")
+      ->check(CLI::ExistingFile)
+      ->group(g);
   sub->add_option("--asc", o.asc, "Detached OpenPGP signature of --archive")->check(CLI::ExistingFile)->group(g);
   sub->add_option("--keys", o.key_files, "More trusted Kafka release keys (KEYS file; repeatable)")->check(CLI::ExistingFile)->group(g);
   if (with_kafka_version)
@@ -34,7 +45,6 @@ inline void add_install_options(CLI::App* sub, install::InstallOptions& o, bool 
   sub->add_option("--archive-url", o.fetch.archive_url)->group("");
   sub->add_option("--adoptium-api-url", o.fetch.adoptium_api_url)->group("");
   sub->add_option("--adoptium-key-url", o.fetch.adoptium_key_url)->group("");
-  sub->add_option("--adoptium-key", o.fetch.adoptium_key_file)->group("");
 }
 
 // The global options that install needs, once parsing is done.

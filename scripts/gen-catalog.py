@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Generates src/fetch/catalog_data.cpp, the Kafka release catalog compiled into the binary.
 
-Source of truth: Strimzi's kafka-versions.yaml (a copy is in /work/shared/fixtures), whose
-checksums are the SHA-512 digests of the ASF tarballs. Only Scala 2.13 builds from --min to
---max are kept; entries past --max are left out on purpose (4.3.0 is a release candidate there).
+Source of truth: Strimzi's kafka-versions.yaml (a copy is in ../shared/fixtures, relative to the
+repository root), whose checksums are the SHA-512 digests of the ASF tarballs. Only Scala 2.13
+builds from --min to --max are kept (every one of them a released version). The newest one is
+the default Kafka version of the tool (fetch::default_kafka_version()).
 
-    scripts/gen-catalog.py [--yaml FILE] [--min 3.6.0] [--max 4.2.0] [--out src/fetch/catalog_data.cpp]
+    scripts/gen-catalog.py [--yaml FILE] [--min 3.6.0] [--max 4.3.1] [--out src/fetch/catalog_data.cpp]
 
 The YAML is a flat list of maps with scalar values, so a tiny parser suffices (no PyYAML).
 """
@@ -46,9 +47,9 @@ def vkey(v):
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--yaml", default="/work/shared/fixtures/strimzi-kafka-versions.yaml")
+    ap.add_argument("--yaml", default=os.path.join(here, "..", "..", "shared", "fixtures", "strimzi-kafka-versions.yaml"))
     ap.add_argument("--min", default="3.6.0")
-    ap.add_argument("--max", default="4.2.0")
+    ap.add_argument("--max", default="4.3.1")
     ap.add_argument("--out", default=os.path.join(here, "..", "src", "fetch", "catalog_data.cpp"))
     a = ap.parse_args()
     lo, hi = vkey(a.min), vkey(a.max)

@@ -1,12 +1,12 @@
 #include "fetch/catalog.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <fstream>
-#include <optional>
 #include <sstream>
 
+#include "core/fs.hpp"
 #include "core/version.hpp"
+#include "verify/checksum.hpp"
 
 namespace ka::fetch {
 namespace {
@@ -15,41 +15,11 @@ bool is_hex(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
 }
 
-struct ActiveCatalog {
-  std::vector<KafkaRelease> releases;
-  std::optional<Error> error;
-};
-
 void sort_releases(std::vector<KafkaRelease>& rs) {
   std::stable_sort(rs.begin(), rs.end(), [](const KafkaRelease& a, const KafkaRelease& b) {
     auto va = KafkaVersion::parse(a.version), vb = KafkaVersion::parse(b.version);
     return va.ok() && vb.ok() ? *va < *vb : a.version < b.version;
   });
-}
-
-const ActiveCatalog& active() {
-  static const ActiveCatalog cat = [] {
-    ActiveCatalog c;
-    c.releases = builtin_kafka_catalog();
-    const char* path = std::getenv("KAFKA_APPLIANCE_TEST_CATALOG");
-    if (!path || !*path) return c;
-    std::ifstream in(path);
-    if (!in) {
-      c.error = bad_input(std::string("cannot read the test catalog ") + path + " (KAFKA_APPLIANCE_TEST_CATALOG)");
-      c.error->note("unset KAFKA_APPLIANCE_TEST_CATALOG: it is a test seam, not for production");
-      return c;
-    }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto parsed = parse_catalog_file(ss.str(), path);
-    if (!parsed.ok()) {
-      c.error = parsed.error();
-      return c;
-    }
-    c.releases = std::move(parsed).value();
-    return c;
-  }();
-  return cat;
 }
 
 }  // namespace
@@ -84,22 +54,48 @@ Result<std::vector<KafkaRelease>> parse_catalog_file(const std::string& text, co
   return out;
 }
 
-const std::vector<KafkaRelease>& kafka_catalog() { return active().releases; }
-
-Status kafka_catalog_status() {
-  if (active().error) return *active().error;
-  return ok_status();
+const KafkaCatalog& KafkaCatalog::builtin() {
+  static const KafkaCatalog c = [] {
+    KafkaCatalog k;
+    k.releases_ = builtin_kafka_catalog();
+    sort_releases(k.releases_);
+    return k;
+  }();
+  return c;
 }
 
-const KafkaRelease* find_kafka_release(const std::string& version) {
-  for (const auto& r : kafka_catalog())
+Result<KafkaCatalog> KafkaCatalog::select(const std::string& file) {
+  if (file.empty()) return builtin();
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return bad_input("--catalog " + file + ": cannot read it: " + errno_text(errno)).note("name a readable catalog file, or drop --catalog");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  auto parsed = parse_catalog_file(text, "--catalog " + file);
+  if (!parsed.ok()) return Error(parsed.error()).note("each line: VERSION SCALA METADATA_VERSION SHA512, '#' starts a comment");
+  KafkaCatalog k;
+  k.releases_ = std::move(parsed).value();
+  k.file_ = file;
+  DigestSink d(DigestAlgo::sha256);
+  KA_TRY_STATUS(d.write(reinterpret_cast<const unsigned char*>(text.data()), text.size()));
+  k.file_sha256_ = d.hex();
+  return k;
+}
+
+const KafkaRelease* KafkaCatalog::find(const std::string& version) const {
+  for (const auto& r : releases_)
     if (r.version == version) return &r;
   return nullptr;
 }
 
-std::string default_kafka_version() {
-  const auto& c = kafka_catalog();
-  return c.empty() ? std::string() : c.back().version;
+std::string KafkaCatalog::default_version() const { return releases_.empty() ? std::string() : releases_.back().version; }
+
+std::string KafkaCatalog::origin() const {
+  return is_builtin() ? "the built-in catalog" : "--catalog " + file_ + " (sha256 " + file_sha256_ + ")";
 }
+
+const std::vector<KafkaRelease>& kafka_catalog() { return KafkaCatalog::builtin().releases(); }
+const KafkaRelease* find_kafka_release(const std::string& version) { return KafkaCatalog::builtin().find(version); }
+std::string default_kafka_version() { return KafkaCatalog::builtin().default_version(); }
 
 }  // namespace ka::fetch

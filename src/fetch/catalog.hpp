@@ -1,5 +1,6 @@
 // The Kafka release catalog compiled into the binary (scripts/gen-catalog.py): the versions the
 // tool knows, with the pinned SHA-512 of each ASF tarball, the trust root for catalogued versions.
+// Only an explicit --catalog FILE replaces it (a warning, recorded in state.json); nothing hidden.
 #pragma once
 #include <string>
 #include <vector>
@@ -9,9 +10,9 @@
 namespace ka::fetch {
 
 struct KafkaRelease {
-  std::string version;           // "4.2.0"
+  std::string version;           // "4.3.1"
   std::string scala;             // "2.13"
-  std::string metadata_version;  // "4.2-IV1": the default metadata.version of the release
+  std::string metadata_version;  // "4.3-IV0": the default metadata.version of the release
   std::string sha512;            // lower-case hex of kafka_<scala>-<version>.tgz
   std::string tarball_name() const { return "kafka_" + scala + "-" + version + ".tgz"; }
   std::string dir_name() const { return "kafka_" + scala + "-" + version; }
@@ -20,19 +21,34 @@ struct KafkaRelease {
 // The generated table (catalog_data.cpp), oldest first.
 const std::vector<KafkaRelease>& builtin_kafka_catalog();
 
-// The catalog in effect: the built-in one, or, as a test seam only, the file named by the
-// environment variable KAFKA_APPLIANCE_TEST_CATALOG (lines "version scala metadata sha512";
-// '#' comments). Sorted oldest first.
-const std::vector<KafkaRelease>& kafka_catalog();
-// Why the test catalog could not be used (the built-in one is in effect then); ok otherwise.
-// Commands that depend on the catalog call this first so a broken test seam is not silent.
-Status kafka_catalog_status();
+// A catalog in effect: the built-in one, or one read from --catalog FILE.
+class KafkaCatalog {
+ public:
+  static const KafkaCatalog& builtin();
+  // `file` empty: the built-in catalog. Otherwise the file (lines "version scala metadata
+  // sha512", '#' comments); errors name the file and the line.
+  static Result<KafkaCatalog> select(const std::string& file);
 
+  const std::vector<KafkaRelease>& releases() const { return releases_; }
+  const KafkaRelease* find(const std::string& version) const;
+  std::string default_version() const;  // the newest release
+  bool is_builtin() const { return file_.empty(); }
+  // "the built-in catalog" or "--catalog FILE (sha256 HEX)": what state.json and status show.
+  std::string origin() const;
+
+ private:
+  std::vector<KafkaRelease> releases_;
+  std::string file_;
+  std::string file_sha256_;
+};
+
+// The built-in catalog.
+const std::vector<KafkaRelease>& kafka_catalog();
 const KafkaRelease* find_kafka_release(const std::string& version);
-// The newest catalogued release.
+// The newest catalogued release: the tool's default Kafka version, defined here only.
 std::string default_kafka_version();
 
-// Parses the test-catalog format; exposed for unit tests.
+// Parses the --catalog format; exposed for unit tests.
 Result<std::vector<KafkaRelease>> parse_catalog_file(const std::string& text, const std::string& origin);
 
 }  // namespace ka::fetch

@@ -23,9 +23,14 @@ struct FetchOptions {
   std::vector<std::string> mirrors;
   std::string artifacts_dir;  // a host path: tarball, .sha512, .asc put there by a person
 
-  std::string kafka_version;  // empty: default_kafka_version()
-  std::string sha512;         // --sha512: pins the digest of a private or uncatalogued build
+  std::string kafka_version;  // empty: the newest release of the catalog in effect
+  std::string sha512;         // --sha512: pins the digest of an uncatalogued build
+  // --private-build (needs --sha512): a build of a catalogued version whose digest is not the
+  // catalog's is accepted, pinned by --sha512, with a warning. Without it, a catalogued version
+  // must match its catalog digest.
+  bool private_build = false;
   std::vector<std::string> key_files;  // --keys: more trusted Kafka release keys
+  std::string catalog_file;            // --catalog: replaces the built-in catalog (a warning)
 
   std::string java = "21";    // 17 | 21 | 25 | jdk-21.0.5+11 | system
   std::string java_image = "jre";
@@ -37,7 +42,10 @@ struct FetchOptions {
   std::string archive_url = kAsfArchiveUrl;
   std::string adoptium_api_url = kAdoptiumApiUrl;
   std::string adoptium_key_url = kAdoptiumKeyUrl;
-  std::string adoptium_key_file;  // --adoptium-key: the Adoptium public key, checked against the pin
+  // --adoptium-key: trust this key for Temurin instead of the pinned Adoptium key (a warning
+  // unless it is the pinned key). Default: the key server's copy, accepted only with the pinned
+  // fingerprint.
+  std::string adoptium_key_file;
 
   HttpSettings http;
   bool quiet = false;
@@ -50,7 +58,11 @@ struct FetchedArtifact {
   std::string path;      // host path of the verified file in the cache
   std::string algo;      // sha512 | sha256
   std::string digest;
-  std::string trust;     // how the digest is known: "catalog", "--sha512", ".sha512 + signature", "Adoptium API + .sha256.txt"
+  std::string trust;     // how the digest is known: "catalog", "--sha512", "--private-build --sha512",
+                         // ".sha512 + signature", "Adoptium API + .sha256.txt + signature"
+  // Trust roots replaced by an explicit flag ("--catalog FILE (sha256 ...)", "--private-build",
+  // "--adoptium-key FILE (FINGERPRINT)"): warned about, recorded in state.json, shown by status.
+  std::vector<std::string> overrides;
   std::string signer;    // "FINGERPRINT (user id)" or empty when no signature could be had
   bool from_cache = false;
   std::string source;    // the URL it came from (redacted), or the cache
@@ -83,9 +95,5 @@ Result<FetchResult> run_fetch(const FetchOptions& opts);
 
 // Human lines or one JSON object.
 std::string format_fetch_result(const FetchResult& r, bool json);
-
-// Trust roots. The pinned Adoptium signing key; KAFKA_APPLIANCE_TEST_ADOPTIUM_FINGERPRINT
-// replaces it (a test seam, documented in docs/fetch.md).
-std::string adoptium_fingerprint();
 
 }  // namespace ka::fetch

@@ -13,6 +13,7 @@
 
 #include "core/fs.hpp"
 #include "core/version.hpp"
+#include "fetch/cache.hpp"
 #include "fetch/catalog.hpp"
 #include "install/layout.hpp"
 #include "install/state.hpp"
@@ -171,6 +172,8 @@ Status install_release(const RootFs& rfs, const ReleaseSpec& spec, const Artifac
   r.artifact_digest = art->digest;
   r.tree_digest = digest;
   r.signed_by = art->signer;
+  r.trust = art->trust;
+  r.overrides = art->overrides;
   return record_installed(rfs, r);
 }
 
@@ -178,11 +181,15 @@ struct KafkaChoice {
   std::string scala = "2.13";
   std::string version;
   std::string sha512;  // known digest, may be empty in fetch mode (.sha512 from the ASF)
+  std::string trust;   // what vouches for sha512 (for --archive)
+  std::vector<std::string> overrides;
 };
 
+// The same rules as fetch (fetch.cpp): a catalogued version must match its catalog digest
+// unless --private-build says it is a private build pinned by --sha512.
 Result<KafkaChoice> choose_kafka(const InstallOptions& o) {
   KafkaChoice c;
-  KA_TRY_STATUS(fetch::kafka_catalog_status());
+  KA_TRY(auto cat, fetch::KafkaCatalog::select(o.fetch.catalog_file));
   if (!o.archive.empty()) {
     std::string scala, version;
     if (parse_kafka_tarball_name(base_name(o.archive), scala, version)) {
@@ -198,16 +205,31 @@ Result<KafkaChoice> choose_kafka(const InstallOptions& o) {
       c.version = o.kafka_version;
     }
   } else {
-    c.version = o.kafka_version.empty() ? fetch::default_kafka_version() : o.kafka_version;
+    c.version = o.kafka_version.empty() ? cat.default_version() : o.kafka_version;
   }
   KA_TRY(auto v, KafkaVersion::parse(c.version));
   if (!v.supported())
     return bad_input("Kafka " + c.version + " is not supported").note("kafka-appliance knows Kafka 3.6 to 4.x");
-  const auto* rel = fetch::find_kafka_release(c.version);
+  const auto* rel = cat.find(c.version);
+  if (o.fetch.private_build && o.sha512.empty())
+    return bad_input("--private-build needs --sha512 HEX").note("a private build is trusted by the digest you pin, nothing else");
+  if (!cat.is_builtin()) c.overrides.push_back(cat.origin());
   if (!o.sha512.empty()) {
     KA_TRY(c.sha512, normalize_hex_digest(o.sha512, DigestAlgo::sha512, "--sha512"));
+    if (o.fetch.private_build) {
+      c.trust = "--private-build --sha512";
+      c.overrides.push_back("--private-build");
+    } else if (rel && rel->scala == c.scala && c.sha512 != rel->sha512) {
+      return bad_input("--sha512 does not match the catalogued digest of Kafka " + c.version)
+          .note("catalog: " + rel->sha512)
+          .note("drop --sha512 for the released tarball; for a private build of " + c.version +
+                " pass --private-build --sha512 HEX");
+    } else {
+      c.trust = rel && rel->scala == c.scala ? (cat.is_builtin() ? "catalog" : "--catalog") : "--sha512";
+    }
   } else if (rel && rel->scala == c.scala) {
     c.sha512 = rel->sha512;
+    c.trust = cat.is_builtin() ? "catalog" : "--catalog";
   } else if (!o.archive.empty()) {
     return bad_input("no digest to check " + o.archive + " against: Kafka " + c.version + " is not in the catalog")
         .note("pass --sha512 HEX (from the release's .sha512 file)");
@@ -223,7 +245,8 @@ bool is_feature_version(const std::string& java) {
 }  // namespace
 
 ArtifactFeed local_feed(const std::string& path, DigestAlgo algo, const std::string& expected_hex,
-                        const std::string& asc_path, std::vector<std::string> key_files, const std::string& flag) {
+                        const std::string& asc_path, std::vector<std::string> key_files, const std::string& flag,
+                        std::string trust, std::vector<std::string> overrides) {
   return [=](ByteSink& sink) -> Result<VerifiedArtifact> {
     std::unique_ptr<pgp::SignatureCheck> sig;
     if (!asc_path.empty()) {
@@ -259,7 +282,7 @@ ArtifactFeed local_feed(const std::string& path, DigestAlgo algo, const std::str
                     ? "the file is corrupt or not the release it claims to be; fetch it again from the ASF"
                     : "the file is corrupt or not the release it claims to be; download it again from Adoptium and take "
                       "--java-sha256 from its .sha256.txt");
-    VerifiedArtifact out{base_name(path), std::string(algo_s) + ":" + expected_hex, ""};
+    VerifiedArtifact out{base_name(path), std::string(algo_s) + ":" + expected_hex, "", trust, overrides};
     if (sig) {
       pgp::KeyRing ring = pgp::pinned_kafka_keys();
       for (const auto& k : key_files) {
@@ -279,6 +302,7 @@ ArtifactFeed local_feed(const std::string& path, DigestAlgo algo, const std::str
                                  "; pass the release manager's key with --keys KEYS if it is missing from the pinned KEYS");
       }
       out.signer = v->fingerprint + (v->user_id.empty() ? "" : " (" + v->user_id + ")");
+      for (const auto& k : key_files) out.overrides.push_back("--keys " + k);
     }
     KA_TRY_STATUS(sink.finish());
     return out;
@@ -340,6 +364,9 @@ Result<InstallReport> run_install(const InstallOptions& o, ProcessRunner& runner
     return rep;
   }
 
+  // Checked before anything changes (ensure_service_dirs() would chmod it): a cache someone
+  // else could write is refused, not quietly tightened with what they planted still inside.
+  KA_TRY_STATUS(fetch::Cache(rfs.host_path(o.cache_dir)).check_safe());
   KA_TRY_STATUS(rfs.ensure_dir(kStateDir, 0700, Owner{0, 0}));
   KA_TRY(auto lock, InstallLock::take(rfs));
   KA_TRY(auto stale, remove_stale_staging(rfs));
@@ -366,14 +393,22 @@ Result<InstallReport> run_install(const InstallOptions& o, ProcessRunner& runner
   };
   auto fetched = [&rep](const fetch::FetchedArtifact& a) {
     for (auto& w : a.warnings) rep.warnings.push_back(w);
-    return VerifiedArtifact{a.name, a.algo + ":" + a.digest, a.signer};
+    return VerifiedArtifact{a.name, a.algo + ":" + a.digest, a.signer, a.trust, a.overrides};
   };
 
   ReleaseSpec ks{"kafka", "Kafka " + kafka.version, kafka_dir, kKafkaLink, kafka.version,
                  kafka.sha512.empty() ? "" : "sha512:" + kafka.sha512, nullptr};
   ArtifactFeed kfeed;
   if (!o.archive.empty()) {
-    kfeed = local_feed(o.archive, DigestAlgo::sha512, kafka.sha512, o.asc, o.key_files, "--archive");
+    for (const auto& x : kafka.overrides) {
+      std::string w = x == "--private-build"
+                          ? "--private-build: trusting " + o.archive + " by the --sha512 you gave instead of the catalog"
+                          : "trusting " + x + " instead of the built-in Kafka catalog";
+      spdlog::warn("{}", w);
+      rep.warnings.push_back(w);
+    }
+    kfeed = local_feed(o.archive, DigestAlgo::sha512, kafka.sha512, o.asc, o.key_files, "--archive", kafka.trust,
+                       kafka.overrides);
   } else {
     kfeed = [&](ByteSink& sink) -> Result<VerifiedArtifact> {
       FinishTracker t(sink);
@@ -387,7 +422,7 @@ Result<InstallReport> run_install(const InstallOptions& o, ProcessRunner& runner
   if (!o.java_archive.empty()) {
     ReleaseSpec js{"java", "Temurin " + base_name(o.java_archive), "", kJavaLink, "", "sha256:" + java_sha256, nullptr};
     js.satisfies = [&](const InstalledRelease& r) { return r.artifact_digest == "sha256:" + java_sha256; };
-    KA_TRY_STATUS(install_release(rfs, js, local_feed(o.java_archive, DigestAlgo::sha256, java_sha256, "", {}, "--java-archive"),
+    KA_TRY_STATUS(install_release(rfs, js, local_feed(o.java_archive, DigestAlgo::sha256, java_sha256, "", {}, "--java-archive", "--java-sha256"),
                                   o.limits, o.quiet, rep));
   } else if (o.java == "system") {
     const std::string& home = system_home;

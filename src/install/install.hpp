@@ -23,7 +23,8 @@ struct InstallOptions {
   std::string root = "/";
   std::string cache_dir = "/var/cache/kafka-appliance";
 
-  // A local Kafka tarball instead of fetching: digest from --sha512, else the catalog.
+  // A local Kafka tarball instead of fetching: digest from the catalog; from --sha512 for an
+  // uncatalogued version, or for a catalogued one with --private-build (fetch.private_build).
   std::string archive;
   std::string sha512;
   std::string asc;                     // optional detached signature of `archive`
@@ -55,6 +56,8 @@ struct VerifiedArtifact {
   std::string name;      // file name
   std::string digest;    // "sha512:<hex>"
   std::string signer;    // empty when no signature was checked
+  std::string trust;     // what vouched for the digest: "catalog", "--sha512", "--private-build --sha512", ...
+  std::vector<std::string> overrides;  // trust roots replaced by a flag (fetch::FetchedArtifact::overrides)
 };
 // Pushes every byte into `sink` and calls sink.finish() only after the artifact was verified;
 // on any error the caller discards what the sink made.
@@ -64,7 +67,8 @@ using ArtifactFeed = std::function<Result<VerifiedArtifact>(ByteSink& sink)>;
 // pinned Kafka KEYS plus `key_files`); `flag` names the option the path came from in errors.
 // Exposed for tests.
 ArtifactFeed local_feed(const std::string& path, DigestAlgo algo, const std::string& expected_hex,
-                        const std::string& asc_path, std::vector<std::string> key_files, const std::string& flag);
+                        const std::string& asc_path, std::vector<std::string> key_files, const std::string& flag,
+                        std::string trust = "", std::vector<std::string> overrides = {});
 
 Result<InstallReport> run_install(const InstallOptions& opts, ProcessRunner& runner);
 std::string format_install_report(const InstallReport& r, bool json);

@@ -30,6 +30,10 @@ Result<std::optional<InstalledRelease>> load_installed(const RootFs& rfs, const 
   r.artifact_digest = str(*k, "artifact_digest");
   r.tree_digest = str(*k, "tree_digest");
   r.signed_by = str(*k, "signed_by");
+  r.trust = str(*k, "trust");
+  if (auto o = k->find("overrides"); o != k->end() && o->is_array())
+    for (const auto& x : *o)
+      if (x.is_string()) r.overrides.push_back(x.get<std::string>());
   return std::optional<InstalledRelease>{r};
 }
 
@@ -38,6 +42,8 @@ Status record_installed(const RootFs& rfs, const InstalledRelease& rel) {
   json k = {{"version", rel.version}, {"path", rel.path}, {"link", rel.link}, {"artifact", rel.artifact},
             {"artifact_digest", rel.artifact_digest}, {"tree_digest", rel.tree_digest}};
   if (!rel.signed_by.empty()) k["signed_by"] = rel.signed_by;
+  if (!rel.trust.empty()) k["trust"] = rel.trust;
+  k["overrides"] = rel.overrides;
   st.section("install")[rel.kind] = k;
   KA_TRY(auto change, st.save(rfs));
   (void)change;

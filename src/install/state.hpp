@@ -4,6 +4,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/fs.hpp"
 #include "core/result.hpp"
@@ -19,6 +20,8 @@ struct InstalledRelease {
   std::string artifact_digest;  // "sha512:<hex>" or "sha256:<hex>"
   std::string tree_digest;      // manifest digest (layout.hpp)
   std::string signed_by;        // OpenPGP signer when a signature was verified
+  std::string trust;            // what vouched for the artifact's digest ("catalog", "--private-build --sha512", ...)
+  std::vector<std::string> overrides;  // trust roots replaced by an explicit flag (--catalog, --private-build, ...)
 };
 
 // The release recorded for `kind`, if any; a state file that cannot be parsed is an error

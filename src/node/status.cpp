@@ -27,6 +27,10 @@ Result<NodeStatus> collect_status(const RootFs& root, ProcessRunner& runner, Sys
       }
     }
   }
+  for (const char* kind : {"kafka", "java"}) {
+    KA_TRY(auto rec, install::load_installed(root, kind));
+    if (rec) s.installed.push_back(*rec);
+  }
   std::error_code ec;
   auto target = fs::read_symlink(root.host_path(f.kafka_home), ec);
   if (!ec) {
@@ -72,6 +76,11 @@ nlohmann::json status_json(const NodeStatus& s) {
                    {"voters", ids(q.voters)}, {"observers", ids(q.observers)}};
   }
   if (!s.health.zk_mode.empty()) j["zookeeper_mode"] = s.health.zk_mode;
+  j["installed"] = nlohmann::json::object();
+  for (const auto& r : s.installed)
+    j["installed"][r.kind] = {{"version", r.version}, {"path", r.path}, {"artifact", r.artifact},
+                              {"artifact_digest", r.artifact_digest}, {"trust", r.trust},
+                              {"signed_by", r.signed_by}, {"overrides", r.overrides}};
   return j;
 }
 
@@ -96,6 +105,12 @@ std::string status_text(const NodeStatus& s) {
                        "], observers [" + observers + "], max lag " + std::to_string(q.max_follower_lag));
   }
   if (!s.health.zk_mode.empty()) line("zookeeper", "mode " + s.health.zk_mode);
+  for (const auto& r : s.installed) {
+    std::string t = r.version + ", " + (r.trust.empty() ? "trust not recorded" : "trusted by " + r.trust);
+    if (!r.signed_by.empty()) t += ", signed by " + r.signed_by;
+    line("trust " + r.kind, t);
+    for (const auto& x : r.overrides) line("  OVERRIDE", x);
+  }
   for (const auto& c : s.health.checks) o += std::string(c.ok ? "  ok    " : "  FAIL  ") + c.name + ": " + c.detail + "\n";
   line("health", s.healthy() ? "healthy" : "NOT healthy");
   return o;

@@ -7,6 +7,7 @@
 #include "core/fs.hpp"
 #include "core/process.hpp"
 #include "core/result.hpp"
+#include "install/state.hpp"
 #include "node/health.hpp"
 #include "node/systemd.hpp"
 
@@ -19,6 +20,9 @@ struct NodeStatus {
   std::string kafka_version; // from the /opt/kafka link target
   std::optional<UnitState> unit;
   std::string systemd_note;  // why unit state is unknown
+  // What state.json records of the installed Kafka and Java: how each was trusted, and any trust
+  // root an explicit flag replaced (--catalog, --private-build, --keys, --adoptium-key).
+  std::vector<install::InstalledRelease> installed;
   Health health;
   bool healthy() const;
 };

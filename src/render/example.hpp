@@ -1,5 +1,6 @@
 // The built-in example cluster of `kafka-appliance example`: 3 KRaft controllers and 3 brokers,
-// static quorum, Kafka 4.2.0. Its rendered tree is also a golden case (tests/golden/kraft-static-4.2).
+// static quorum, by default the newest catalogued Kafka. Its rendered tree for 4.2.0 is also a
+// golden case (tests/golden/kraft-static-4.2).
 #pragma once
 #include <string>
 #include <vector>
@@ -17,6 +18,6 @@ struct ExampleNode {
 };
 
 // The nodes, each as the flags an operator would pass; `version` picks the Kafka release.
-std::vector<ExampleNode> example_cluster(const std::string& version = kDefaultKafkaVersion);
+std::vector<ExampleNode> example_cluster(const std::string& version = fetch::default_kafka_version());
 
 }  // namespace ka

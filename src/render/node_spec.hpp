@@ -12,11 +12,9 @@
 
 #include "core/result.hpp"
 #include "core/version.hpp"
+#include "fetch/catalog.hpp"
 
 namespace ka {
-
-// The newest catalogued Kafka release: the default of --kafka-version.
-inline constexpr const char* kDefaultKafkaVersion = "4.2.0";
 
 enum class Role { controller, broker, combined, zookeeper };
 const char* to_string(Role r);
@@ -92,7 +90,7 @@ struct NodeInput {
   std::string role;
   std::string node_id;
   std::string cluster_id;
-  std::string kafka_version = kDefaultKafkaVersion;
+  std::string kafka_version = fetch::default_kafka_version();  // the newest catalogued release
   std::vector<std::string> controllers;
   std::vector<std::string> controller_bootstrap;
   std::vector<std::string> zookeeper;

@@ -104,6 +104,7 @@ EvpPtr own(EVP_PKEY* k) {
 
 const EVP_MD* md_for(int hash_algo) {
   switch (hash_algo) {
+    case 1: return EVP_md5();  // only ever used to honour a revocation (hash_ok_for_revocation)
     case 2: return EVP_sha1();
     case 8: return EVP_sha256();
     case 9: return EVP_sha384();
@@ -135,6 +136,9 @@ constexpr int64_t kSha1CertCutoff = 1675209600;
 
 bool hash_ok_for_data(int h) { return h == 8 || h == 9 || h == 10; }
 bool hash_ok_for_cert(int h, int64_t created) { return h == 8 || h == 9 || h == 10 || h == 11 || (h == 2 && created < kSha1CertCutoff); }
+// A revocation only takes trust away: a forged one can do no more than refuse a good key, so it
+// counts whatever hash it was made with, as long as we can compute that hash (GnuPG does the same).
+bool hash_ok_for_revocation(int h) { return md_for(h) != nullptr; }
 
 // ---- keys -----------------------------------------------------------------------------------
 
@@ -451,7 +455,9 @@ bool crypto_verify(const KeyMaterial& key, int pk_algo, int hash_algo, const uns
 
 // A signature over key material (self-signature, binding, revocation): true when it verifies.
 bool check_key_sig(const KeyMaterial& signer, const SigPacket& s, const Bytes& prefix) {
-  if (!s.unsupported.empty() || !hash_ok_for_cert(s.hash_algo, s.created)) return false;
+  const bool revocation = s.type == 0x20 || s.type == 0x28 || s.type == 0x30;
+  if (!s.unsupported.empty()) return false;
+  if (revocation ? !hash_ok_for_revocation(s.hash_algo) : !hash_ok_for_cert(s.hash_algo, s.created)) return false;
   if (!s.issuer_fpr.empty() && s.issuer_fpr != signer.fingerprint) return false;
   if (s.issuer_fpr.empty() && !s.issuer_keyid.empty() && s.issuer_keyid != signer.fingerprint.substr(24)) return false;
   const EVP_MD* md = md_for(s.hash_algo);

@@ -15,7 +15,7 @@ cluster_product_hosts "$version" "${hosts[@]}"
 cluster_boot "${hosts[@]}"
 
 cluster_id=$(cluster_exec n1 kafka-appliance cluster-id)
-common="--kafka-version $version --cluster-id $cluster_id --controller 1@n1:9093,2@n2:9093,3@n3:9093 --archive /root/$(basename "$tgz") --sha512 $sha --java system --memory 2G --wait 120"
+common="--kafka-version $version --cluster-id $cluster_id --controller 1@n1:9093,2@n2:9093,3@n3:9093 --archive /root/$(basename "$tgz") --private-build --sha512 $sha --java system --memory 2G --wait 120"
 declare -A args=()
 for i in 1 2 3; do args[n$i]="--role combined --node-id $i --advertise PLAINTEXT://n$i:9092 $common"; done
 

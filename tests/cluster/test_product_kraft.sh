@@ -22,7 +22,7 @@ cluster_boot "${hosts[@]}"
 cluster_id=$(cluster_exec c1 kafka-appliance cluster-id)
 voters="1@c1:9093,2@c2:9093,3@c3:9093"
 # What an operator types on each VM; --memory keeps six JVM-sized heaps out of the picture.
-common="--kafka-version $version --cluster-id $cluster_id --controller $voters --archive /root/$(basename "$tgz") --sha512 $sha --java system --memory 2G --wait 120"
+common="--kafka-version $version --cluster-id $cluster_id --controller $voters --archive /root/$(basename "$tgz") --private-build --sha512 $sha --java system --memory 2G --wait 120"
 declare -A args=()
 i=0
 for h in "${controllers[@]}"; do i=$((i + 1)); args[$h]="--role controller --node-id $i $common"; done

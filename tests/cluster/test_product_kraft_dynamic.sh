@@ -19,7 +19,7 @@ cluster_product_hosts "$version" "${hosts[@]}"
 cluster_boot "${hosts[@]}"
 
 cluster_id=$(cluster_exec c1 kafka-appliance cluster-id)
-common="--kafka-version $version --cluster-id $cluster_id --controller-bootstrap c1:9093,c2:9093,c3:9093 --archive /root/$(basename "$tgz") --sha512 $sha --java system --memory 2G --wait 120"
+common="--kafka-version $version --cluster-id $cluster_id --controller-bootstrap c1:9093,c2:9093,c3:9093 --archive /root/$(basename "$tgz") --private-build --sha512 $sha --java system --memory 2G --wait 120"
 declare -A args=()
 for i in 1 2 3; do
   args[c$i]="--role controller --node-id $i --format-mode initial-controllers --initial-controller 1@c1:9093,2@c2:9093,3@c3:9093 --advertise CONTROLLER://c$i:9093 $common"

@@ -20,7 +20,7 @@ cluster_product_hosts "$version" "${hosts[@]}"
 cluster_copy_probe "${zks[@]}"
 cluster_boot "${hosts[@]}"
 
-common="--kafka-version $version --archive /root/$(basename "$tgz") --sha512 $sha --java system --memory 2G --wait 120"
+common="--kafka-version $version --archive /root/$(basename "$tgz") --private-build --sha512 $sha --java system --memory 2G --wait 120"
 declare -A args=()
 i=0
 for h in "${zks[@]}"; do

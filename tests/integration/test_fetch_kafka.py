@@ -89,7 +89,7 @@ def run(root, *args, env=None):
 def verified_files(root):
     out = []
     for d, _, files in os.walk(os.path.join(root, "var/cache/kafka-appliance/verified")):
-        out += [os.path.join(d, f) for f in files]
+        out += [os.path.join(d, f) for f in files if f.endswith(".tgz")]  # not the .asc and trust.json beside them
     return out
 
 
@@ -132,7 +132,7 @@ size = os.path.getsize(tgz)
 digest = hashlib.sha512(open(tgz, "rb").read()).hexdigest()
 KEYS = os.path.join(pgp, "KEYS")
 good_asc = open(tgz + ".asc").read()
-# A catalogued release (test catalog) signed by a key only the live KEYS knows.
+# A catalogued release (a catalog given with --catalog) signed by a key only the live KEYS knows.
 CV = "9.8.0"
 ctgz = sh(os.path.join(SUPPORT, "make_kafka_release.sh"), dist, CV, "1")
 catalog = os.path.join(work, "catalog.txt")
@@ -306,11 +306,19 @@ try:
     @case
     def catalogued_signed_by_live_keys(root):
         n = log_len()
-        env = {"KAFKA_APPLIANCE_TEST_CATALOG": catalog}
-        j = ok_json(run(root, "--kafka-version", CV, "--java", "system", "--json", env=env))["kafka"]
-        check(j["trust"] == "catalog", f"trust {j['trust']}")
+        cat = ["--catalog", catalog]
+        p = run(root, "--kafka-version", CV, "--java", "system", "--json", *cat)
+        j = ok_json(p)["kafka"]
+        check(j["trust"] == "--catalog", f"trust {j['trust']}")
+        check(len(j["overrides"]) == 1 and j["overrides"][0].startswith(f"--catalog {catalog} (sha256 "), f"overrides {j}")
+        check("instead of the built-in Kafka catalog" in p.stderr, "--catalog must warn", p)
         check(j["signer"].startswith(open(os.path.join(pgp, "ed.fpr")).read().strip()), f"signer {j['signer']}")
         check(any(r["path"] == "/kafka/KEYS" for r in requests_since(n)), "the live KEYS must be fetched")
+        # The cached copy is checked again, with the live KEYS kept beside it: no request.
+        n = log_len()
+        j2 = ok_json(run(root, "--kafka-version", CV, "--java", "system", "--json", *cat))["kafka"]
+        check(j2["from_cache"] is True and j2["signer"] == j["signer"], f"cached run {j2}")
+        check(requests_since(n) == [], f"a cached run made requests: {requests_since(n)}")
         # The pinned digest is checked first: a tampered tarball fails even with a good KEYS.
         root2 = root + "-tampered"
         bad = open(ctgz, "rb").read()
@@ -318,9 +326,131 @@ try:
         with open(ctgz, "wb") as f:
             f.write(bad[:-10] + b"0123456789")
         try:
-            fails_cleanly(run(root2, "--kafka-version", CV, "--java", "system", env=env), root2, "SHA-512 mismatch")
+            fails_cleanly(run(root2, "--kafka-version", CV, "--java", "system", *cat), root2, "SHA-512 mismatch")
         finally:
             os.replace(ctgz + ".orig", ctgz)
+
+    @case
+    def env_catalog_has_no_effect(root):
+        # KAFKA_APPLIANCE_TEST_CATALOG was a hidden way to replace the catalog: it is ignored now,
+        # so CV is uncatalogued and its signer (in no trusted KEYS) is refused.
+        p = run(root, "--kafka-version", CV, "--java", "system", "--json", env={"KAFKA_APPLIANCE_TEST_CATALOG": catalog})
+        fails_cleanly(p, root)
+        check("catalog" not in p.stdout, "no catalog trust may be reported", p)
+
+    @case
+    def sha512_pin_does_not_become_signature_trust(root):
+        # Issue 7 item 5b: a build fetched with --sha512 alone (no .sha512, no .asc served) must
+        # not be reused later as if a signature had vouched for it.
+        v = "3.9.99"
+        t = sh(os.path.join(SUPPORT, "make_kafka_release.sh"), dist, v, "1")
+        for ext in (".sha512", ".asc"):
+            os.remove(t + ext)
+        h = hashlib.sha512(open(t, "rb").read()).hexdigest()
+        j = ok_json(run(root, "--kafka-version", v, "--java", "system", "--json", "--sha512", h))["kafka"]
+        check(j["trust"] == "--sha512" and j["signer"] == "", f"first fetch {j}")
+        p = run(root, "--kafka-version", v, "--java", "system", "--json")
+        check(p.returncode != 0, "without --sha512 the unsigned cached build must not be trusted", p)
+        check(".sha512 + signature" not in p.stdout, "trust must not be reported", p)
+        check("no signature on record" in p.stderr or "not in the catalog" in p.stderr, "the reason must be given", p)
+        p = run(root, "--offline", "--kafka-version", v, "--java", "system", "--json")
+        check(p.returncode != 0 and "no signature on record" in p.stderr, "offline: refused with the reason", p)
+        # With the pin again, the cache serves it.
+        j = ok_json(run(root, "--offline", "--kafka-version", v, "--java", "system", "--json", "--sha512", h))["kafka"]
+        check(j["from_cache"] is True and j["trust"] == "--sha512", f"pinned again {j}")
+
+    @case
+    def cached_release_is_checked_with_the_keys_in_effect(root):
+        ok_json(run(root, *KAFKA))
+        check(os.path.isfile(verified_files(root)[0] + ".asc") if verified_files(root) else False, "the .asc is cached")
+        # Without --keys the test signer is not trusted: the cached copy must not be either.
+        p = run(root, "--offline", "--kafka-version", V, "--java", "system", "--json")
+        check(p.returncode != 0 and "not in the pinned Apache Kafka KEYS" in p.stderr, "cache re-checked with the current keys", p)
+
+    @case
+    def corrupt_cached_release_is_downloaded_again(root):
+        j = ok_json(run(root, *KAFKA))["kafka"]
+        with open(j["path"], "r+b") as f:
+            f.seek(1000)
+            f.write(b"\0" * 64)
+        p = run(root, *KAFKA)
+        j2 = ok_json(p)["kafka"]
+        check(j2["from_cache"] is False and j2["digest"] == digest, f"expected a fresh download: {j2}")
+        check("corrupt" in p.stderr, "the corruption must be reported", p)
+
+    @case
+    def planted_index_and_tarball_are_not_trusted(root):
+        cache = os.path.join(root, "var/cache/kafka-appliance")
+        d = os.path.join(cache, "verified", "sha512-" + digest)
+        os.makedirs(d)
+        os.makedirs(os.path.join(cache, "index"))
+        shutil.copy(tgz, d)
+        with open(os.path.join(cache, "index", f"kafka_2.13-{V}.json"), "w") as f:
+            json.dump({"name": NAME, "version": V, "sha512": digest, "signer": "X", "trust": ".sha512 + signature"}, f)
+        p = run(root, "--offline", *KAFKA)
+        check(p.returncode != 0 and "no signature on record" in p.stderr, "a planted unsigned tarball must be refused", p)
+
+    @case
+    def loose_cache_directory_is_refused(root):
+        cache = os.path.join(root, "var/cache/kafka-appliance")
+        os.makedirs(cache)
+        os.chmod(cache, 0o775)
+        p = run(root, *KAFKA)
+        check(p.returncode == 3 and cache in p.stderr and "0775" in p.stderr and "chmod go-w" in p.stderr,
+              "a group-writable cache must be refused, naming it, its mode and the fix", p)
+        os.chmod(cache, 0o755)
+        os.chown(cache, 4321, 4321)
+        p = run(root, *KAFKA)
+        check(p.returncode == 3 and "uid 4321" in p.stderr, "a cache owned by another user must be refused", p)
+        os.chown(cache, 0, 0)
+        os.makedirs(os.path.join(cache, "verified"))
+        os.chmod(os.path.join(cache, "verified"), 0o777)
+        p = run(root, *KAFKA)
+        check(p.returncode == 3 and os.path.join(cache, "verified") in p.stderr, "a loose verified/ must be refused", p)
+
+    @case
+    def private_build_of_a_catalogued_version(root):
+        # Issue 7 item 9: a catalogued version must match the catalog unless --private-build.
+        v = "3.9.1"
+        t = sh(os.path.join(SUPPORT, "make_kafka_release.sh"), dist, v, "1")
+        h = hashlib.sha512(open(t, "rb").read()).hexdigest()
+        base = ["--kafka-version", v, "--java", "system", "--json", "--keys", KEYS]
+        p = run(root, *base, "--sha512", h)
+        check(p.returncode == 2 and "--private-build" in p.stderr, "a non-catalog digest needs --private-build", p)
+        p = run(root, *base, "--private-build")
+        check(p.returncode == 2 and "--private-build needs --sha512" in p.stderr, "--private-build needs --sha512", p)
+        check(verified_files(root) == [], "nothing cached")
+        p = run(root, *base, "--private-build", "--sha512", h)
+        j = ok_json(p)["kafka"]
+        check(j["trust"] == "--private-build --sha512" and "--private-build" in j["overrides"], f"result {j}")
+        check(j["signer"].startswith(open(os.path.join(pgp, "rsa.fpr")).read().strip()), f"signer {j}")
+        check("--private-build" in p.stderr and "warn" in p.stderr, "--private-build must warn", p)
+        # From --artifacts-dir, offline, into a fresh cache: the same rule.
+        art = os.path.join(work, "art-private")
+        os.makedirs(art, exist_ok=True)
+        for ext in ("", ".sha512", ".asc"):
+            shutil.copy(t + ext, art)
+        root2 = root + "-art"
+        p = run(root2, "--offline", "--artifacts-dir", art, *base, "--sha512", h)
+        check(p.returncode == 2 and "--private-build" in p.stderr, "--artifacts-dir: refused without --private-build", p)
+        j = ok_json(run(root2, "--offline", "--artifacts-dir", art, *base, "--private-build", "--sha512", h))["kafka"]
+        check(j["trust"] == "--private-build --sha512" and j["source"].startswith("file://"), f"artifacts dir {j}")
+
+    @case
+    def newer_than_the_catalog_works_with_sha512_and_signature(root):
+        # Issue 8 item 5: 4.4.x is not catalogued; its .sha512 and a good .asc by a key in --keys suffice.
+        v = "4.4.0"
+        t = sh(os.path.join(SUPPORT, "make_kafka_release.sh"), dist, v, "1")
+        p = run(root, "--kafka-version", v, "--java", "system", "--json", "--keys", KEYS)
+        j = ok_json(p)["kafka"]
+        check(j["trust"] == ".sha512 + signature" and j["digest"] == hashlib.sha512(open(t, "rb").read()).hexdigest(), f"{j}")
+        check(j["signer"].startswith(open(os.path.join(pgp, "rsa.fpr")).read().strip()), f"signer {j}")
+        check(j["source"] == f"{BASE}/kafka/{v}/kafka_2.13-{v}.tgz", f"source {j['source']}")
+        # Without a trusted signer it is refused.
+        fails_cleanly(run(root + "-nokeys", "--kafka-version", v, "--java", "system"), root + "-nokeys")
+        # The default is the newest catalogued release.
+        h = subprocess.run([KA, "fetch", "--help"], stdout=subprocess.PIPE, text=True).stdout
+        check("4.3.1" in h, f"fetch --help must name the default 4.3.1: {h}")
 
     @case
     def no_proxy_and_https_proxy(root):

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Black-box tests of Temurin resolution in `kafka-appliance fetch`: an Adoptium-API-like answer,
 a Temurin-like tarball, its .sha256.txt and a .sig made by real gpg, all served by
-tests/support/artifact_server.py; the signing key is pinned through the test seam
-KAFKA_APPLIANCE_TEST_ADOPTIUM_FINGERPRINT."""
+tests/support/artifact_server.py; the throwaway signing key is trusted with the documented flag
+--adoptium-key FILE (which warns and is recorded). KAFKA_APPLIANCE_TEST_ADOPTIUM_FINGERPRINT, the
+hidden seam this replaced, must have no effect."""
 import hashlib
 import json
 import os
@@ -43,6 +44,11 @@ with open(tgz + ".sha256.txt", "w") as f:
 subprocess.run([os.path.join(SUPPORT, "make_pgp_fixtures.sh"), pgp, tgz], check=True, stdout=subprocess.DEVNULL,
                env={**os.environ, "KA_PGP_ARMOR": "0", "KA_PGP_DIGEST": "SHA256"})
 FPR = open(os.path.join(pgp, "rsa.fpr")).read().strip()
+PINNED = "3B04D753C9050D9A5D343F39843C48A565F8F04B"  # the real Adoptium key (src/verify/pinned.cpp)
+KEY = os.path.join(work, "adoptium-test.asc")  # the test signer's public key alone
+with open(KEY, "w") as f:
+    subprocess.run(["gpg", "--batch", "--quiet", "--homedir", os.path.join(pgp, "gnupg"), "--armor", "--export", FPR],
+                   stdout=f, check=True)
 os.makedirs(os.path.join(dist, "pks"))
 shutil.copy(os.path.join(pgp, "KEYS"), os.path.join(dist, "pks", "lookup"))
 
@@ -75,9 +81,9 @@ def server_log():
     return json.loads(urllib.request.urlopen(f"{BASE}/_log", context=c).read())
 
 
-def run(root, *args, fpr=FPR):
+def run(root, *args, env=None):
     e = {k: v for k, v in os.environ.items() if not k.startswith("KAFKA_APPLIANCE_")}
-    e["KAFKA_APPLIANCE_TEST_ADOPTIUM_FINGERPRINT"] = fpr
+    e.update(env or {})
     # Kafka comes from an --artifacts-dir with a pinned digest so only Temurin talks to the server.
     cmd = [KA, "--root", root, "fetch", "--cacert", CA, "--adoptium-api-url", BASE + "/", "--asf-url", BASE + "/asf/",
            "--archive-url", BASE + "/asf/", "--artifacts-dir", art, "--kafka-version", "9.9.0", "--sha512", kdigest,
@@ -114,43 +120,67 @@ try:
     @case
     def resolve_download_verify_then_cache(root):
         n = len(server_log())
-        p = run(root, "--adoptium-key-url", f"{BASE}/pks/lookup?op=get&search=0x{FPR}")
+        p = run(root, "--adoptium-key", KEY)
         check(p.returncode == 0, "expected success", p)
         j = json.loads(p.stdout)["java"]
         check(j["version"] == REL and j["name"] == NAME and j["digest"] == sha, f"bad result {j}")
         check(j["signer"].startswith(FPR), f"signer {j['signer']}")
         check(os.path.isfile(j["path"]), "cached file")
+        # The override is explicit: warned about and reported.
+        check(j["overrides"] == [f"--adoptium-key {KEY} ({FPR})"], f"overrides {j['overrides']}")
+        check("instead of the pinned Adoptium key" in p.stderr and PINNED in p.stderr, "the override must warn", p)
         reqs = server_log()[n:]
         api = [r for r in reqs if r["path"] == "/v3/assets/latest/21/hotspot"]
         check(len(api) == 1 and "architecture=x64" in api[0]["query"] and "image_type=jre" in api[0]["query"]
               and "os=linux" in api[0]["query"], f"API query {api}")
-        # The key fetched from the key server is kept; a second run needs no network at all.
+        check(not any(r["path"].startswith("/pks") for r in reqs), "with --adoptium-key no key server is asked")
+        # The signature is kept with the cached file.
+        check(os.path.isfile(j["path"] + ".sig"), "the .sig must be cached beside the tarball")
+        # A second run needs no network at all, and checks the cached file's signature again.
         n = len(server_log())
-        p2 = run(root)
-        check(p2.returncode == 0 and json.loads(p2.stdout)["java"]["from_cache"] is True, "second run uses the cache", p2)
+        p2 = run(root, "--adoptium-key", KEY)
+        j2 = json.loads(p2.stdout)["java"] if p2.returncode == 0 else {}
+        check(j2.get("from_cache") is True and j2.get("signer", "").startswith(FPR), "second run uses the cache", p2)
         check([r for r in server_log()[n:] if not r["path"].startswith("/_")] == [], "the second run made requests")
-        # Offline too.
-        p3 = run(root, "--offline")
+        p3 = run(root, "--offline", "--adoptium-key", KEY)
         check(p3.returncode == 0 and json.loads(p3.stdout)["java"]["from_cache"] is True, "offline uses the cache", p3)
+        # Without the flag, the pinned key is in effect again: the cached JDK (signed by the test
+        # key) is not trusted, offline or not.
+        p4 = run(root, "--offline")
+        check(p4.returncode != 0 and "Adoptium" in p4.stderr, "the cache must be checked with the key in effect now", p4)
 
     @case
-    def key_with_another_fingerprint_is_refused(root):
-        p = run(root, "--adoptium-key", os.path.join(pgp, "other.pub"))
-        check(p.returncode == 1 and FPR in p.stderr, "a key without the pinned fingerprint must be refused", p)
-        check(verified(root) == [os.path.join(root, "var/cache/kafka-appliance/verified", f"sha512-{kdigest}",
-                                              "kafka_2.13-9.9.0.tgz")], f"only Kafka may be cached: {verified(root)}")
+    def key_server_key_must_have_the_pinned_fingerprint(root):
+        # The default path: the key server's key is accepted only with the pinned fingerprint.
+        p = run(root, "--adoptium-key-url", f"{BASE}/pks/lookup?op=get&search=0x{FPR}")
+        check(p.returncode == 1 and PINNED in p.stderr, "a key without the pinned fingerprint must be refused", p)
+        check(not any(NAME in v for v in verified(root)) and any(v.endswith("/kafka_2.13-9.9.0.tgz") for v in verified(root)),
+              f"only Kafka may be cached: {verified(root)}")
+
+    @case
+    def env_fingerprint_has_no_effect(root):
+        # The hidden seam of old: it must not swap the pinned key any more.
+        p = run(root, "--adoptium-key-url", f"{BASE}/pks/lookup?op=get&search=0x{FPR}",
+                env={"KAFKA_APPLIANCE_TEST_ADOPTIUM_FINGERPRINT": FPR})
+        check(p.returncode == 1 and PINNED in p.stderr, "KAFKA_APPLIANCE_TEST_ADOPTIUM_FINGERPRINT must be ignored", p)
+        check(not any(NAME in v for v in verified(root)), "nothing unverified cached")
 
     @case
     def wrong_signer(root):
-        p = run(root, "--adoptium-key", os.path.join(pgp, "KEYS"), fpr=open(os.path.join(pgp, "ed.fpr")).read().strip())
+        p = run(root, "--adoptium-key", os.path.join(pgp, "other.pub"))
         check(p.returncode == 1 and "error:" in p.stderr, "a signature by another key must fail", p)
         check(not any(NAME in v for v in verified(root)), "nothing unverified cached")
+
+    @case
+    def key_file_with_many_keys(root):
+        p = run(root, "--adoptium-key", os.path.join(pgp, "KEYS"))
+        check(p.returncode == 2 and "keys" in p.stderr and "KEYS" in p.stderr, "--adoptium-key must name one key", p)
 
     @case
     def api_and_sha256_txt_disagree(root):
         write_api(checksum="0" * 64)
         try:
-            p = run(root, "--adoptium-key", os.path.join(pgp, "KEYS"))
+            p = run(root, "--adoptium-key", KEY)
             check(p.returncode == 1 and ".sha256.txt" in p.stderr and "0" * 64 in p.stderr, "checksum disagreement", p)
             check(not any(NAME in v for v in verified(root)), "nothing unverified cached")
         finally:
@@ -161,7 +191,7 @@ try:
         for ext in ("", ".sha256.txt", ".sig"):
             shutil.copy(tgz + ext, art)
         n = len(server_log())
-        p = run(root, "--offline", "--adoptium-key", os.path.join(pgp, "KEYS"))
+        p = run(root, "--offline", "--adoptium-key", KEY)
         check(p.returncode == 0, "offline from --artifacts-dir", p)
         j = json.loads(p.stdout)["java"]
         check(j["digest"] == sha and j["source"].startswith("file://"), f"bad result {j}")

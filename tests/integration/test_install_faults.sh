@@ -8,7 +8,7 @@ B=$KA_BINARY
 KA_HOSTILE_ONLY=good python3 "$KA_SOURCE_DIR/tests/support/make_hostile_archives.py" "$work/arch" 3.9.1 --big 40 > /dev/null
 a=$work/arch/good/kafka_2.13-3.9.1.tgz
 sha=$(sha_of "$a")
-run() { "$B" --root "$1" --quiet install --archive "$a" --sha512 "$sha" --java system; }
+run() { "$B" --root "$1" --quiet install --archive "$a" --private-build --sha512 "$sha" --java system; }
 
 echo "== reference: a clean install"
 ref=$work/ref; new_root "$ref"
@@ -23,7 +23,7 @@ mount -t tmpfs -o size=8m tmpfs "$full"
 cleanup_hooks+=("umount '$full'")
 new_root "$full"
 set +e
-"$B" --root "$full" install --archive "$a" --sha512 "$sha" --java system 2> "$work/err"
+"$B" --root "$full" install --archive "$a" --private-build --sha512 "$sha" --java system 2> "$work/err"
 rc=$?
 set -e
 cat "$work/err"
@@ -46,7 +46,7 @@ for i in $(seq 1 32); do
   esac
   # A jittered grid over the first 85% of a clean run, the first milliseconds included.
   delay_ms=$(( (i - 1) * dur_ms * 85 / 3200 + RANDOM % 15 ))
-  "$B" --root "$root" --quiet install --archive "$a" --sha512 "$sha" --java system > /dev/null 2>&1 &
+  "$B" --root "$root" --quiet install --archive "$a" --private-build --sha512 "$sha" --java system > /dev/null 2>&1 &
   pid=$!
   sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
   kill -9 $pid 2>/dev/null && killed=killed || killed="finished before"

@@ -2,7 +2,7 @@
 """Temurin through `kafka-appliance install`, end to end: the Adoptium API answer, a Temurin-like
 tarball, its .sha256.txt and a .sig by real gpg served over HTTPS by
 tests/support/artifact_server.py (tests/support/temurin_fixture.py builds them; the signing key is
-pinned through KAFKA_APPLIANCE_TEST_ADOPTIUM_FINGERPRINT), streamed into the extractor under a
+trusted with the documented flag --adoptium-key FILE, which is recorded), streamed into the extractor under a
 temp --root. Also a local --java-archive with --java-sha256.
 
 Checked: /opt/temurin-<ver>-jre and /opt/java, modes and owners, state.json install.java, the
@@ -88,7 +88,6 @@ def new_root(name):
 
 def run(root, *args, kafka=True):
     e = {k: v for k, v in os.environ.items() if not k.startswith("KAFKA_APPLIANCE_")}
-    e["KAFKA_APPLIANCE_TEST_ADOPTIUM_FINGERPRINT"] = FPR
     cmd = [KA, "--root", root, "install"]
     if kafka:
         cmd += ["--archive", ktgz, "--sha512", KSHA]
@@ -164,6 +163,7 @@ try:
         check(j["version"] == "21.0.5+11-jre" and j["path"] == "/opt/" + d and j["link"] == "/opt/java", f"state {j}")
         check(j["artifact"] == old.name and j["artifact_digest"] == "sha256:" + old.sha256, f"state digest {j}")
         check(j["signed_by"].startswith(FPR), f"state signer {j}")
+        check(j["overrides"] == [f"--adoptium-key {KEY} ({FPR})"], f"state must record the key override: {j}")
         check(len(j["tree_digest"]) == 64, f"tree digest {j}")
         check(stat.S_IMODE(os.stat(os.path.join(R, "var/lib/kafka-appliance/state.json")).st_mode) == 0o600, "state mode")
         check(not [n for n in opt(R) if "partial" in n or ".old." in n], f"staging left: {opt(R)}")
@@ -285,6 +285,60 @@ try:
         p = run(r, "--java-archive", new.path, "--java-sha256", new.sha256)
         check(p.returncode == 0 and os.readlink(os.path.join(r, "opt/java")) == "temurin-21.0.9+10-jre", "upgrade", p)
         check(os.path.isdir(os.path.join(r, "opt/temurin-21.0.5+11-jre")), "old JDK kept")
+
+    def plant(r, release, sig=None):
+        """What an attacker with write access to the cache would leave: an index entry and a
+        tarball under verified/, optionally with a .sig and a trust.json that claims it."""
+        cache = os.path.join(r, "var/cache/kafka-appliance")
+        d = os.path.join(cache, "verified", "sha256-" + release.sha256)
+        os.makedirs(d, exist_ok=True)
+        os.makedirs(os.path.join(cache, "index"), exist_ok=True)
+        shutil.copy(release.path, os.path.join(d, release.name))
+        with open(os.path.join(cache, "index", "temurin-21-jre-x64.json"), "w") as f:
+            json.dump({"release_name": release.release_name, "name": release.name, "sha256": release.sha256,
+                       "link": "https://example.invalid/x"}, f)
+        if sig:
+            shutil.copy(sig, os.path.join(d, release.name + ".sig"))
+            with open(os.path.join(d, "trust.json"), "w") as f:
+                json.dump({"name": release.name, "signature": release.name + ".sig", "trust": "planted", "signer": "me"}, f)
+
+    @case
+    def planted_cache_is_not_trusted():
+        # Issue 7 item 5a: an index entry plus an unsigned tarball under verified/ must not be
+        # installed as /opt/java offline.
+        r = new_root("planted")
+        plant(r, foreign)
+        p = run(r, "--offline", "--java", "21")
+        check(p.returncode != 0 and "no signature on record" in p.stderr, "an unsigned cached JDK must be refused", p)
+        check(not os.path.lexists(os.path.join(r, "opt/java")), "/opt/java was created from a planted cache")
+        check("java" not in state(r).get("install", {}), f"state records a java: {state(r)}")
+        # With a .sig by a key that is not trusted: refused too, and removed from the cache.
+        plant(r, foreign, sig=foreign.path + ".sig")
+        p = run(r, "--offline", "--java", "21")
+        check(p.returncode != 0 and not os.path.lexists(os.path.join(r, "opt/java")), "a foreign signer must be refused", p)
+        check(foreign.name not in verified(r), "the untrusted cached JDK must be removed")
+        # A genuinely signed file in the cache is re-checked and used offline.
+        plant(r, old, sig=old.path + ".sig")
+        p = run(r, "--offline", "--java", "21")
+        check(p.returncode == 0 and os.readlink(os.path.join(r, "opt/java")) == "temurin-21.0.5+11-jre",
+              "a cached JDK whose signature verifies is used offline", p)
+        check(state(r)["install"]["java"]["signed_by"].startswith(FPR), f"signer recorded: {state(r)}")
+
+    @case
+    def cache_writable_by_others_is_refused():
+        r = new_root("loose-cache")
+        cache = os.path.join(r, "var/cache/kafka-appliance")
+        os.makedirs(cache)
+        os.chmod(cache, 0o777)
+        p = run(r, "--java", "21")
+        check(p.returncode == 3 and cache in p.stderr and "0777" in p.stderr and "chmod go-w" in p.stderr,
+              "a world-writable cache must be refused with the fix", p)
+        check(not os.path.lexists(os.path.join(r, "opt/java")), "/opt/java created")
+        check("kafka:" not in open(os.path.join(r, "etc/passwd")).read(), "the refusal must come before any change")
+        os.chmod(cache, 0o755)
+        os.chown(cache, 1234, 1234)
+        p = run(r, "--java", "21")
+        check(p.returncode == 3 and "uid 1234" in p.stderr, "a cache owned by another user must be refused", p)
 
     @case
     def java_archive_usage_errors():

@@ -12,7 +12,7 @@ new_root "$root"
 good=$arch/good/kafka_2.13-3.9.1.tgz
 
 echo "== first install"
-"$B" --root "$root" install --archive "$good" --sha512 "$(sha_of "$good")" --java system > "$work/out1"
+"$B" --root "$root" install --archive "$good" --private-build --sha512 "$(sha_of "$good")" --java system > "$work/out1"
 cat "$work/out1"
 grep -q '^created user kafka' "$work/out1" || fail "user not reported"
 grep -q '^kafka:x:[0-9]*:[0-9]*:Apache Kafka:/var/lib/kafka:/usr/sbin/nologin$' "$root/etc/passwd" || fail "passwd entry: $(cat "$root/etc/passwd")"
@@ -45,15 +45,15 @@ before=$(tree_list "$root/opt/kafka_2.13-3.9.1")
 
 echo "== second run changes nothing"
 state_before=$(stat -c %Y.%i "$root/var/lib/kafka-appliance/state.json")
-"$B" --root "$root" install --archive "$good" --sha512 "$(sha_of "$good")" --java system > "$work/out2"
+"$B" --root "$root" install --archive "$good" --private-build --sha512 "$(sha_of "$good")" --java system > "$work/out2"
 cat "$work/out2"
 grep -q 'nothing to do' "$work/out2" || fail "second run not idempotent"
 [ "$(stat -c %Y.%i "$root/var/lib/kafka-appliance/state.json")" = "$state_before" ] || fail "state.json rewritten"
-"$B" --root "$root" --json install --archive "$good" --sha512 "$(sha_of "$good")" --java system | grep -q '"changed": false' || fail "--json changed"
+"$B" --root "$root" --json install --archive "$good" --private-build --sha512 "$(sha_of "$good")" --java system | grep -q '"changed": false' || fail "--json changed"
 
 echo "== a modified tree is unpacked again"
 echo tampered > "$root/opt/kafka/config/server.properties"
-"$B" --root "$root" install --archive "$good" --sha512 "$(sha_of "$good")" --java system > "$work/out3" 2>&1
+"$B" --root "$root" install --archive "$good" --private-build --sha512 "$(sha_of "$good")" --java system > "$work/out3" 2>&1
 grep -q 'was changed since it was installed' "$work/out3" || fail "tamper not noticed: $(cat "$work/out3")"
 grep -q tampered "$root/opt/kafka/config/server.properties" && fail "tampered file kept"
 [ "$(tree_list "$root/opt/kafka_2.13-3.9.1")" = "$before" ] || fail "re-unpacked tree differs"
@@ -74,7 +74,7 @@ while read -r c; do
   [ "$c" = setuid ] && continue
   a=$arch/$c/kafka_2.13-3.9.1.tgz
   set +e
-  "$B" --root "$root" install --archive "$a" --sha512 "$(sha_of "$a")" --java system > /dev/null 2> "$work/err.$c"
+  "$B" --root "$root" install --archive "$a" --private-build --sha512 "$(sha_of "$a")" --java system > /dev/null 2> "$work/err.$c"
   rc=$?
   set -e
   [ $rc = 2 ] || fail "$c: exit $rc: $(cat "$work/err.$c")"
@@ -90,7 +90,7 @@ grep -q 'expansion ratio' "$work/err.bomb" || fail "bomb not caught by the ratio
 echo "== the bomb also hits the size limit when the ratio is lenient"
 a=$arch/bomb/kafka_2.13-3.9.1.tgz
 set +e
-"$B" --root "$root" install --archive "$a" --sha512 "$(sha_of "$a")" --java system --max-ratio 100000 --max-unpacked-bytes 268435456 2> "$work/err"
+"$B" --root "$root" install --archive "$a" --private-build --sha512 "$(sha_of "$a")" --java system --max-ratio 100000 --max-unpacked-bytes 268435456 2> "$work/err"
 rc=$?
 set -e
 [ $rc = 2 ] && grep -q 'unpacked size past the limit' "$work/err" || fail "size limit: $rc $(cat "$work/err")"
@@ -98,14 +98,14 @@ set -e
 echo "== setuid bits are dropped (warning), not refused"
 a=$arch/setuid/kafka_2.13-3.9.1.tgz
 r2=$work/root-suid; new_root "$r2"
-"$B" --root "$r2" install --archive "$a" --sha512 "$(sha_of "$a")" --java system > /dev/null 2> "$work/err"
+"$B" --root "$r2" install --archive "$a" --private-build --sha512 "$(sha_of "$a")" --java system > /dev/null 2> "$work/err"
 grep -q 'dropped the setuid/setgid/sticky bits of bin/suid-shell' "$work/err" || fail "no setuid warning"
 [ "$(stat -c %a "$r2/opt/kafka/bin/suid-shell")" = 755 ] || fail "setuid kept"
 [ "$(stat -c %a "$r2/opt/kafka/bin/sgid-tool")" = 755 ] || fail "setgid kept"
 
 echo "== upgrade switches /opt/kafka and keeps the previous release"
 a=$work/arch2/good/kafka_2.13-3.9.2.tgz
-"$B" --root "$root" install --archive "$a" --sha512 "$(sha_of "$a")" --java system > "$work/out4"
+"$B" --root "$root" install --archive "$a" --private-build --sha512 "$(sha_of "$a")" --java system > "$work/out4"
 cat "$work/out4"
 [ "$(readlink "$root/opt/kafka")" = kafka_2.13-3.9.2 ] || fail "not switched"
 grep -q 'switched /opt/kafka -> kafka_2.13-3.9.2 (was kafka_2.13-3.9.1' "$work/out4" || fail "switch not reported"
@@ -122,13 +122,13 @@ echo "== --java system without a Java in the root: exit 2 before anything change
 r3=$work/root-nojava; new_root "$r3" nojava
 cp -a "$r3/etc" "$work/etc-before"
 set +e
-"$B" --root "$r3" install --archive "$good" --sha512 "$(sha_of "$good")" --java system 2> "$work/err"; rc=$?
+"$B" --root "$r3" install --archive "$good" --private-build --sha512 "$(sha_of "$good")" --java system 2> "$work/err"; rc=$?
 set -e
 [ $rc = 2 ] && grep -q -- "--java system: no Java found at $r3/usr/bin/java" "$work/err" || fail "missing system Java: $rc $(cat "$work/err")"
 grep -q 'drop --java system to install Temurin' "$work/err" || fail "no way out named"
 [ ! -e "$r3/opt" ] || fail "/opt changed although the run was refused: $(ls -a "$r3/opt")"
 diff -r "$work/etc-before" "$r3/etc" > /dev/null || fail "the kafka user was created although the run was refused"
-"$B" --root "$r3" --dry-run install --archive "$good" --sha512 "$(sha_of "$good")" --java system > /dev/null 2>&1 \
+"$B" --root "$r3" --dry-run install --archive "$good" --private-build --sha512 "$(sha_of "$good")" --java system > /dev/null 2>&1 \
   && fail "--dry-run did not report the missing system Java"
 
 echo "== an uncatalogued version needs --sha512"

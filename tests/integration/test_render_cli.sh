@@ -38,7 +38,7 @@ expect_refusal "missing role" "no role given" --config "$empty" render --node-id
 expect_refusal "node ID not among voters" "--node-id 7 is not among the voters" --config "$empty" render --role controller --node-id 7 "${VOTERS[@]}"
 expect_refusal "0.0.0.0 advertised" "cannot be advertised" --config "$empty" render --role broker --node-id 101 "${VOTERS[@]}" --advertise PLAINTEXT://0.0.0.0:9092
 expect_refusal "broker without an address" "binds every interface" --config "$empty" render --role broker --node-id 101 "${VOTERS[@]}"
-expect_refusal "ZooKeeper mode on 4.x" "ZooKeeper mode was asked of Kafka 4.2.0" --config "$empty" render --role zookeeper --node-id 1 --zookeeper-server 1@10.0.3.11:2888:3888
+expect_refusal "ZooKeeper mode on 4.x" "ZooKeeper mode was asked of Kafka 4.3.1" --config "$empty" render --role zookeeper --node-id 1 --zookeeper-server 1@10.0.3.11:2888:3888
 expect_refusal "ZooKeeper broker on 4.0" "ZooKeeper mode was asked of Kafka 4.0.0" --config "$empty" render --kafka-version 4.0.0 --role broker --node-id 1 --zookeeper 10.0.3.11:2181 --advertise PLAINTEXT://10.0.2.21:9092
 expect_refusal "dynamic quorum on 3.8" "needs Kafka 3.9 or later" --config "$empty" render --kafka-version 3.8.1 --role controller --node-id 1 --controller-bootstrap 10.0.1.11:9093
 expect_refusal "controller advertised on 3.8" "Kafka 3.8.1 refuses the controller listener in advertised.listeners" --config "$empty" render --kafka-version 3.8.1 --role controller --node-id 1 "${VOTERS[@]}" --advertise CONTROLLER://10.0.1.11:9093
@@ -140,7 +140,7 @@ ex="$work/example-root"
 out=$("$BIN" --config "$empty" example --root "$ex" 2>&1) || fail "example: $out"
 for node in controller-1 controller-2 controller-3 broker-101 broker-102 broker-103; do
   [ -f "$ex/$node/etc/kafka/server.properties" ] || fail "example did not render $node"
-  cmp -s "$ex/$node/etc/kafka/server.properties" "$KA_SOURCE_DIR/tests/golden/kraft-static-4.2/$node/etc/kafka/server.properties" ||
+  cmp -s "$ex/$node/etc/kafka/server.properties" "$KA_SOURCE_DIR/tests/golden/kraft-static-4.3/$node/etc/kafka/server.properties" ||
     fail "example $node differs from its golden file"
 done
 grep -q "created   $ex/broker-101/etc/kafka/server.properties" <<<"$out" || fail "example does not print what it wrote: $out"

@@ -224,7 +224,7 @@ cluster_kafka_tarball() {
 cluster_install_kafka() {
   local name=$1 tgz=$2 sha; sha=$(sha512sum "$tgz" | cut -d' ' -f1)
   cluster_install_product "$tgz" "$name"
-  cluster_exec "$name" kafka-appliance --quiet install --archive "/root/$(basename "$tgz")" --sha512 "$sha" --java system >/dev/null
+  cluster_exec "$name" kafka-appliance --quiet install --archive "/root/$(basename "$tgz")" --private-build --sha512 "$sha" --java system >/dev/null
 }
 
 cluster_copy_probe() {

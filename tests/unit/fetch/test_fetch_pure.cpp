@@ -1,4 +1,7 @@
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -12,7 +15,7 @@
 using namespace ka::fetch;
 using namespace std::chrono_literals;
 
-TEST_CASE("catalog: every release 3.6.0..4.2.0, Scala 2.13, 128-hex digests, default 4.2.0") {
+TEST_CASE("catalog: every release 3.6.0..4.3.1, Scala 2.13, 128-hex digests, default 4.3.1") {
   const auto& c = builtin_kafka_catalog();
   std::set<std::string> versions;
   for (const auto& r : c) {
@@ -21,23 +24,53 @@ TEST_CASE("catalog: every release 3.6.0..4.2.0, Scala 2.13, 128-hex digests, def
     CHECK(std::regex_match(r.sha512, std::regex("[0-9a-f]{128}")));
     CHECK(!r.metadata_version.empty());
   }
-  // Every release of the source data from 3.6.0 to 4.2.0 (it has no 3.7.2), nothing outside the
-  // range (4.2.1 and later are left out on purpose, 4.3.0 is an RC).
-  const std::set<std::string> expected = {"3.6.0", "3.6.1", "3.6.2", "3.7.0", "3.7.1", "3.8.0", "3.8.1", "3.9.0",
-                                          "3.9.1", "4.0.0", "4.0.1", "4.1.0", "4.1.1", "4.1.2", "4.2.0"};
+  // Every release of the source data from 3.6.0 to 4.3.1 (it has no 3.7.2), all released.
+  const std::set<std::string> expected = {"3.6.0", "3.6.1", "3.6.2", "3.7.0", "3.7.1", "3.8.0", "3.8.1",
+                                          "3.9.0", "3.9.1", "4.0.0", "4.0.1", "4.1.0", "4.1.1", "4.1.2",
+                                          "4.2.0", "4.2.1", "4.3.0", "4.3.1"};
   CHECK(versions == expected);
   CHECK(c.size() == expected.size());
-  CHECK(default_kafka_version() == "4.2.0");
+  CHECK(default_kafka_version() == "4.3.1");
+  CHECK(KafkaCatalog::builtin().default_version() == "4.3.1");
+  CHECK(KafkaCatalog::builtin().is_builtin());
   REQUIRE(find_kafka_release("4.0.0"));
   // From the ASF .sha512 of kafka_2.13-4.0.0.tgz (fixtures README).
   CHECK(find_kafka_release("4.0.0")->sha512.rfind("00722ab0a6b954e0006994b8d589dcd8", 0) == 0);
   CHECK(find_kafka_release("4.2.0")->metadata_version == "4.2-IV1");
   CHECK(find_kafka_release("4.2.0")->tarball_name() == "kafka_2.13-4.2.0.tgz");
-  CHECK(find_kafka_release("4.3.0") == nullptr);
+  // From Strimzi's kafka-versions.yaml (../shared/fixtures), the ASF .sha512 of each tarball.
+  REQUIRE(find_kafka_release("4.2.1"));
+  CHECK(find_kafka_release("4.2.1")->sha512.rfind("f643e31266268e920aa98ead9a061026", 0) == 0);
+  REQUIRE(find_kafka_release("4.3.0"));
+  CHECK(find_kafka_release("4.3.0")->sha512.rfind("ee36cf508b519769e253acdfa13add23", 0) == 0);
+  CHECK(find_kafka_release("4.3.0")->metadata_version == "4.3-IV0");
+  REQUIRE(find_kafka_release("4.3.1"));
+  CHECK(find_kafka_release("4.3.1")->sha512.rfind("c7d7b2318cb51aa0c61d3246a51c3492", 0) == 0);
+  CHECK(find_kafka_release("4.3.1")->metadata_version == "4.3-IV0");
+  CHECK(find_kafka_release("4.4.0") == nullptr);
   CHECK(find_kafka_release("3.5.2") == nullptr);
 }
 
-TEST_CASE("catalog: test catalog file format") {
+TEST_CASE("catalog: --catalog FILE replaces the built-in one, named with its digest") {
+  auto dir = std::filesystem::temp_directory_path() / ("ka-catalog-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto f = dir / "cat.txt";
+  std::ofstream(f) << "9.8.0 2.13 9.8-IV0 " << std::string(128, 'b') << "\n";
+  auto c = KafkaCatalog::select(f.string());
+  REQUIRE(c.ok());
+  CHECK_FALSE(c->is_builtin());
+  CHECK(c->default_version() == "9.8.0");
+  CHECK(c->find("4.3.1") == nullptr);
+  CHECK(c->origin().rfind("--catalog " + f.string() + " (sha256 ", 0) == 0);
+  auto missing = KafkaCatalog::select((dir / "nope").string());
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().code == ka::Exit::usage);
+  CHECK(KafkaCatalog::select("").ok());
+  CHECK(KafkaCatalog::select("")->is_builtin());
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("catalog: catalog file format") {
   std::string hex(128, 'A');
   auto r = parse_catalog_file("# test\n9.9.1 2.13 9.9-IV0 " + hex + "\n9.8.0 2.13 9.8 " + hex + "\n", "t");
   REQUIRE(r.ok());

@@ -115,13 +115,16 @@ TEST_CASE("state: the install section round-trips and keeps other sections") {
   TempRoot t;
   RootFs rfs(t.path);
   REQUIRE(rfs.write_file("/var/lib/kafka-appliance/state.json", "{\"rendered\": {\"x\": 1}}\n", 0600, Owner{}).ok());
-  InstalledRelease r{"kafka", "3.9.1", "/opt/kafka_2.13-3.9.1", "/opt/kafka", "kafka_2.13-3.9.1.tgz", "sha512:ab", "cd", ""};
+  InstalledRelease r{"kafka", "3.9.1", "/opt/kafka_2.13-3.9.1", "/opt/kafka", "kafka_2.13-3.9.1.tgz", "sha512:ab", "cd", "",
+                     "--private-build --sha512", {"--private-build", "--keys k.asc"}};
   REQUIRE(record_installed(rfs, r).ok());
   auto back = load_installed(rfs, "kafka");
   REQUIRE(back.ok());
   REQUIRE(back->has_value());
   CHECK((*back)->tree_digest == "cd");
   CHECK((*back)->artifact_digest == "sha512:ab");
+  CHECK((*back)->trust == "--private-build --sha512");
+  CHECK((*back)->overrides == std::vector<std::string>{"--private-build", "--keys k.asc"});
   auto text = rfs.read_file("/var/lib/kafka-appliance/state.json");
   CHECK(text->value().find("\"rendered\"") != std::string::npos);
   REQUIRE(rfs.write_file("/var/lib/kafka-appliance/state.json", "{not json", 0600, Owner{}).ok());

@@ -38,6 +38,7 @@ TEST_CASE("bootstrap with no flags is one combined node whose cluster ID survive
 #include "fetch/catalog.hpp"
 
 TEST_CASE("render's default Kafka version is the newest catalogued release") {
-  // One concept in two areas that do not depend on each other: pinned together here.
-  CHECK(ka::fetch::default_kafka_version() == kDefaultKafkaVersion);
+  // One concept, one place: render takes its default from the catalog.
+  CHECK(ka::NodeInput{}.kafka_version == ka::fetch::default_kafka_version());
+  CHECK(ka::fetch::default_kafka_version() == "4.3.1");
 }

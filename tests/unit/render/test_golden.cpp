@@ -26,6 +26,7 @@ struct GoldenCase {
 std::vector<GoldenCase> cases() {
   std::vector<GoldenCase> out;
   out.push_back({"kraft-static-4.2", example_cluster("4.2.0")});
+  out.push_back({"kraft-static-4.3", example_cluster("4.3.1")});  // `example` at the default version
   out.push_back({"kraft-static-3.9", example_cluster("3.9.1")});
 
   {  // dynamic quorum (KIP-853): controllers advertise their controller listener
