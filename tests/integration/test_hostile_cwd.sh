@@ -27,7 +27,7 @@ no_marks() {  # what
 
 # 1. From inside the hostile directory.
 root=$work/r1; new_root "$root"
-(cd "$evil" && "$B" --root "$root" --log-level debug install --archive "$good" --sha512 "$(sha_of "$good")" --java system) \
+(cd "$evil" && "$B" --root "$root" --log-level debug install --archive "$good" --private-build --sha512 "$(sha_of "$good")" --java system) \
   > "$work/out1" 2>&1 || fail "install from the hostile directory failed: $(cat "$work/out1")"
 no_marks "install from the working directory"
 grep -Eq "running useradd .* as /(usr/)?s?bin/useradd" "$work/out1" || fail "the resolved path of useradd is not logged: $(cat "$work/out1")"
@@ -43,7 +43,7 @@ grep -Eq "running chroot .* as /(usr/)?s?bin/chroot" "$work/out3" || fail "the r
 echo "ok: format ignores ./chroot"
 
 root=$work/r2; new_root "$root"
-(cd "$evil" && "$B" --config "$empty" --root "$root" bootstrap "${NODE[@]}" --archive "$good" --sha512 "$(sha_of "$good")" \
+(cd "$evil" && "$B" --config "$empty" --root "$root" bootstrap "${NODE[@]}" --archive "$good" --private-build --sha512 "$(sha_of "$good")" \
   --java system --no-start) > "$work/out4" 2>&1
 no_marks "bootstrap --no-start from the working directory"
 grep -q '^kafka:' "$root/etc/passwd" || fail "bootstrap: the real useradd did not run: $(cat "$work/out4")"
@@ -52,7 +52,7 @@ echo "ok: bootstrap --no-start ignores the working directory"
 # 2. The same directory first in PATH, run from elsewhere.
 root=$work/r3; new_root "$root"
 (cd "$work" && PATH="$evil:$PATH" "$B" --config "$empty" --root "$root" bootstrap "${NODE[@]}" --archive "$good" \
-  --sha512 "$(sha_of "$good")" --java system --no-start) > "$work/out5" 2>&1
+  --private-build --sha512 "$(sha_of "$good")" --java system --no-start) > "$work/out5" 2>&1
 no_marks "bootstrap with the look-alikes first in PATH"
 grep -q '^kafka:' "$root/etc/passwd" || fail "bootstrap (PATH): the real useradd did not run: $(cat "$work/out5")"
 (cd "$work" && PATH="$evil:$PATH" "$B" --config "$empty" --root "$root" format --cluster-id $CID) > "$work/out6" 2>&1

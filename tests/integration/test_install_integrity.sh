@@ -15,7 +15,7 @@ good=$work/arch/good/kafka_2.13-$V.tgz
 CID=MkU3OEVBNTcwNTJENDM2Qg
 NODE=(--kafka-version $V --role controller --node-id 1 --cluster-id $CID --controller 1@10.0.1.11:9093 --memory 2G)
 empty=$work/empty.toml; : > "$empty"
-install_good() { "$B" --root "$1" install --archive "$good" --sha512 "$(sha_of "$good")" --java system; }
+install_good() { "$B" --root "$1" install --archive "$good" --private-build --sha512 "$(sha_of "$good")" --java system; }
 
 echo "== umask 000: nothing created is group- or world-writable"
 root=$work/umask; new_root "$root"
