@@ -45,6 +45,7 @@ public class DumpConfigSchema {
     String name = c.getName().startsWith("org.apache.kafka.common.config.ConfigDef$")
         ? c.getSimpleName() : c.getName();
     if (c.getSimpleName().equals("LambdaValidator")) return "LambdaValidator(" + v + ")";
+    if (c.getSimpleName().equals("MetadataVersionValidator")) return name + "(versions=" + metadataVersions() + ")";
     List<String> fields = new ArrayList<>();
     for (Field f : c.getDeclaredFields()) {
       if (Modifier.isStatic(f.getModifiers()) || f.isSynthetic()) continue;
@@ -57,6 +58,17 @@ public class DumpConfigSchema {
       fields.add(f.getName() + "=" + s);
     }
     return name + "(" + String.join(";", fields) + ")";
+  }
+
+  // Every string MetadataVersion.fromVersionString knows by name: each version and its short form.
+  static String metadataVersions() throws Exception {
+    Class<?> mv = Class.forName("org.apache.kafka.server.common.MetadataVersion");
+    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+    for (Object o : (Object[]) mv.getMethod("values").invoke(null)) {
+      names.add((String) mv.getMethod("version").invoke(o));
+      names.add((String) mv.getMethod("shortVersion").invoke(o));
+    }
+    return String.join("|", names);
   }
 
   static String firstSentence(String doc) {

@@ -9,8 +9,13 @@ const std::vector<RuleInfo>& rule_catalog() {
   static const std::vector<RuleInfo> rules = {
       // server.properties: types and ranges (AbstractConfig parses every key before validateValues)
       {"version.supported", "<3.6, >=5", "--kafka-version", "only 3.6 to 4.x are known", kKafkaConfig},
-      {"config.type", "all", "numeric and boolean keys", "value must parse as the key's ConfigDef type (int, short, long, boolean)", kConfigDef},
+      {"config.type", "all", "every key", "value must parse as the key's ConfigDef type (ConfigDef.parseType: INT, SHORT, LONG, DOUBLE, BOOLEAN, LIST, ...)", kConfigDef},
       {"config.range", "all", "numeric keys", "value must be within the key's ConfigDef range (e.g. min.insync.replicas >= 1)", kConfigDef},
+      {"config.value", "all", "keys with a ConfigDef validator", "value must pass the key's validator (valid strings, list rules, non-empty, quorum entries, metadata versions)", kConfigDef},
+      {"config.required", "4.0+", "node.id, process.roles, controller.listener.names (4.2+)", "keys without a default must be set", kConfigDef},
+      {"config.unknown", "all (warning)", "any key", "not a setting of this release: Kafka ignores it (closest key suggested)", kConfigDef},
+      {"config.not-in-version", "all (warning)", "any key", "a setting of other releases only (e.g. zookeeper.* on 4.x): Kafka ignores it", kConfigDef},
+      {"config.removed-later", "all (warning)", "any key", "a setting the newest release no longer has: remove it before upgrading", kConfigDef},
       // roles and ids
       {"roles.required", "4.0+", "process.roles", "process.roles is required (no ZooKeeper mode)", kKRaftConfigs},
       {"roles.values", "all", "process.roles", "only broker and controller", kKafkaConfig},
@@ -73,7 +78,6 @@ const std::vector<RuleInfo>& rule_catalog() {
       {"socket.max-connections", "all", "max.connections.per.ip", "0 only with overrides", kKafkaConfig},
       {"socket.auth-delay", "all", "failed.authentication.delay.ms", "< connections.max.idle.ms", kKafkaConfig},
       // 4.x removals
-      {"removed.in-4", "4.0+ (warning)", "zookeeper.*, broker.id.generation.enable, log.message.format.version, ...", "removed with ZooKeeper mode; ignored", kKafkaConfig},
       {"removed.acl-authorizer", "4.0+", "authorizer.class.name", "kafka.security.authorizer.AclAuthorizer no longer exists", kKafkaConfig},
       {"advice.min-isr", "all (warning)", "min.insync.replicas", "not above default.replication.factor", kKafkaConfig},
       {"advice.log-dirs", "all (warning)", "log.dirs", "unset means /tmp/kafka-logs", kKafkaConfig},

@@ -211,7 +211,7 @@ TEST_CASE("control.plane.listener.name is refused in KRaft mode (3.x) and ignore
   auto b = with(broker(), {{"control.plane.listener.name", "INTERNAL"}});
   EXPECT_ERROR(run(b, "3.9.1"), "kraft.control-plane");
   EXPECT_NONE(run(b, "4.0.0"), "kraft.control-plane");
-  EXPECT_WARNING(run(b, "4.0.0"), "removed.in-4");
+  EXPECT_WARNING(run(b, "4.0.0"), "config.not-in-version");
 }
 
 TEST_CASE("migration on a KRaft controller needs zookeeper.connect", "[kraft.migration.zk-connect]") {
@@ -456,12 +456,12 @@ TEST_CASE("failed authentication delay below the idle timeout", "[socket.auth-de
               "socket.auth-delay");
 }
 
-TEST_CASE("keys removed in 4.0 are warnings", "[removed.in-4]") {
+TEST_CASE("keys removed in 4.0 are warnings", "[config.not-in-version]") {
   auto b = with(broker(), {{"log.message.format.version", "3.0"}, {"zookeeper.connect", "zk:2181"}});
   auto v4 = run(b, "4.0.0");
-  EXPECT_WARNING(v4, "removed.in-4");
-  CHECK(count(v4, "removed.in-4", ka::Severity::warning) == 2);
-  EXPECT_NONE(run(b, "3.9.0"), "removed.in-4");
+  EXPECT_WARNING(v4, "config.not-in-version");
+  CHECK(count(v4, "config.not-in-version", ka::Severity::warning) == 2);
+  EXPECT_NONE(run(b, "3.9.0"), "config.not-in-version");
 }
 
 TEST_CASE("AclAuthorizer is gone in 4.x", "[removed.acl-authorizer]") {
@@ -502,6 +502,6 @@ TEST_CASE("4.x without process.roles reports the missing role, not ZooKeeper-mod
   EXPECT_ERROR(vs, "roles.required");
   CHECK(vt::count(vs, "roles.required", ka::Severity::error) == 1);
   CHECK(vt::count(vs, "listeners.advertised-meta-address", ka::Severity::error) == 0);
-  EXPECT_WARNING(vs, "removed.in-4");  // zookeeper.connect
+  EXPECT_WARNING(vs, "config.not-in-version");  // zookeeper.connect
   CHECK(ka::format_violations(vs).find("process.roles (not set)") != std::string::npos);
 }
