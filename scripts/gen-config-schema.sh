@@ -12,7 +12,6 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 default_versions="3.6.0 3.6.1 3.6.2 3.7.0 3.7.1 3.7.2 3.8.0 3.8.1 3.9.0 3.9.1 4.0.0 4.0.1 4.1.0 4.1.1 4.1.2
                   4.2.0 4.2.1 4.3.0 4.3.1 4.4.0"
 versions=${*:-$default_versions}
-cache=${KA_SCHEMA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kafka-appliance/schema}
 table=$here/assets/schema/kafka-config.tsv
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -20,22 +19,9 @@ trap 'rm -rf "$work"' EXIT
 command -v mvn >/dev/null || { echo "gen-config-schema.sh: needs Maven (apt-get install maven)" >&2; exit 2; }
 command -v java >/dev/null || { echo "gen-config-schema.sh: needs a JDK 17+ (apt-get install openjdk-17-jdk-headless)" >&2; exit 2; }
 
-# libs_of VERSION: a directory with the release's runtime jars (cached).
-libs_of() {
-  local v=$1 d=$cache/libs-$1
-  if [ ! -f "$d/.complete" ]; then
-    rm -rf "$d" "$work/pom-$v"; mkdir -p "$work/pom-$v"
-    sed "s/@VERSION@/$v/g" "$here/scripts/config-schema/pom.xml.in" > "$work/pom-$v/pom.xml"
-    mvn -q -B -f "$work/pom-$v/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
-      -DoutputDirectory="$d" >&2 || { echo "gen-config-schema.sh: Maven could not resolve Kafka $v" >&2; exit 1; }
-    touch "$d/.complete"
-  fi
-  echo "$d"
-}
-
 dumps=()
 for v in $versions; do
-  libs=$(libs_of "$v")
+  libs=$("$here/scripts/kafka-libs.sh" "$v")
   java -cp "$libs/*" "$here/scripts/config-schema/DumpConfigSchema.java" 2>/dev/null > "$work/$v.tsv" \
     || { echo "gen-config-schema.sh: DumpConfigSchema failed on Kafka $v" >&2; exit 1; }
   echo "Kafka $v: $(wc -l < "$work/$v.tsv") keys" >&2

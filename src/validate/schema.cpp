@@ -13,6 +13,7 @@
 #include <set>
 
 #include "core/properties.hpp"
+#include "validate/detail.hpp"
 #include "validate/schema_embedded.hpp"
 
 namespace ka::schema {
@@ -263,9 +264,9 @@ bool voter_entry(const std::string& e) {
   return std::regex_match(e, re);
 }
 bool host_port_entry(const std::string& e) {
-  static const std::regex re(R"(^(.*://)?\[?([0-9a-zA-Z\-%._:]*)\]?:([0-9]+)$)");
-  std::smatch m;
-  return std::regex_match(e, m, re) && !m[2].str().empty();
+  std::string host;
+  long port = 0;
+  return vdetail::parse_host_port(e, host, port);
 }
 
 std::vector<std::string> java_list(const std::string& trimmed) {

@@ -195,6 +195,10 @@ TEST_CASE("bootstrap servers parse as host:port", "[kraft.quorum.bootstrap-parse
   auto b = with(broker(), {{"controller.quorum.voters", "-"}, {"controller.quorum.bootstrap.servers", "10.0.1.11"}});
   EXPECT_ERROR(run(b, "3.9.0"), "kraft.quorum.bootstrap-parse");
   EXPECT_NONE(run(b, "3.8.0"), "kraft.quorum.bootstrap-parse");
+  // Utils.getHost/getPort skip any prefix, so a listener-qualified entry is accepted (as Kafka does)
+  auto named = with(broker(), {{"controller.quorum.voters", "-"}, {"controller.quorum.bootstrap.servers", "CONTROLLER://10.0.1.11:9093"}});
+  EXPECT_NONE(run(named, "4.2.0"), "kraft.quorum.bootstrap-parse");
+  EXPECT_ERROR(run(with(b, {{"controller.quorum.bootstrap.servers", "h:70000"}}), "4.2.0"), "kraft.quorum.bootstrap-parse");
 }
 
 TEST_CASE("KRaft needs voters (3.6-3.8) or voters or bootstrap servers (3.9+)", "[kraft.quorum.required]") {
