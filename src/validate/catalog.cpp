@@ -33,7 +33,7 @@ const std::vector<RuleInfo>& rule_catalog() {
       {"ibl.protocol-map", "all", "inter.broker.listener.name", "must be in listener.security.protocol.map", kKafkaConfig},
       // KRaft quorum
       {"kraft.quorum.voters-parse", "all", "controller.quorum.voters", "entries are id@host:port", kQuorumConfig},
-      {"kraft.quorum.voters-routable", "all", "controller.quorum.voters", "no voter at 0.0.0.0", kQuorumConfig},
+      {"kraft.quorum.voters-routable", "all (warning)", "controller.quorum.voters", "no voter at 0.0.0.0", kQuorumConfig},
       {"kraft.quorum.voters-duplicate", "all (warning)", "controller.quorum.voters", "a voter id twice: Kafka keeps the last", kQuorumConfig},
       {"kraft.quorum.bootstrap-version", "3.6-3.8 (warning)", "controller.quorum.bootstrap.servers", "not used before 3.9", kKafkaConfig},
       {"kraft.quorum.bootstrap-parse", "3.9+", "controller.quorum.bootstrap.servers", "entries are host:port", kQuorumConfig},
@@ -45,7 +45,7 @@ const std::vector<RuleInfo>& rule_catalog() {
       {"kraft.controller.names-in-listeners", "all", "controller.listener.names", "every controller listener name is in listeners", kKafkaConfig},
       {"kraft.controller.advertised-listeners", "3.6-3.8", "advertised.listeners", "a controller-only node may not set advertised.listeners", kKafkaConfig},
       {"kraft.controller.listeners-only-controller", "all", "listeners", "a controller-only node listens only on controller listeners", kKafkaConfig},
-      {"kraft.controller.ibl-not-controller", "3.9+", "inter.broker.listener.name", "a controller-only node's explicit inter-broker listener is not a controller listener", kKafkaConfig},
+      {"kraft.controller.ibl-not-controller", "4.0+", "inter.broker.listener.name", "a controller-only node's explicit inter-broker listener is not a controller listener", kKafkaConfig},
       {"kraft.broker.advertised-no-controller", "3.6-3.8", "advertised.listeners", "a broker does not advertise a controller listener", kKafkaConfig},
       {"kraft.broker.not-in-voters", "all", "node.id", "a broker-only node is not a voter", kKafkaConfig},
       {"kraft.broker.controller-names", "all", "controller.listener.names", "a broker-only node names the controller listener", kKafkaConfig},

@@ -452,8 +452,8 @@ std::optional<ValueError> check_value(const KeyDef& def, const std::string& raw)
         if (!v.list_empty_allowed && items.empty())
           return bad("Configuration '" + key + "' must not be empty. Valid values include: " +
                      (v.allowed.empty() ? "any non-empty value" : "[" + join(v.allowed, ", ") + "]"));
-        if (std::set<std::string>(items.begin(), items.end()).size() != items.size())
-          return bad("Configuration '" + key + "' values must not be duplicated.");
+        // Duplicates fail the validator too, but AbstractConfig removes them (with a warning)
+        // before parsing, so Kafka starts.
         for (const auto& i : items)
           if (i.empty()) return bad("Configuration '" + key + "' values must not be empty.");
       }

@@ -291,7 +291,9 @@ class ServerCheck {
 
   void check_listeners() {
     parse_protocol_map();
-    for (const auto& n : split_list(val("controller.listener.names"))) controller_names_.push_back(upper(n));
+    // Kafka matches these names exactly against the normalised (upper-case) listener names, so
+    // "controller" never names a CONTROLLER listener.
+    for (const auto& n : split_list(val("controller.listener.names"))) controller_names_.push_back(n);
     effective_map_ = protocol_map_;
     std::string listeners_value = set("listeners") ? val("listeners") : "PLAINTEXT://:9092";
     // Without an explicit map, KRaft maps controller listeners to PLAINTEXT unless SSL or SASL is in use.
@@ -352,8 +354,8 @@ class ServerCheck {
         continue;
       }
       if (voter.host == "0.0.0.0")
-        s_.error("kraft.quorum.voters-routable", "controller.quorum.voters", val("controller.quorum.voters"),
-                 "host string (0.0.0.0) of voter " + std::to_string(voter.id) + " is not routable",
+        s_.warning("kraft.quorum.voters-routable", "controller.quorum.voters", val("controller.quorum.voters"),
+                 "host string (0.0.0.0) of voter " + std::to_string(voter.id) + " is not routable: Kafka starts, but no node can reach that voter",
                  "give each voter the address other nodes reach it on", src);
       for (const auto& other : voters_)
         if (other.id == voter.id)
@@ -500,7 +502,7 @@ class ServerCheck {
                  "listeners must only contain controller listeners from controller.listener.names when process.roles=controller (found " +
                      join(extra) + ")",
                  "remove " + join(extra) + " from listeners, or add the broker role", src);
-      if (v39 && set("inter.broker.listener.name") && is_controller_name(upper(val("inter.broker.listener.name"))))
+      if (v_.kraft_only() && set("inter.broker.listener.name") && is_controller_name(upper(val("inter.broker.listener.name"))))
         s_.error("kraft.controller.ibl-not-controller", "inter.broker.listener.name", val("inter.broker.listener.name"),
                  "controller.listener.names must not contain an explicitly set inter.broker.listener.name when process.roles=controller",
                  "remove inter.broker.listener.name from this controller", src);

@@ -73,13 +73,13 @@ TEST_CASE("list validators changed in 4.2: no empty, duplicate or blank items", 
   CHECK(check("process.roles", "broker,", "3.9.1"));
   CHECK_FALSE(check("sasl.enabled.mechanisms", "A,A", "3.9.1"));
   // 4.3
-  CHECK(check("process.roles", "broker,broker", "4.3.1")->message == "Configuration 'process.roles' values must not be duplicated.");
+  CHECK_FALSE(check("process.roles", "broker,broker", "4.3.1"));  // AbstractConfig drops duplicates first
   CHECK(check("process.roles", "broker,", "4.3.1")->message == "Configuration 'process.roles' values must not be empty.");
   CHECK(check("process.roles", "", "4.3.1")->message ==
         "Configuration 'process.roles' must not be empty. Valid values include: [broker, controller]");
   CHECK(check("process.roles", " Broker", "4.3.1"));
   CHECK_FALSE(check("log.cleanup.policy", "", "4.3.1"));
-  CHECK(check("sasl.enabled.mechanisms", "A,A", "4.3.1"));
+  CHECK_FALSE(check("sasl.enabled.mechanisms", "A,A", "4.3.1"));
   CHECK(check("listeners", "PLAINTEXT://:9092,", "4.3.1"));
   CHECK(check("log.dirs", "", "4.3.1"));
 }

@@ -176,7 +176,8 @@ TEST_CASE("controller.quorum.voters entries parse", "[kraft.quorum.voters-parse]
 }
 
 TEST_CASE("voters are routable", "[kraft.quorum.voters-routable]") {
-  EXPECT_ERROR(run(with(broker(), {{"controller.quorum.voters", "1@0.0.0.0:9093"}}), "3.9.0"), "kraft.quorum.voters-routable");
+  // Kafka accepts it (QuorumConfig keeps 0.0.0.0 as a placeholder address), but no node reaches that voter
+  EXPECT_WARNING(run(with(broker(), {{"controller.quorum.voters", "1@0.0.0.0:9093"}}), "3.9.0"), "kraft.quorum.voters-routable");
 }
 
 TEST_CASE("a voter id listed twice is a warning", "[kraft.quorum.voters-duplicate]") {
@@ -268,11 +269,17 @@ TEST_CASE("a controller-only node listens only on controller listeners", "[kraft
   EXPECT_ERROR(run(with(controller(), {{"listeners", "-"}}), "4.0.0"), "kraft.controller.listeners-only-controller");
 }
 
-TEST_CASE("a controller-only node's inter-broker listener is not a controller listener (3.9+)", "[kraft.controller.ibl-not-controller]") {
+TEST_CASE("a controller-only node's inter-broker listener is not a controller listener (4.0+)", "[kraft.controller.ibl-not-controller]") {
   auto c = with(controller(), {{"inter.broker.listener.name", "CONTROLLER"}});
-  EXPECT_ERROR(run(c, "3.9.0"), "kraft.controller.ibl-not-controller");
+  EXPECT_NONE(run(c, "3.9.1"), "kraft.controller.ibl-not-controller");  // the real 3.9.0 and 3.9.1 accept it
   EXPECT_ERROR(run(c, "4.0.0"), "kraft.controller.ibl-not-controller");
   EXPECT_NONE(run(c, "3.8.0"), "kraft.controller.ibl-not-controller");
+}
+
+TEST_CASE("controller.listener.names is matched case-sensitively", "[kraft.controller.listeners-only-controller]") {
+  // KafkaConfig compares the names as written with the normalised listener names
+  EXPECT_ERROR(run(with(controller(), {{"controller.listener.names", "controller"}}), "3.9.1"), "kraft.controller.listeners-only-controller");
+  EXPECT_ERROR(run(with(controller(), {{"controller.listener.names", "controller"}}), "4.3.1"), "kraft.controller.listeners-only-controller");
 }
 
 TEST_CASE("a broker does not advertise the controller listener before 3.9", "[kraft.broker.advertised-no-controller]") {
