@@ -370,6 +370,25 @@ std::string releases_text(const std::string& name) {
   return join(runs, ", ");
 }
 
+std::optional<size_t> metadata_version_rank(const KeyDef& def, const std::string& value) {
+  const auto& names = def.validator.allowed;
+  if (def.validator.kind != Validator::Kind::metadata_version) return std::nullopt;
+  std::string v = java_trim(value);
+  static const std::regex release(R"(^([1-9]\d*\.\d+)\.\d+$)");
+  std::smatch m;
+  if (std::regex_match(v, m, release)) v = m[1].str();
+  if (v.find("-IV") == std::string::npos) {
+    // a short version stands for its newest IV: the last full name starting with "<v>-"
+    std::optional<size_t> last;
+    for (size_t i = 0; i < names.size(); ++i)
+      if (names[i] == v || names[i].rfind(v + "-", 0) == 0) last = i;
+    return last;
+  }
+  for (size_t i = 0; i < names.size(); ++i)
+    if (names[i] == v) return i;
+  return std::nullopt;
+}
+
 std::string java_trim(const std::string& s) {
   size_t b = 0, e = s.size();
   while (b < e && static_cast<unsigned char>(s[b]) <= ' ') ++b;

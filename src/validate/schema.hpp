@@ -65,6 +65,11 @@ struct ValueError {
 };
 std::optional<ValueError> check_value(const KeyDef& def, const std::string& raw);
 
+// The position of a metadata version (as MetadataVersion.fromVersionString reads it: "3.0-IV1",
+// "3.0" = the newest IV of 3.0, "3.0.2" = "3.0") in the release's MetadataVersion order; nullopt
+// when the key has no such validator or the value is not a version.
+std::optional<size_t> metadata_version_rank(const KeyDef& def, const std::string& value);
+
 // java.lang.String.trim(): strips every char <= U+0020 at both ends.
 std::string java_trim(const std::string& s);
 

@@ -58,6 +58,7 @@ class ServerCheck {
     if (broker_ || !kraft_) check_broker_listeners();
     check_meta_address();
     check_numbers();
+    check_kafka_config_values();
     check_removed_keys();
     check_upgrade();
     check_advice();
@@ -648,6 +649,48 @@ class ServerCheck {
           s_.error("listeners.advertised-meta-address", "advertised.listeners", val("advertised.listeners"),
                    "advertised controller listener " + e.name + " cannot use the non-routable meta-address 0.0.0.0",
                    "advertise the controller at a routable address of this host", src);
+    }
+  }
+
+  // KafkaConfig.validateValues checks of single keys that ConfigDef does not express.
+  void check_kafka_config_values() {
+    const char* src = kKafkaConfig;
+    // every early-start listener is a listener or a controller listener (normalised names)
+    std::set<std::string> names;
+    for (const auto& l : listeners_) names.insert(l.name);
+    for (const auto& n : controller_names_) names.insert(upper(n));
+    for (const auto& n : split_list(val("early.start.listeners")))
+      if (!names.count(upper(n)))
+        s_.error("listeners.early-start", "early.start.listeners", val("early.start.listeners"),
+                 "early.start.listeners contains listener " + n + ", but this is not contained in listeners or controller.listener.names",
+                 "name only listeners of this node in early.start.listeners", src);
+    // 3.7+: the classic group protocol cannot be turned off
+    if (v_.at_least(3, 7) && set("group.coordinator.rebalance.protocols")) {
+      auto protos = split_list(val("group.coordinator.rebalance.protocols"));
+      if (std::find(protos.begin(), protos.end(), "classic") == protos.end())
+        s_.error("groups.classic-required", "group.coordinator.rebalance.protocols", val("group.coordinator.rebalance.protocols"),
+                 "Disabling the 'classic' protocol is not supported.", "keep classic in group.coordinator.rebalance.protocols", src);
+    }
+    // max.connections.per.ip.overrides: host:count pairs (CoreUtils/Csv parseCsvMap, then Integer.parseInt)
+    for (const auto& item : split_list(val("max.connections.per.ip.overrides"))) {
+      auto colon = item.rfind(':');
+      bool ok = colon != std::string::npos && parse_java_integer(item.substr(colon + 1), kIntMin, kIntMax).has_value();
+      if (!ok) {
+        s_.error("connections.ip-overrides", "max.connections.per.ip.overrides", val("max.connections.per.ip.overrides"),
+                 "entry '" + item + "' is not host:count", "write host:count pairs separated by commas, e.g. 10.0.0.1:200", src);
+        break;
+      }
+    }
+    // 3.x KRaft: inter.broker.protocol.version must be a KRaft version
+    if (kraft_ && !v_.kraft_only() && set("inter.broker.protocol.version")) {
+      const auto* def = schema::find("inter.broker.protocol.version", v_);
+      auto rank = def ? schema::metadata_version_rank(*def, val("inter.broker.protocol.version")) : std::nullopt;
+      auto min = def ? schema::metadata_version_rank(*def, "3.0-IV1") : std::nullopt;
+      if (rank && min && *rank < *min)
+        s_.error("kraft.ibp-minimum", "inter.broker.protocol.version", val("inter.broker.protocol.version"),
+                 "A non-KRaft version " + val("inter.broker.protocol.version") +
+                     " given for inter.broker.protocol.version. The minimum version is 3.0-IV1",
+                 "remove inter.broker.protocol.version (KRaft uses the metadata version) or set 3.0-IV1 or later", src);
     }
   }
 

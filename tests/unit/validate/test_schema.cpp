@@ -124,3 +124,27 @@ TEST_CASE("a key the newest release no longer has warns before an upgrade", "[co
   EXPECT_NONE(run(broker(), "3.9.1"), "config.removed-later");
   EXPECT_NONE(run(zk_broker(), "3.9.1"), "config.removed-later");  // a ZooKeeper-mode broker changes wholesale
 }
+
+TEST_CASE("early start listeners are listeners of this node", "[listeners.early-start]") {
+  EXPECT_ERROR(run(with(broker(), {{"early.start.listeners", "OTHER"}}), "3.9.1"), "listeners.early-start");
+  EXPECT_NONE(run(with(broker(), {{"early.start.listeners", "internal"}}), "4.3.1"), "listeners.early-start");
+}
+
+TEST_CASE("the classic group protocol stays enabled (3.7+)", "[groups.classic-required]") {
+  EXPECT_ERROR(run(with(broker(), {{"group.coordinator.rebalance.protocols", "consumer"}}), "3.7.2"), "groups.classic-required");
+  EXPECT_ERROR(run(with(broker(), {{"group.coordinator.rebalance.protocols", "consumer"}}), "4.3.1"), "groups.classic-required");
+  EXPECT_NONE(run(with(broker(), {{"group.coordinator.rebalance.protocols", "consumer"}}), "3.6.2"), "groups.classic-required");
+}
+
+TEST_CASE("connection overrides are host:count pairs", "[connections.ip-overrides]") {
+  EXPECT_ERROR(run(with(broker(), {{"max.connections.per.ip.overrides", "abc"}}), "4.3.1"), "connections.ip-overrides");
+  EXPECT_ERROR(run(with(broker(), {{"max.connections.per.ip.overrides", "h:x"}}), "4.3.1"), "connections.ip-overrides");
+  EXPECT_NONE(run(with(broker(), {{"max.connections.per.ip.overrides", "10.0.0.1:200, h:3"}}), "4.3.1"), "connections.ip-overrides");
+}
+
+TEST_CASE("a 3.x KRaft node needs a KRaft inter.broker.protocol.version", "[kraft.ibp-minimum]") {
+  EXPECT_ERROR(run(with(broker(), {{"inter.broker.protocol.version", "2.8"}}), "3.9.1"), "kraft.ibp-minimum");
+  EXPECT_ERROR(run(with(broker(), {{"inter.broker.protocol.version", "3.0-IV0"}}), "3.9.1"), "kraft.ibp-minimum");
+  EXPECT_NONE(run(with(broker(), {{"inter.broker.protocol.version", "3.0"}}), "3.9.1"), "kraft.ibp-minimum");
+  EXPECT_NONE(run(with(zk_broker(), {{"inter.broker.protocol.version", "2.8"}}), "3.9.1"), "kraft.ibp-minimum");
+}
