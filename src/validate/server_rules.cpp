@@ -306,7 +306,7 @@ class ServerCheck {
         if (sep != std::string::npos && ssl_or_sasl(upper(trim(item.substr(0, sep))))) secure = true;
       }
       if (!secure)
-        for (const auto& n : controller_names_) effective_map_.emplace(n, "PLAINTEXT");
+        for (const auto& n : controller_names_) effective_map_.emplace(upper(n), "PLAINTEXT");
     }
     listeners_ = parse_listener_list("listeners", listeners_value, true);
     if (set("advertised.listeners"))
@@ -533,7 +533,7 @@ class ServerCheck {
                    "a broker-only node must not listen on the controller listener " + l.name,
                    "remove " + l.name + " from listeners (it names the controllers' listener)", src);
         for (const auto& n : controller_names_)
-          if (!effective_map_.count(n))
+          if (!effective_map_.count(upper(n)))  // the map is looked up with normalised names
             s_.error("kraft.broker.controller-protocol", "listener.security.protocol.map", val("listener.security.protocol.map"),
                      "controller listener " + n + " is not in listener.security.protocol.map (an explicit mapping is needed when the map is set or SSL/SASL is used)",
                      "add " + n + ":<PROTOCOL> to listener.security.protocol.map", src);
