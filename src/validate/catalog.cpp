@@ -23,7 +23,7 @@ const std::vector<RuleInfo>& rule_catalog() {
       // roles and ids
       {"roles.required", "4.0+", "process.roles", "process.roles is required (no ZooKeeper mode)", kKRaftConfigs},
       {"roles.values", "all", "process.roles", "only broker and controller", kKafkaConfig},
-      {"roles.duplicate", "all", "process.roles", "no role twice", kKafkaConfig},
+      {"roles.duplicate", "3.6-4.1", "process.roles", "no role twice", kKafkaConfig},
       {"ids.node-broker-match", "all", "node.id, broker.id", "when both are set they must be equal", kKafkaConfig},
       {"kraft.node-id", "all (KRaft)", "node.id", "required and >= 0 in KRaft mode (4.x: ConfigDef atLeast(0), no default)", kKRaftConfigs},
       // listeners

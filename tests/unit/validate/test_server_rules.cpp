@@ -73,6 +73,7 @@ TEST_CASE("process.roles accepts only broker and controller", "[roles.values]") 
 TEST_CASE("process.roles names a role once", "[roles.duplicate]") {
   EXPECT_ERROR(run(with(broker(), {{"process.roles", "broker,broker"}}), "3.8.0"), "roles.duplicate");
   EXPECT_NONE(run(combined(), "3.8.0"), "roles.duplicate");
+  EXPECT_NONE(run(with(broker(), {{"process.roles", "broker,broker"}}), "4.2.1"), "roles.duplicate");  // deduplicated by Kafka
 }
 
 TEST_CASE("node.id and broker.id agree", "[ids.node-broker-match]") {
