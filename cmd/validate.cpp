@@ -12,6 +12,7 @@ struct ValidateCli {
   ValidateOptions opts;
   int myid = -1;
   bool list_rules = false;
+  std::string explain;
 };
 }  // namespace
 
@@ -34,9 +35,16 @@ void register_validate(CLI::App& app, Context& ctx) {
                 "Also check `kafka-storage.sh format --no-initial-controllers`");
   sub->add_flag("--format", cli->opts.check_format, "Also check the format-time rules without a dynamic-quorum flag");
   sub->add_flag("--list-rules", cli->list_rules, "Print the rule table (with --json: as JSON) and exit");
+  sub->add_option("--explain", cli->explain, "Print a key's type, default, valid values, importance, doc and releases, and exit");
+  sub->add_flag("--strict", cli->opts.strict, "Treat warnings (unknown keys, keys of other releases) as errors");
   sub->callback([cli, &ctx] {
     ctx.run = [cli, &ctx]() -> Status {
       const bool json = ctx.global.json;
+      if (!cli->explain.empty()) {
+        KA_TRY(auto text, explain_key(cli->explain, cli->opts.kafka_version, json));
+        std::fputs(text.c_str(), stdout);
+        return ok_status();
+      }
       if (cli->list_rules) {
         std::fputs(json ? rules_json().c_str() : rules_text().c_str(), stdout);
         return ok_status();

@@ -9,12 +9,21 @@ const std::vector<RuleInfo>& rule_catalog() {
   static const std::vector<RuleInfo> rules = {
       // server.properties: types and ranges (AbstractConfig parses every key before validateValues)
       {"version.supported", "<3.6, >=5", "--kafka-version", "only 3.6 to 4.x are known", kKafkaConfig},
-      {"config.type", "all", "numeric and boolean keys", "value must parse as the key's ConfigDef type (int, short, long, boolean)", kConfigDef},
+      {"config.type", "all", "every key", "value must parse as the key's ConfigDef type (ConfigDef.parseType: INT, SHORT, LONG, DOUBLE, BOOLEAN, LIST, ...)", kConfigDef},
       {"config.range", "all", "numeric keys", "value must be within the key's ConfigDef range (e.g. min.insync.replicas >= 1)", kConfigDef},
+      {"config.value", "all", "keys with a ConfigDef validator", "value must pass the key's validator (valid strings, list rules, non-empty, quorum entries, metadata versions)", kConfigDef},
+      {"listeners.early-start", "all", "early.start.listeners", "every name is a listener or a controller listener", kKafkaConfig},
+      {"groups.classic-required", "3.7+", "group.coordinator.rebalance.protocols", "the classic protocol cannot be disabled", kKafkaConfig},
+      {"connections.ip-overrides", "all", "max.connections.per.ip.overrides", "host:count pairs", kKafkaConfig},
+      {"kraft.ibp-minimum", "3.x (KRaft)", "inter.broker.protocol.version", "at least 3.0-IV1 in KRaft mode", kKafkaConfig},
+      {"config.required", "4.0+", "node.id, process.roles, controller.listener.names (4.2+)", "keys without a default must be set", kConfigDef},
+      {"config.unknown", "all (warning)", "any key", "not a setting of this release: Kafka ignores it (closest key suggested)", kConfigDef},
+      {"config.not-in-version", "all (warning)", "any key", "a setting of other releases only (e.g. zookeeper.* on 4.x): Kafka ignores it", kConfigDef},
+      {"config.removed-later", "all (warning)", "any key", "a setting the newest release no longer has: remove it before upgrading", kConfigDef},
       // roles and ids
       {"roles.required", "4.0+", "process.roles", "process.roles is required (no ZooKeeper mode)", kKRaftConfigs},
       {"roles.values", "all", "process.roles", "only broker and controller", kKafkaConfig},
-      {"roles.duplicate", "all", "process.roles", "no role twice", kKafkaConfig},
+      {"roles.duplicate", "3.6-4.1", "process.roles", "no role twice", kKafkaConfig},
       {"ids.node-broker-match", "all", "node.id, broker.id", "when both are set they must be equal", kKafkaConfig},
       {"kraft.node-id", "all (KRaft)", "node.id", "required and >= 0 in KRaft mode (4.x: ConfigDef atLeast(0), no default)", kKRaftConfigs},
       // listeners
@@ -28,7 +37,7 @@ const std::vector<RuleInfo>& rule_catalog() {
       {"ibl.protocol-map", "all", "inter.broker.listener.name", "must be in listener.security.protocol.map", kKafkaConfig},
       // KRaft quorum
       {"kraft.quorum.voters-parse", "all", "controller.quorum.voters", "entries are id@host:port", kQuorumConfig},
-      {"kraft.quorum.voters-routable", "all", "controller.quorum.voters", "no voter at 0.0.0.0", kQuorumConfig},
+      {"kraft.quorum.voters-routable", "all (warning)", "controller.quorum.voters", "no voter at 0.0.0.0", kQuorumConfig},
       {"kraft.quorum.voters-duplicate", "all (warning)", "controller.quorum.voters", "a voter id twice: Kafka keeps the last", kQuorumConfig},
       {"kraft.quorum.bootstrap-version", "3.6-3.8 (warning)", "controller.quorum.bootstrap.servers", "not used before 3.9", kKafkaConfig},
       {"kraft.quorum.bootstrap-parse", "3.9+", "controller.quorum.bootstrap.servers", "entries are host:port", kQuorumConfig},
@@ -40,7 +49,7 @@ const std::vector<RuleInfo>& rule_catalog() {
       {"kraft.controller.names-in-listeners", "all", "controller.listener.names", "every controller listener name is in listeners", kKafkaConfig},
       {"kraft.controller.advertised-listeners", "3.6-3.8", "advertised.listeners", "a controller-only node may not set advertised.listeners", kKafkaConfig},
       {"kraft.controller.listeners-only-controller", "all", "listeners", "a controller-only node listens only on controller listeners", kKafkaConfig},
-      {"kraft.controller.ibl-not-controller", "3.9+", "inter.broker.listener.name", "a controller-only node's explicit inter-broker listener is not a controller listener", kKafkaConfig},
+      {"kraft.controller.ibl-not-controller", "4.0+", "inter.broker.listener.name", "a controller-only node's explicit inter-broker listener is not a controller listener", kKafkaConfig},
       {"kraft.broker.advertised-no-controller", "3.6-3.8", "advertised.listeners", "a broker does not advertise a controller listener", kKafkaConfig},
       {"kraft.broker.not-in-voters", "all", "node.id", "a broker-only node is not a voter", kKafkaConfig},
       {"kraft.broker.controller-names", "all", "controller.listener.names", "a broker-only node names the controller listener", kKafkaConfig},
@@ -74,7 +83,6 @@ const std::vector<RuleInfo>& rule_catalog() {
       {"socket.max-connections", "all", "max.connections.per.ip", "0 only with overrides", kKafkaConfig},
       {"socket.auth-delay", "all", "failed.authentication.delay.ms", "< connections.max.idle.ms", kKafkaConfig},
       // 4.x removals
-      {"removed.in-4", "4.0+ (warning)", "zookeeper.*, broker.id.generation.enable, log.message.format.version, ...", "removed with ZooKeeper mode; ignored", kKafkaConfig},
       {"removed.acl-authorizer", "4.0+", "authorizer.class.name", "kafka.security.authorizer.AclAuthorizer no longer exists", kKafkaConfig},
       {"advice.min-isr", "all (warning)", "min.insync.replicas", "not above default.replication.factor", kKafkaConfig},
       {"advice.log-dirs", "all (warning)", "log.dirs", "unset means /tmp/kafka-logs", kKafkaConfig},

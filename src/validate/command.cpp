@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/fs.hpp"
+#include "validate/schema.hpp"
 
 namespace ka {
 
@@ -92,6 +93,8 @@ Result<std::vector<FileReport>> validate_files(const ValidateOptions& opts, cons
       r.kafka_version = version->str();
       r.violations = validate_server_properties(props, *version, opts.check_format ? std::optional<FormatOptions>(opts.format) : std::nullopt);
     }
+    if (opts.strict)
+      for (auto& v : r.violations) v.severity = Severity::error;
     reports.push_back(std::move(r));
   }
   return reports;
@@ -167,6 +170,75 @@ std::string rules_json() {
   for (const auto& r : rule_catalog())
     rules.push_back({{"id", r.id}, {"versions", r.versions}, {"key", r.key}, {"summary", r.summary}, {"source", r.source}});
   return rules.dump(2) + "\n";
+}
+
+namespace {
+// A validator the way Kafka's docs print it: "[1,...]", "[gzip, lz4]", "non-empty list".
+std::string describe(const schema::Validator& v) {
+  using K = schema::Validator::Kind;
+  auto join = [](const std::vector<std::string>& xs) {
+    std::string out;
+    for (const auto& x : xs) out += (out.empty() ? "" : ", ") + x;
+    return out;
+  };
+  switch (v.kind) {
+    case K::range:
+      if (v.text.rfind("LambdaValidator(", 0) == 0) return "-1 or at least 1";
+      return "[" + (v.min_text == "null" ? std::string("...") : v.min_text + ",...") + (v.max_text == "null" ? "" : "," + v.max_text) + "]";
+    case K::gzip_level: return "[1,...,9] or -1";
+    case K::valid_string: return "[" + join(v.allowed) + "]";
+    case K::case_insensitive_string: return "[" + join(v.allowed) + "] (case insensitive)";
+    case K::valid_list: {
+      std::string s = v.allowed.empty() ? "a list" : "a list of [" + join(v.allowed) + "]";
+      if (v.list_checks_elements) s += std::string(v.list_empty_allowed ? "" : ", not empty") + ", no duplicate or blank items";
+      return s;
+    }
+    case K::non_empty_string: return "a non-empty string";
+    case K::non_null: return "a non-null string";
+    case K::quorum_voters: return "{id}@{host}:{port},...";
+    case K::quorum_bootstrap_servers: return "{host}:{port},...";
+    case K::metadata_version: return "a metadata version (" + (v.allowed.empty() ? std::string() : v.allowed.front() + " ... " + v.allowed.back()) + ")";
+    case K::none: return "any value of its type";
+    case K::other: return v.text;
+  }
+  return v.text;
+}
+}  // namespace
+
+Result<std::string> explain_key(const std::string& key, const std::string& kafka_version, bool json) {
+  if (schema::releases().empty()) return fail("internal: no configuration schema compiled in");
+  KafkaVersion v = schema::releases().back();
+  if (!kafka_version.empty()) {
+    auto parsed = KafkaVersion::parse(kafka_version);
+    if (!parsed) return bad_input("--kafka-version " + kafka_version + " is not a version").note("write it as 4.3.1");
+    v = *parsed;
+  }
+  const auto* d = schema::find(key, v);
+  if (!d) {
+    Error e = bad_input(key + " is not a setting of Kafka " + v.str());
+    std::string known = schema::releases_text(key);
+    if (!known.empty()) e.note("it exists in Kafka " + known);
+    auto near = schema::closest(key, v);
+    if (!near.empty()) e.note("did you mean " + near[0] + "?");
+    return e;
+  }
+  std::string def = d->required ? "none (required)" : d->default_null ? "null" : d->default_text;
+  std::string releases = schema::releases_text(key);
+  if (json) {
+    return nlohmann::json{{"key", d->name}, {"kafka_version", v.str()}, {"schema_release", schema::release_for(v).str()},
+                          {"type", schema::type_name(d->type)}, {"default", d->required || d->default_null ? nlohmann::json(nullptr) : nlohmann::json(d->default_text)},
+                          {"required", d->required}, {"valid", describe(d->validator)}, {"importance", d->importance},
+                          {"internal", d->internal}, {"deprecated", d->deprecated()}, {"doc", d->doc}, {"releases", releases}}
+               .dump(2) + "\n";
+  }
+  std::string out = d->name + " (Kafka " + v.str() + ")\n";
+  out += "  type        " + schema::type_name(d->type) + "\n";
+  out += "  default     " + def + "\n";
+  out += "  valid       " + describe(d->validator) + "\n";
+  out += "  importance  " + d->importance + (d->internal ? " (internal)" : "") + (d->deprecated() ? " (deprecated)" : "") + "\n";
+  out += "  releases    " + releases + "\n";
+  out += "  doc         " + d->doc + "\n";
+  return out;
 }
 
 }  // namespace ka

@@ -16,6 +16,7 @@ struct ValidateOptions {
   std::optional<int> myid;          // ZooKeeper: this node's id; else read from <root>/<dataDir>/myid
   FormatOptions format;             // --standalone / --initial-controllers / --no-initial-controllers
   bool check_format = false;        // any of the three given: check the format-time rules too
+  bool strict = false;              // --strict: warnings are errors
 };
 
 struct FileReport {
@@ -42,5 +43,10 @@ std::string reports_json(const std::vector<FileReport>& reports);
 
 std::string rules_text();
 std::string rules_json();
+
+// `validate --explain KEY`: a key's type, default, valid values, importance and doc line in the
+// release for `kafka_version` (empty: the newest), and the releases that have it. An unknown key
+// is bad input naming the closest known one.
+Result<std::string> explain_key(const std::string& key, const std::string& kafka_version, bool json);
 
 }  // namespace ka

@@ -2,6 +2,7 @@
 // broker will, or they would accept what Kafka refuses (and the other way round).
 #include <cctype>
 #include <limits>
+#include <regex>
 
 #include "validate/detail.hpp"
 
@@ -86,15 +87,17 @@ std::optional<std::string> parse_voter(const std::string& raw, Voter& out) {
 }
 
 // Utils.getHost/getPort: host before the last ':' (brackets stripped), port a number after it.
+// Utils.getHost/getPort: the pattern .*?\[?([0-9a-zA-Z\-%._:]*)\]?:([0-9]+) matched against the
+// whole entry, so any prefix (a listener name "CONTROLLER://" included) is skipped; then
+// InetSocketAddress takes ports 0-65535 only.
 bool parse_host_port(const std::string& raw, std::string& host, long& port) {
+  static const std::regex re(R"(^.*?\[?([0-9a-zA-Z\-%._:]*)\]?:([0-9]+)$)");
   std::string s = trim(raw);
-  auto colon = s.rfind(':');
-  if (colon == std::string::npos) return false;
-  std::string h = s.substr(0, colon);
-  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
-  auto p = parse_java_integer(s.substr(colon + 1), 0, std::numeric_limits<int32_t>::max());
-  if (!valid_host(h) || !p) return false;
-  host = h;
+  std::smatch m;
+  if (!std::regex_match(s, m, re)) return false;
+  auto p = parse_java_integer(m[2].str(), 0, 65535);
+  if (!p) return false;
+  host = m[1].str();
   port = static_cast<long>(*p);
   return true;
 }

@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "validate/detail.hpp"
+#include "validate/schema.hpp"
 
 namespace ka {
 namespace {
@@ -21,80 +22,6 @@ constexpr int64_t kIntMin = std::numeric_limits<int32_t>::min();
 constexpr int64_t kIntMax = std::numeric_limits<int32_t>::max();
 constexpr int64_t kLongMin = std::numeric_limits<int64_t>::min();
 constexpr int64_t kLongMax = std::numeric_limits<int64_t>::max();
-
-enum class Type { int32, int16, int64, boolean };
-
-struct TypedKey {
-  const char* key;
-  Type type;
-  int64_t min;  // ConfigDef Range.atLeast, or the type's minimum
-};
-
-// ConfigDef types and atLeast() ranges of the keys an appliance sets or commonly overrides.
-const TypedKey kTypedKeys[] = {
-    {"node.id", Type::int32, kIntMin},
-    {"broker.id", Type::int32, kIntMin},
-    {"num.partitions", Type::int32, 1},
-    {"default.replication.factor", Type::int32, kIntMin},
-    {"min.insync.replicas", Type::int32, 1},
-    {"num.network.threads", Type::int32, 1},
-    {"num.io.threads", Type::int32, 1},
-    {"background.threads", Type::int32, 1},
-    {"num.recovery.threads.per.data.dir", Type::int32, 1},
-    {"num.replica.fetchers", Type::int32, kIntMin},
-    {"log.retention.hours", Type::int32, kIntMin},
-    {"log.retention.minutes", Type::int32, kIntMin},
-    {"log.roll.hours", Type::int32, 1},
-    {"log.segment.bytes", Type::int32, 14},
-    {"log.cleaner.threads", Type::int32, 0},
-    {"socket.request.max.bytes", Type::int32, 1},
-    {"socket.send.buffer.bytes", Type::int32, kIntMin},
-    {"socket.receive.buffer.bytes", Type::int32, kIntMin},
-    {"replica.fetch.wait.max.ms", Type::int32, kIntMin},
-    {"replica.socket.timeout.ms", Type::int32, kIntMin},
-    {"offsets.topic.num.partitions", Type::int32, 1},
-    {"offsets.topic.replication.factor", Type::int16, 1},
-    {"transaction.state.log.num.partitions", Type::int32, 1},
-    {"transaction.state.log.replication.factor", Type::int16, 1},
-    {"transaction.state.log.min.isr", Type::int32, 1},
-    {"reserved.broker.max.id", Type::int32, 0},
-    {"max.connections.per.ip", Type::int32, 0},
-    {"failed.authentication.delay.ms", Type::int32, 0},
-    {"broker.heartbeat.interval.ms", Type::int32, kIntMin},
-    {"broker.session.timeout.ms", Type::int32, kIntMin},
-    {"controller.quorum.election.timeout.ms", Type::int32, kIntMin},
-    {"controller.quorum.fetch.timeout.ms", Type::int32, kIntMin},
-    {"offsets.commit.required.acks", Type::int16, std::numeric_limits<int16_t>::min()},
-    {"log.retention.ms", Type::int64, kLongMin},
-    {"log.retention.bytes", Type::int64, kLongMin},
-    {"log.roll.ms", Type::int64, kLongMin},
-    {"replica.lag.time.max.ms", Type::int64, kLongMin},
-    {"log.cleaner.dedupe.buffer.size", Type::int64, kLongMin},
-    {"queued.max.request.bytes", Type::int64, kLongMin},
-    {"connections.max.idle.ms", Type::int64, kLongMin},
-    {"log.flush.interval.messages", Type::int64, 1},
-    {"log.flush.interval.ms", Type::int64, kLongMin},
-    {"auto.create.topics.enable", Type::boolean, 0},
-    {"delete.topic.enable", Type::boolean, 0},
-    {"unclean.leader.election.enable", Type::boolean, 0},
-    {"auto.leader.rebalance.enable", Type::boolean, 0},
-    {"controlled.shutdown.enable", Type::boolean, 0},
-    {"broker.id.generation.enable", Type::boolean, 0},
-    {"zookeeper.metadata.migration.enable", Type::boolean, 0},
-    {"controller.quorum.auto.join.enable", Type::boolean, 0},
-    {"remote.log.storage.system.enable", Type::boolean, 0},
-    {"log.cleaner.enable", Type::boolean, 0},
-};
-
-// Keys whose support ended with ZooKeeper mode in 4.0: Kafka 4 ignores an unknown key (it logs
-// that the configuration was supplied but is not used), so these are warnings, not errors.
-const char* const kRemovedIn4[] = {
-    "zookeeper.connect", "zookeeper.metadata.migration.enable", "zookeeper.session.timeout.ms",
-    "zookeeper.connection.timeout.ms", "zookeeper.set.acl", "zookeeper.ssl.client.enable",
-    "broker.id.generation.enable", "reserved.broker.max.id", "control.plane.listener.name",
-    "log.message.format.version", "offsets.commit.required.acks", "log.message.downconversion.enable",
-    "delegation.token.master.key",
-};
 
 const char* const kDefaultProtocols[] = {"PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"};
 
@@ -131,7 +58,9 @@ class ServerCheck {
     if (broker_ || !kraft_) check_broker_listeners();
     check_meta_address();
     check_numbers();
+    check_kafka_config_values();
     check_removed_keys();
+    check_upgrade();
     check_advice();
   }
 
@@ -160,29 +89,89 @@ class ServerCheck {
     return fallback;
   }
 
+  // Every key against the release's ConfigDef (generated from Kafka: validate/schema.hpp):
+  // ConfigDef.parse refuses a bad type or a failing validator before any rule below runs.
   void check_types() {
-    for (const auto& t : kTypedKeys) {
-      auto raw = p_.get(t.key);
-      if (!raw) continue;
-      if (t.type == Type::boolean) {
-        std::string u = upper(trim(*raw));
-        if (u != "TRUE" && u != "FALSE")
-          s_.error("config.type", t.key, *raw, "must be a boolean: Kafka accepts only true or false",
-                   "set " + std::string(t.key) + "=true or false", kConfigDef);
+    std::set<std::string> rsm_prefixes = {val("remote.log.storage.manager.impl.prefix"), val("remote.log.metadata.manager.impl.prefix")};
+    for (const auto& [key, raw] : p_.entries()) {
+      const auto* def = schema::find(schema_key(key), v_);
+      if (!def) {
+        if (!plugin_key(key, rsm_prefixes)) unknown_key(key, raw);
         continue;
       }
-      int64_t lo = t.type == Type::int16 ? std::numeric_limits<int16_t>::min() : t.type == Type::int32 ? kIntMin : kLongMin;
-      int64_t hi = t.type == Type::int16 ? std::numeric_limits<int16_t>::max() : t.type == Type::int32 ? kIntMax : kLongMax;
-      const char* tname = t.type == Type::int16 ? "a short (16-bit integer)" : t.type == Type::int32 ? "an int (32-bit integer)" : "a long (64-bit integer)";
-      auto n = parse_java_integer(*raw, lo, hi);
-      if (!n) {
-        s_.error("config.type", t.key, *raw, std::string("must be ") + tname, "write a whole number in range, without units or separators",
-                 kConfigDef);
-      } else if (*n < t.min) {
-        s_.error("config.range", t.key, *raw, "value must be at least " + std::to_string(t.min),
-                 "set " + std::string(t.key) + " to " + std::to_string(t.min) + " or more", kConfigDef);
-      }
+      if (auto e = schema::check_value(*def, raw)) value_error(*def, key, raw, *e);
     }
+    for (const auto* def : schema::keys_of(v_))
+      if (def->required && !set(def->name) && def->name != "process.roles" && def->name != "node.id")  // those two have rules of their own
+        s_.error("config.required", def->name, "", "Missing required configuration \"" + def->name + "\" which has no default value.",
+                 "set " + def->name + " (" + def->doc + ")", kConfigDef);
+  }
+
+  void value_error(const schema::KeyDef& def, const std::string& key, const std::string& raw, const schema::ValueError& e) {
+    std::string explain = "see `kafka-appliance validate --explain " + def.name + " --kafka-version " + v_.str() + "`";
+    if (e.kind == "type")
+      s_.error("config.type", key, raw, e.message,
+               "write a value of type " + schema::type_name(def.type) + (def.default_text.empty() ? "" : " (default: " + def.default_text + ")"),
+               kConfigDef);
+    else if (e.kind == "range")
+      s_.error("config.range", key, raw, e.message, explain, kConfigDef);
+    else
+      s_.error("config.value", key, raw, e.message, explain, kConfigDef);
+  }
+
+  // Before an upgrade: keys this release knows that the newest release no longer has. Not for
+  // a ZooKeeper-mode broker, whose whole config changes on the way to KRaft.
+  void check_upgrade() {
+    if (!kraft_) return;
+    for (const auto& [key, raw] : p_.entries())
+      if (schema::find(schema_key(key), v_)) removed_later(key);
+  }
+
+  // listener.name.<listener>.<key> configures <key> for one listener: check it as <key>.
+  static std::string schema_key(const std::string& key) {
+    static const std::string prefix = "listener.name.";
+    if (key.rfind(prefix, 0) != 0) return key;
+    auto dot = key.find('.', prefix.size());
+    if (dot == std::string::npos) return key;
+    std::string rest = key.substr(dot + 1);
+    // listener.name.<l>.<mechanism>.sasl.jaas.config and friends: the mechanism is a prefix too
+    auto sasl = rest.find(".sasl.");
+    if (sasl != std::string::npos && rest.rfind("sasl.", 0) != 0) rest = rest.substr(sasl + 1);
+    return rest;
+  }
+
+  // Keys read by plug-ins rather than KafkaConfig (remote storage, config providers): Kafka
+  // passes them through, so they are neither known nor unknown.
+  static bool plugin_key(const std::string& key, const std::set<std::string>& prefixes) {
+    for (const auto& p : prefixes)
+      if (!p.empty() && key.rfind(p, 0) == 0) return true;
+    return key.rfind("config.providers.", 0) == 0 || key.rfind("rsm.config.", 0) == 0 || key.rfind("rlmm.config.", 0) == 0;
+  }
+
+  // Kafka logs an unknown key as "supplied but not used" and runs on: a warning naming the
+  // closest key of this release, or the releases that do know it.
+  void unknown_key(const std::string& key, const std::string& raw) {
+    std::string known = schema::releases_text(key);
+    if (!known.empty()) {
+      s_.warning("config.not-in-version", key, raw,
+                 key + " is not a setting of Kafka " + v_.str() + " (it exists in Kafka " + known + "); Kafka " + v_.str() + " ignores it",
+                 "remove " + key + " from this node's config", kConfigDef);
+      return;
+    }
+    auto near = schema::closest(key, v_);
+    s_.warning("config.unknown", key, raw, key + " is not a Kafka " + v_.str() + " setting; Kafka ignores it",
+               near.empty() ? "check the spelling against the Kafka " + v_.family() + " broker configs"
+                            : "did you mean " + near[0] + "?",
+               kConfigDef);
+  }
+
+  // A key this release knows but the newest release does not: a warning before an upgrade.
+  void removed_later(const std::string& key) {
+    const auto& rel = schema::releases();
+    if (rel.empty() || schema::find(schema_key(key), rel.back())) return;
+    s_.warning("config.removed-later", key, val(key),
+               key + " no longer exists in Kafka " + rel.back().str() + " (it exists in Kafka " + schema::releases_text(schema_key(key)) + ")",
+               "plan its removal before upgrading past " + v_.family(), kConfigDef);
   }
 
   void check_roles() {
@@ -202,7 +191,8 @@ class ServerCheck {
                  "use broker, controller or broker,controller (lower case)", src);
         continue;
       }
-      if (!seen.insert(r).second)
+      // 4.2+: AbstractConfig drops duplicate list items before KafkaConfig sees them
+      if (!seen.insert(r).second && !v_.at_least(4, 2))
         s_.error("roles.duplicate", "process.roles", val("process.roles"), "duplicate role names in process.roles",
                  "name each role once", src);
     }
@@ -303,7 +293,9 @@ class ServerCheck {
 
   void check_listeners() {
     parse_protocol_map();
-    for (const auto& n : split_list(val("controller.listener.names"))) controller_names_.push_back(upper(n));
+    // Kafka matches these names exactly against the normalised (upper-case) listener names, so
+    // "controller" never names a CONTROLLER listener.
+    for (const auto& n : split_list(val("controller.listener.names"))) controller_names_.push_back(n);
     effective_map_ = protocol_map_;
     std::string listeners_value = set("listeners") ? val("listeners") : "PLAINTEXT://:9092";
     // Without an explicit map, KRaft maps controller listeners to PLAINTEXT unless SSL or SASL is in use.
@@ -315,7 +307,7 @@ class ServerCheck {
         if (sep != std::string::npos && ssl_or_sasl(upper(trim(item.substr(0, sep))))) secure = true;
       }
       if (!secure)
-        for (const auto& n : controller_names_) effective_map_.emplace(n, "PLAINTEXT");
+        for (const auto& n : controller_names_) effective_map_.emplace(upper(n), "PLAINTEXT");
     }
     listeners_ = parse_listener_list("listeners", listeners_value, true);
     if (set("advertised.listeners"))
@@ -364,8 +356,8 @@ class ServerCheck {
         continue;
       }
       if (voter.host == "0.0.0.0")
-        s_.error("kraft.quorum.voters-routable", "controller.quorum.voters", val("controller.quorum.voters"),
-                 "host string (0.0.0.0) of voter " + std::to_string(voter.id) + " is not routable",
+        s_.warning("kraft.quorum.voters-routable", "controller.quorum.voters", val("controller.quorum.voters"),
+                 "host string (0.0.0.0) of voter " + std::to_string(voter.id) + " is not routable: Kafka starts, but no node can reach that voter",
                  "give each voter the address other nodes reach it on", src);
       for (const auto& other : voters_)
         if (other.id == voter.id)
@@ -512,7 +504,7 @@ class ServerCheck {
                  "listeners must only contain controller listeners from controller.listener.names when process.roles=controller (found " +
                      join(extra) + ")",
                  "remove " + join(extra) + " from listeners, or add the broker role", src);
-      if (v39 && set("inter.broker.listener.name") && is_controller_name(upper(val("inter.broker.listener.name"))))
+      if (v_.kraft_only() && set("inter.broker.listener.name") && is_controller_name(upper(val("inter.broker.listener.name"))))
         s_.error("kraft.controller.ibl-not-controller", "inter.broker.listener.name", val("inter.broker.listener.name"),
                  "controller.listener.names must not contain an explicitly set inter.broker.listener.name when process.roles=controller",
                  "remove inter.broker.listener.name from this controller", src);
@@ -542,7 +534,7 @@ class ServerCheck {
                    "a broker-only node must not listen on the controller listener " + l.name,
                    "remove " + l.name + " from listeners (it names the controllers' listener)", src);
         for (const auto& n : controller_names_)
-          if (!effective_map_.count(n))
+          if (!effective_map_.count(upper(n)))  // the map is looked up with normalised names
             s_.error("kraft.broker.controller-protocol", "listener.security.protocol.map", val("listener.security.protocol.map"),
                      "controller listener " + n + " is not in listener.security.protocol.map (an explicit mapping is needed when the map is set or SSL/SASL is used)",
                      "add " + n + ":<PROTOCOL> to listener.security.protocol.map", src);
@@ -661,6 +653,48 @@ class ServerCheck {
     }
   }
 
+  // KafkaConfig.validateValues checks of single keys that ConfigDef does not express.
+  void check_kafka_config_values() {
+    const char* src = kKafkaConfig;
+    // every early-start listener is a listener or a controller listener (normalised names)
+    std::set<std::string> names;
+    for (const auto& l : listeners_) names.insert(l.name);
+    for (const auto& n : controller_names_) names.insert(upper(n));
+    for (const auto& n : split_list(val("early.start.listeners")))
+      if (!names.count(upper(n)))
+        s_.error("listeners.early-start", "early.start.listeners", val("early.start.listeners"),
+                 "early.start.listeners contains listener " + n + ", but this is not contained in listeners or controller.listener.names",
+                 "name only listeners of this node in early.start.listeners", src);
+    // 3.7+: the classic group protocol cannot be turned off
+    if (v_.at_least(3, 7) && set("group.coordinator.rebalance.protocols")) {
+      auto protos = split_list(val("group.coordinator.rebalance.protocols"));
+      if (std::find(protos.begin(), protos.end(), "classic") == protos.end())
+        s_.error("groups.classic-required", "group.coordinator.rebalance.protocols", val("group.coordinator.rebalance.protocols"),
+                 "Disabling the 'classic' protocol is not supported.", "keep classic in group.coordinator.rebalance.protocols", src);
+    }
+    // max.connections.per.ip.overrides: host:count pairs (CoreUtils/Csv parseCsvMap, then Integer.parseInt)
+    for (const auto& item : split_list(val("max.connections.per.ip.overrides"))) {
+      auto colon = item.rfind(':');
+      bool ok = colon != std::string::npos && parse_java_integer(item.substr(colon + 1), kIntMin, kIntMax).has_value();
+      if (!ok) {
+        s_.error("connections.ip-overrides", "max.connections.per.ip.overrides", val("max.connections.per.ip.overrides"),
+                 "entry '" + item + "' is not host:count", "write host:count pairs separated by commas, e.g. 10.0.0.1:200", src);
+        break;
+      }
+    }
+    // 3.x KRaft: inter.broker.protocol.version must be a KRaft version
+    if (kraft_ && !v_.kraft_only() && set("inter.broker.protocol.version")) {
+      const auto* def = schema::find("inter.broker.protocol.version", v_);
+      auto rank = def ? schema::metadata_version_rank(*def, val("inter.broker.protocol.version")) : std::nullopt;
+      auto min = def ? schema::metadata_version_rank(*def, "3.0-IV1") : std::nullopt;
+      if (rank && min && *rank < *min)
+        s_.error("kraft.ibp-minimum", "inter.broker.protocol.version", val("inter.broker.protocol.version"),
+                 "A non-KRaft version " + val("inter.broker.protocol.version") +
+                     " given for inter.broker.protocol.version. The minimum version is 3.0-IV1",
+                 "remove inter.broker.protocol.version (KRaft uses the metadata version) or set 3.0-IV1 or later", src);
+    }
+  }
+
   void check_numbers() {
     const char* src = kKafkaConfig;
     if (set("log.roll.ms") && num("log.roll.ms", 1) < 1)
@@ -742,10 +776,6 @@ class ServerCheck {
 
   void check_removed_keys() {
     if (!v_.kraft_only()) return;
-    for (const char* k : kRemovedIn4)
-      if (set(k))
-        s_.warning("removed.in-4", k, val(k), std::string(k) + " was removed in Kafka 4.0 (ZooKeeper mode and its settings are gone); Kafka ignores it",
-                   std::string("remove ") + k, kKafkaConfig);
     if (val("authorizer.class.name") == "kafka.security.authorizer.AclAuthorizer")
       s_.error("removed.acl-authorizer", "authorizer.class.name", val("authorizer.class.name"),
                "kafka.security.authorizer.AclAuthorizer (ZooKeeper-based) no longer exists in Kafka 4.x; the server fails to start",

@@ -129,5 +129,24 @@ contains no-version err "--kafka-version is required"
 after=$(cd "$work" && find . -type f -not -name '*.out' -not -name '*.err' -not -path './root/*' | sort | xargs sha256sum)
 if [ "$before" = "$after" ]; then pass "inputs untouched, nothing written"; else fail "files changed under $work"; fi
 
+# Every key against the release's generated ConfigDef schema.
+cp "$work/broker.properties" "$work/typo.properties"; echo "log.retention.hour=72" >> "$work/typo.properties"
+run typo-warns 0 validate --kafka-version 4.3.1 "$work/typo.properties"
+contains typo-warns out "did you mean log.retention.hours?"
+run typo-strict 2 validate --strict --kafka-version 4.3.1 "$work/typo.properties"
+contains typo-strict err "log.retention.hour"
+cp "$work/broker.properties" "$work/gzip.properties"; echo "compression.type=GZIP" >> "$work/gzip.properties"
+run validator 2 validate --kafka-version 4.3.1 "$work/gzip.properties"
+contains validator err "String must be one of: uncompressed, zstd, lz4, snappy, gzip, producer"
+run explain 0 validate --explain process.roles --kafka-version 4.2.0
+contains explain out "a list of [broker, controller], not empty, no duplicate or blank items"
+contains explain out "none (required)"
+run explain-json 0 --json validate --explain log.retention.hours
+if jq -e '.type == "INT" and .default == "168" and .importance == "HIGH"' "$work/explain-json.out" >/dev/null; then pass "explain --json"; else fail "explain --json: $(cat "$work/explain-json.out")"; fi
+run explain-unknown 2 validate --explain log.retention.hour
+contains explain-unknown err "did you mean log.retention.hours?"
+run explain-other-release 2 validate --explain zookeeper.connect --kafka-version 4.0.0
+contains explain-other-release err "it exists in Kafka 3.6.0-3.9.1"
+
 [ "$fails" -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
 echo "all validate CLI checks passed"

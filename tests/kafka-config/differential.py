@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""validate against the real KafkaConfig, on a generated corpus.
+
+For each Kafka release: realistic configs of every node kind, mutated the ways operators get
+them wrong (keys dropped, duplicated, misspelt, re-cased; numbers out of range or of the wrong
+type; listener and quorum shapes; role changes), written to files; Kafka's own KafkaConfig
+(KafkaConfigCheck.java, with the release's jars from Maven Central) and `kafka-appliance
+validate` judge every file; their verdicts must agree.
+
+usage: differential.py --binary BIN [--versions 3.9.1,4.3.1] [--count 2000] [--seed 1]
+       [--show 10] [--min-agreement 100]
+Prints the agreement per version and the first disagreements; exits 1 below --min-agreement.
+"""
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+SCHEMA = os.path.join(REPO, "assets", "schema", "kafka-config.tsv")
+
+VOTERS = "1@10.0.1.11:9093,2@10.0.1.12:9093,3@10.0.1.13:9093"
+BOOTSTRAP = "10.0.1.11:9093,10.0.1.12:9093,10.0.1.13:9093"
+
+
+def vkey(v):
+    return tuple(int(x) for x in v.split("."))
+
+
+def bases(version):
+    """Realistic configs of each node kind for this release, as ordered (key, value) lists."""
+    ctrl = [("process.roles", "controller"), ("node.id", "1"), ("controller.listener.names", "CONTROLLER"),
+            ("listeners", "CONTROLLER://10.0.1.11:9093"), ("listener.security.protocol.map", "CONTROLLER:PLAINTEXT"),
+            ("controller.quorum.voters", VOTERS), ("log.dirs", "/var/lib/kafka/meta")]
+    broker = [("process.roles", "broker"), ("node.id", "101"), ("controller.listener.names", "CONTROLLER"),
+              ("listeners", "INTERNAL://0.0.0.0:9092"), ("advertised.listeners", "INTERNAL://10.0.2.21:9092"),
+              ("listener.security.protocol.map", "INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+              ("inter.broker.listener.name", "INTERNAL"), ("controller.quorum.voters", VOTERS),
+              ("log.dirs", "/var/lib/kafka/data"), ("metadata.log.dir", "/var/lib/kafka/meta"),
+              ("num.partitions", "3"), ("default.replication.factor", "3"), ("min.insync.replicas", "2"),
+              ("offsets.topic.replication.factor", "3"), ("transaction.state.log.replication.factor", "3"),
+              ("transaction.state.log.min.isr", "2")]
+    combined = [("process.roles", "broker,controller"), ("node.id", "1"), ("controller.listener.names", "CONTROLLER"),
+                ("listeners", "PLAINTEXT://10.0.1.11:9092,CONTROLLER://10.0.1.11:9093"),
+                ("advertised.listeners", "PLAINTEXT://10.0.1.11:9092"),
+                ("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+                ("inter.broker.listener.name", "PLAINTEXT"), ("controller.quorum.voters", VOTERS),
+                ("log.dirs", "/var/lib/kafka/data")]
+    out = [ctrl, broker, combined]
+    if vkey(version) >= (3, 9, 0):
+        dyn = [(k, v) for k, v in ctrl if k != "controller.quorum.voters"]
+        dyn += [("controller.quorum.bootstrap.servers", BOOTSTRAP), ("advertised.listeners", "CONTROLLER://10.0.1.11:9093")]
+        dyn = [(k, "CONTROLLER://0.0.0.0:9093" if k == "listeners" else v) for k, v in dyn]
+        out.append(dyn)
+        out.append([(k, v) for k, v in broker if k != "controller.quorum.voters"] + [("controller.quorum.bootstrap.servers", BOOTSTRAP)])
+    if vkey(version) < (4, 0, 0):
+        out.append([("broker.id", "1"), ("zookeeper.connect", "zk1:2181,zk2:2181,zk3:2181"),
+                    ("listeners", "PLAINTEXT://0.0.0.0:9092"), ("advertised.listeners", "PLAINTEXT://10.0.2.21:9092"),
+                    ("log.dirs", "/var/lib/kafka/data"), ("num.partitions", "3")])
+    return out
+
+
+def schema_keys(version):
+    """{name: type} of this release from the generated table (for typed mutations)."""
+    versions, keys = [], {}
+    for line in open(SCHEMA, encoding="utf-8"):
+        if line.startswith("#versions\t"):
+            versions = line.split("\t")[1].split()
+            continue
+        if line.startswith("#") or line.startswith("name\t"):
+            continue
+        f = line.rstrip("\n").split("\t")
+        for r in f[1].split(","):
+            lo, _, hi = r.partition("-")
+            if vkey(lo) <= vkey(version) <= vkey(hi or lo):
+                keys[f[0]] = f[2]
+    return keys
+
+
+BAD_NUMBERS = ["-1", "0", "1", "2147483648", "-2147483649", "9223372036854775808", "abc", "1.5", "", " 7 ", "+3", "0x10", "1e3"]
+BAD_BOOLS = ["yes", "TRUE", " false ", "1", ""]
+BAD_LISTS = ["", ",", "a,,b", "a,a", " x , y "]
+
+
+def mutate(cfg, rnd, keys):
+    cfg = list(cfg)
+    kinds = ["drop", "dup", "misspell", "case", "number", "bool", "double", "list", "string", "listener", "quorum", "role", "add"]
+    kind = rnd.choice(kinds)
+    names = [k for k, _ in cfg]
+    if kind == "drop" and cfg:
+        del cfg[rnd.randrange(len(cfg))]
+    elif kind == "dup" and cfg:
+        k, v = rnd.choice(cfg)
+        cfg.append((k, rnd.choice([v, v.upper(), "", v + ",x"])))
+    elif kind == "misspell" and cfg:
+        i = rnd.randrange(len(cfg))
+        k, v = cfg[i]
+        j = rnd.randrange(len(k))
+        cfg[i] = (k[:j] + k[j + 1:], v)
+    elif kind == "case" and cfg:
+        i = rnd.randrange(len(cfg))
+        k, v = cfg[i]
+        cfg[i] = (k, rnd.choice([v.upper(), v.lower(), v.swapcase()]))
+    elif kind in ("number", "bool", "double", "list", "string"):
+        want = {"number": ("INT", "LONG", "SHORT"), "bool": ("BOOLEAN",), "double": ("DOUBLE",), "list": ("LIST",), "string": ("STRING",)}[kind]
+        cands = sorted(k for k, t in keys.items() if t in want and not k.startswith(("ssl.", "sasl.", "authorizer", "principal")))
+        if cands:
+            k = rnd.choice(cands)
+            pool = {"number": BAD_NUMBERS, "bool": BAD_BOOLS, "double": ["0.5", "2", "-1", "NaN", "1e-1", "x", "5d", "0x1p-2"],
+                    "list": BAD_LISTS, "string": ["", "x", "PLAINTEXT", "gzip", "GZIP", "3.9", "3.9-IV0", "1.0"]}[kind]
+            cfg.append((k, rnd.choice(pool)))
+    elif kind == "listener":
+        cfg.append(rnd.choice([
+            ("listeners", "PLAINTEXT://:9092,PLAINTEXT://:9093"), ("listeners", "PLAINTEXT://:9092,CONTROLLER://:9092"),
+            ("advertised.listeners", "PLAINTEXT://0.0.0.0:9092"), ("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT"),
+            ("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,INTERNAL:PLAINTEXT,PLAINTEXT:PLAINTEXT"),
+            ("controller.listener.names", "controller"), ("controller.listener.names", "CONTROLLER,OTHER"),
+            ("inter.broker.listener.name", "CONTROLLER"), ("security.inter.broker.protocol", "PLAINTEXT"),
+            ("listeners", "plaintext://:9092"), ("listeners", "PLAINTEXT://[::1]:9092,PLAINTEXT://1.2.3.4:9092"),
+            ("listeners", "INTERNAL://0.0.0.0:9092,CONTROLLER://0.0.0.0:9093")]))
+    elif kind == "quorum":
+        cfg.append(rnd.choice([
+            ("controller.quorum.voters", "1@h:9093,1@g:9093"), ("controller.quorum.voters", "x"),
+            ("controller.quorum.voters", "1@0.0.0.0:9093"), ("controller.quorum.voters", ""),
+            ("controller.quorum.voters", "101@10.0.2.21:9093"), ("controller.quorum.bootstrap.servers", "CONTROLLER://h:1"),
+            ("controller.quorum.bootstrap.servers", "h"), ("controller.quorum.bootstrap.servers", BOOTSTRAP),
+            ("node.id", "-1"), ("node.id", "2"), ("broker.id", "7")]))
+    elif kind == "role":
+        cfg.append(("process.roles", rnd.choice(["broker", "controller", "broker,controller", "", "Broker", "broker,broker", "zookeeper"])))
+    elif kind == "add":
+        k = rnd.choice(sorted(keys))
+        cfg.append((k, rnd.choice(["1", "true", "x", ""])))
+    return cfg
+
+
+def escape(s):
+    out = []
+    for ch in s:
+        if ch in "\\#!=: " and False:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def write(path, cfg):
+    with open(path, "w", encoding="latin-1") as f:
+        for k, v in cfg:
+            f.write(f"{k}={v}\n")
+
+
+def kafka_verdicts(version, files):
+    libs = subprocess.run([os.path.join(REPO, "scripts", "kafka-libs.sh"), version], check=True,
+                          capture_output=True, text=True).stdout.strip()
+    out = subprocess.run(["java", "-cp", libs + "/*", os.path.join(HERE, "KafkaConfigCheck.java")] + files,
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"differential.py: KafkaConfigCheck failed on Kafka {version}: {out.stderr[-2000:]}")
+    verdicts = {}
+    for line in out.stdout.splitlines():
+        f = line.split("\t")
+        verdicts[f[0]] = (f[1] == "accept", f[2] if len(f) > 2 else "")
+    return verdicts
+
+
+def our_verdicts(binary, version, files):
+    verdicts = {}
+    for i in range(0, len(files), 500):
+        chunk = files[i:i + 500]
+        out = subprocess.run([binary, "--json", "validate", "--kafka-version", version] + chunk, capture_output=True, text=True)
+        if out.returncode not in (0, 2) or not out.stdout:
+            sys.exit(f"differential.py: validate exited {out.returncode}: {out.stderr[-2000:]}")
+        for f in json.loads(out.stdout)["files"]:
+            errs = [v for v in f["violations"] if v["severity"] == "error"]
+            verdicts[f["file"]] = (f["ok"], "; ".join(f"{v['id']}: {v['rule']}" for v in errs[:2]))
+    return verdicts
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("--versions", default="3.6.2,3.7.2,3.8.1,3.9.1,4.0.1,4.1.2,4.2.1,4.3.1,4.4.0")
+    ap.add_argument("--count", type=int, default=2000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--show", type=int, default=10)
+    ap.add_argument("--min-agreement", type=float, default=100.0)
+    a = ap.parse_args()
+    worst = 100.0
+    with tempfile.TemporaryDirectory() as tmp:
+        for version in a.versions.split(","):
+            rnd = random.Random(f"{a.seed}-{version}")
+            keys = schema_keys(version)
+            files = []
+            for i in range(a.count):
+                cfg = rnd.choice(bases(version))
+                for _ in range(rnd.choice([0, 1, 1, 2, 3]) if i else 0):
+                    cfg = mutate(cfg, rnd, keys)
+                path = os.path.join(tmp, f"{version}-{i:05d}.properties")
+                write(path, cfg)
+                files.append(path)
+            theirs = kafka_verdicts(version, files)
+            ours = our_verdicts(a.binary, version, files)
+            diff = [f for f in files if theirs[f][0] != ours[f][0]]
+            agree = 100.0 * (len(files) - len(diff)) / len(files)
+            worst = min(worst, agree)
+            refused = sum(1 for f in files if not theirs[f][0])
+            print(f"Kafka {version}: {len(files) - len(diff)}/{len(files)} agree ({agree:.2f}%), Kafka refuses {refused}")
+            for f in diff[:a.show]:
+                print(f"  {os.path.basename(f)}: Kafka {'accepts' if theirs[f][0] else 'refuses'} ({theirs[f][1][:200]}), "
+                      f"validate {'accepts' if ours[f][0] else 'refuses'} ({ours[f][1][:200]})")
+                for line in open(f, encoding="latin-1"):
+                    print("      " + line.rstrip("\n"))
+            sys.stdout.flush()
+    print(f"lowest agreement {worst:.2f}% (required {a.min_agreement}%)")
+    return 0 if worst >= a.min_agreement else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# validate against the real KafkaConfig of every release line, on 2,000 generated configs each,
+# with a fixed seed (KA_DIFF_SEED for another; KA_DIFF_COUNT, KA_DIFF_VERSIONS to narrow it).
+# The jars come from Maven Central through scripts/kafka-libs.sh (fetched by scripts/test.sh
+# before the tests run; cached). Fails when the agreement of any release drops below the floor
+# in KA_DIFF_MIN (the measured figure, see docs/validate.md: the goal is 100%).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/../.." && pwd)
+BIN=${KA_BINARY:-$here/build/kafka-appliance}
+if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
+  msg="the KafkaConfig differential needs a JDK and Maven (scripts/setup-debian.sh installs them)"
+  if [ "${CI:-}" = true ]; then echo "FAIL: $msg"; exit 1; fi
+  echo "skipped: $msg"; exit 77
+fi
+exec python3 "$here/tests/kafka-config/differential.py" --binary "$BIN" \
+  --seed "${KA_DIFF_SEED:-1}" --count "${KA_DIFF_COUNT:-2000}" \
+  ${KA_DIFF_VERSIONS:+--versions "$KA_DIFF_VERSIONS"} --show 5 --min-agreement "${KA_DIFF_MIN:-97.5}"

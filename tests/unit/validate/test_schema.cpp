@@ -1,0 +1,150 @@
+// The generated schema (assets/schema/kafka-config.tsv): every key of every release, checked the
+// way ConfigDef parses and validates. Expected verdicts were taken from the real ConfigDef of
+// each release (ConfigDef.parseType + Validator.ensureValid run on the same values).
+#include "helpers.hpp"
+#include "validate/schema.hpp"
+
+using namespace vt;
+namespace s = ka::schema;
+
+namespace {
+std::optional<s::ValueError> check(const std::string& key, const std::string& value, const std::string& version) {
+  const auto* d = s::find(key, ver(version));
+  REQUIRE(d != nullptr);
+  return s::check_value(*d, value);
+}
+}  // namespace
+
+TEST_CASE("the schema covers every supported release", "[validate][schema]") {
+  const auto& r = s::releases();
+  REQUIRE(r.size() >= 20);
+  CHECK(r.front() == ver("3.6.0"));
+  CHECK(r.back() >= ver("4.4.0"));
+  CHECK(s::keys_of(ver("3.6.0")).size() > 250);
+  CHECK(s::keys_of(ver("4.3.1")).size() > 350);
+  // a patch release that was not generated stands for itself through the one before it
+  CHECK(s::release_for(ver("4.3.9")) == ver("4.3.1"));
+  CHECK(s::find("zookeeper.connect", ver("3.9.1")) != nullptr);
+  CHECK(s::find("zookeeper.connect", ver("4.0.0")) == nullptr);
+  CHECK(s::releases_text("zookeeper.connect") == "3.6.0-3.9.1");
+  const auto* roles = s::find("process.roles", ver("4.2.0"));
+  REQUIRE(roles);
+  CHECK(roles->required);
+  CHECK(roles->type == s::Type::list);
+  CHECK(s::find("controller.listener.names", ver("4.2.0"))->required);
+  CHECK_FALSE(s::find("controller.listener.names", ver("4.1.1"))->required);
+}
+
+TEST_CASE("values are parsed as ConfigDef.parseType does", "[validate][schema]") {
+  CHECK_FALSE(check("num.partitions", " +3 ", "3.9.1"));
+  CHECK(check("num.partitions", "0x10", "3.9.1")->kind == "type");
+  CHECK(check("num.partitions", "", "4.3.1")->kind == "type");
+  CHECK(check("num.partitions", "0", "4.3.1")->message == "Invalid value 0 for configuration num.partitions: Value must be at least 1");
+  CHECK_FALSE(check("log.cleaner.min.cleanable.ratio", "1e-1", "3.9.1"));
+  CHECK_FALSE(check("log.cleaner.min.cleanable.ratio", "0x1p-2", "3.9.1"));
+  CHECK_FALSE(check("log.cleaner.min.cleanable.ratio", "NaN", "3.9.1"));
+  CHECK(check("log.cleaner.min.cleanable.ratio", "5d", "3.9.1")->message ==
+        "Invalid value 5.0 for configuration log.cleaner.min.cleanable.ratio: Value must be no more than 1");
+  CHECK(check("log.cleaner.min.cleanable.ratio", "1,5", "3.9.1")->kind == "type");
+  CHECK_FALSE(check("auto.create.topics.enable", "TRUE ", "4.3.1"));
+  CHECK(check("auto.create.topics.enable", "yes", "4.3.1")->message ==
+        "Invalid value yes for configuration auto.create.topics.enable: Expected value to be either true or false");
+}
+
+TEST_CASE("validators: valid strings, case-insensitive strings, metadata versions", "[validate][schema]") {
+  CHECK(check("compression.type", "GZIP", "4.3.1")->kind == "validator");
+  CHECK_FALSE(check("compression.type", " gzip", "4.3.1"));
+  CHECK_FALSE(check("group.consumer.migration.policy", "upgrade", "3.9.1"));
+  CHECK_FALSE(check("inter.broker.protocol.version", "3.9", "3.9.1"));
+  CHECK_FALSE(check("inter.broker.protocol.version", "3.9-IV0", "3.9.1"));
+  CHECK_FALSE(check("inter.broker.protocol.version", "3.9.1", "3.9.1"));
+  CHECK(check("inter.broker.protocol.version", "3.9-IV9", "3.9.1"));
+  CHECK(check("inter.broker.protocol.version", "3.9-iv0", "3.9.1"));
+  CHECK(check("compression.gzip.level", "10", "4.3.1")->kind == "range");
+  CHECK_FALSE(check("compression.gzip.level", "-1", "3.9.1"));
+  CHECK(check("remote.log.manager.copier.thread.pool.size", "0", "3.9.1"));
+  CHECK_FALSE(check("remote.log.manager.copier.thread.pool.size", "5", "3.9.1"));
+}
+
+TEST_CASE("list validators changed in 4.2: no empty, duplicate or blank items", "[validate][schema]") {
+  // 3.9: every item must be a valid string, an empty list passes, duplicates pass
+  CHECK_FALSE(check("process.roles", "broker,broker", "3.9.1"));
+  CHECK_FALSE(check("process.roles", "", "3.9.1"));
+  CHECK(check("process.roles", "broker,", "3.9.1"));
+  CHECK_FALSE(check("sasl.enabled.mechanisms", "A,A", "3.9.1"));
+  // 4.3
+  CHECK_FALSE(check("process.roles", "broker,broker", "4.3.1"));  // AbstractConfig drops duplicates first
+  CHECK(check("process.roles", "broker,", "4.3.1")->message == "Configuration 'process.roles' values must not be empty.");
+  CHECK(check("process.roles", "", "4.3.1")->message ==
+        "Configuration 'process.roles' must not be empty. Valid values include: [broker, controller]");
+  CHECK(check("process.roles", " Broker", "4.3.1"));
+  CHECK_FALSE(check("log.cleanup.policy", "", "4.3.1"));
+  CHECK_FALSE(check("sasl.enabled.mechanisms", "A,A", "4.3.1"));
+  CHECK(check("listeners", "PLAINTEXT://:9092,", "4.3.1"));
+  CHECK(check("log.dirs", "", "4.3.1"));
+}
+
+TEST_CASE("quorum entries as QuorumConfig's validators read them", "[validate][schema]") {
+  CHECK(check("controller.quorum.voters", "x", "3.9.1")->message ==
+        "Invalid configuration value for controller.quorum.voters. Each entry should be in the form `{id}@{host}:{port}`.");
+  CHECK_FALSE(check("controller.quorum.bootstrap.servers", "CONTROLLER://h:1", "4.3.1"));
+  CHECK_FALSE(check("controller.quorum.bootstrap.servers", "h:1,[::1]:2", "4.3.1"));
+}
+
+TEST_CASE("a failing ConfigDef validator is an error", "[config.value]") {
+  EXPECT_ERROR(run(with(broker(), {{"compression.type", "GZIP"}}), "4.2.0"), "config.value");
+  EXPECT_ERROR(run(with(broker(), {{"log.cleanup.policy", "delete,,compact"}}), "3.9.1"), "config.value");
+  EXPECT_NONE(run(with(broker(), {{"compression.type", "gzip"}}), "4.2.0"), "config.value");
+}
+
+TEST_CASE("a key without a default must be set", "[config.required]") {
+  EXPECT_ERROR(run(with(broker(), {{"controller.listener.names", "-"}}), "4.2.0"), "config.required");
+  EXPECT_NONE(run(with(broker(), {{"controller.listener.names", "-"}}), "4.1.1"), "config.required");
+}
+
+TEST_CASE("an unknown key is a warning with the closest key", "[config.unknown]") {
+  auto v = run(with(broker(), {{"log.retention.hour", "72"}}), "4.2.0");
+  EXPECT_WARNING(v, "config.unknown");
+  bool suggested = false;
+  for (const auto& x : v) suggested = suggested || x.fix.find("log.retention.hours") != std::string::npos;
+  CHECK(suggested);
+  // per-listener and plug-in keys are not unknown
+  EXPECT_NONE(run(with(broker(), {{"listener.name.internal.ssl.keystore.type", "PKCS12"}}), "4.2.0"), "config.unknown");
+  EXPECT_NONE(run(with(broker(), {{"rsm.config.bucket", "b"}}), "4.2.0"), "config.unknown");
+}
+
+TEST_CASE("a key of other releases only is a warning naming them", "[config.not-in-version]") {
+  auto v = run(with(broker(), {{"zookeeper.connect", "zk1:2181"}}), "4.0.0");
+  EXPECT_WARNING(v, "config.not-in-version");
+  EXPECT_NONE(run(with(broker(), {{"zookeeper.connect", "zk1:2181"}}), "3.9.1"), "config.not-in-version");
+}
+
+TEST_CASE("a key the newest release no longer has warns before an upgrade", "[config.removed-later]") {
+  EXPECT_WARNING(run(with(broker(), {{"log.message.format.version", "3.0"}}), "3.9.1"), "config.removed-later");
+  EXPECT_NONE(run(broker(), "3.9.1"), "config.removed-later");
+  EXPECT_NONE(run(zk_broker(), "3.9.1"), "config.removed-later");  // a ZooKeeper-mode broker changes wholesale
+}
+
+TEST_CASE("early start listeners are listeners of this node", "[listeners.early-start]") {
+  EXPECT_ERROR(run(with(broker(), {{"early.start.listeners", "OTHER"}}), "3.9.1"), "listeners.early-start");
+  EXPECT_NONE(run(with(broker(), {{"early.start.listeners", "internal"}}), "4.3.1"), "listeners.early-start");
+}
+
+TEST_CASE("the classic group protocol stays enabled (3.7+)", "[groups.classic-required]") {
+  EXPECT_ERROR(run(with(broker(), {{"group.coordinator.rebalance.protocols", "consumer"}}), "3.7.2"), "groups.classic-required");
+  EXPECT_ERROR(run(with(broker(), {{"group.coordinator.rebalance.protocols", "consumer"}}), "4.3.1"), "groups.classic-required");
+  EXPECT_NONE(run(with(broker(), {{"group.coordinator.rebalance.protocols", "consumer"}}), "3.6.2"), "groups.classic-required");
+}
+
+TEST_CASE("connection overrides are host:count pairs", "[connections.ip-overrides]") {
+  EXPECT_ERROR(run(with(broker(), {{"max.connections.per.ip.overrides", "abc"}}), "4.3.1"), "connections.ip-overrides");
+  EXPECT_ERROR(run(with(broker(), {{"max.connections.per.ip.overrides", "h:x"}}), "4.3.1"), "connections.ip-overrides");
+  EXPECT_NONE(run(with(broker(), {{"max.connections.per.ip.overrides", "10.0.0.1:200, h:3"}}), "4.3.1"), "connections.ip-overrides");
+}
+
+TEST_CASE("a 3.x KRaft node needs a KRaft inter.broker.protocol.version", "[kraft.ibp-minimum]") {
+  EXPECT_ERROR(run(with(broker(), {{"inter.broker.protocol.version", "2.8"}}), "3.9.1"), "kraft.ibp-minimum");
+  EXPECT_ERROR(run(with(broker(), {{"inter.broker.protocol.version", "3.0-IV0"}}), "3.9.1"), "kraft.ibp-minimum");
+  EXPECT_NONE(run(with(broker(), {{"inter.broker.protocol.version", "3.0"}}), "3.9.1"), "kraft.ibp-minimum");
+  EXPECT_NONE(run(with(zk_broker(), {{"inter.broker.protocol.version", "2.8"}}), "3.9.1"), "kraft.ibp-minimum");
+}
