@@ -202,27 +202,6 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
-// Integer.parseInt / Short.parseShort / Long.parseLong on an already trimmed string.
-std::optional<int64_t> java_integer(const std::string& s, int64_t min, int64_t max) {
-  if (s.empty()) return std::nullopt;
-  size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
-  if (i == s.size()) return std::nullopt;
-  bool neg = s[0] == '-';
-  int64_t acc = 0;  // accumulated negatively so that the type's minimum parses
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return std::nullopt;
-    int d = s[i] - '0';
-    if (acc < (std::numeric_limits<int64_t>::min() + d) / 10) return std::nullopt;
-    acc = acc * 10 - d;
-  }
-  if (!neg) {
-    if (acc == std::numeric_limits<int64_t>::min()) return std::nullopt;
-    acc = -acc;
-  }
-  if (acc < min || acc > max) return std::nullopt;
-  return acc;
-}
-
 // Double.parseDouble: Java's FloatingDecimal grammar (decimal or hex, optional f/F/d/D suffix,
 // NaN and Infinity spelt exactly so).
 std::optional<double> java_double(const std::string& s) {
@@ -421,7 +400,7 @@ std::optional<ValueError> check_value(const KeyDef& def, const std::string& raw)
                    : def.type == Type::int_ ? std::numeric_limits<int32_t>::min() : std::numeric_limits<int64_t>::min();
       int64_t hi = def.type == Type::short_ ? std::numeric_limits<int16_t>::max()
                    : def.type == Type::int_ ? std::numeric_limits<int32_t>::max() : std::numeric_limits<int64_t>::max();
-      auto n = java_integer(t, lo, hi);
+      auto n = vdetail::parse_java_integer(t, lo, hi);
       if (!n) return type_error("Not a number of type " + type_name(def.type));
       num = static_cast<double>(*n);
       shown = std::to_string(*n);
