@@ -202,6 +202,8 @@ Health probe_health(const NodeFacts& facts, const RootFs& root, ProcessRunner& r
     RunOptions o;
     o.timeout = std::chrono::seconds(30);
     o.env_set["KAFKA_HEAP_OPTS"] = "-Xmx128m";
+    // The JDK install put under /opt/java, as format uses: a VM need not have java on its PATH.
+    if (fs::exists(root.host_path("/opt/java/bin/java"), ec)) o.env_set["JAVA_HOME"] = "/opt/java";
     auto r = runner.run(argv, o);
     std::string name = "quorum membership of node " + std::to_string(facts.node_id);
     if (!r.ok()) {
