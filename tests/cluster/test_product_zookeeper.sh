@@ -70,12 +70,7 @@ log "status: every node healthy; ZooKeeper leader is $leader"
 log "resident memory: 3 ZooKeeper hosts $(cluster_rss_mib "${zks[@]}") MiB, 5 broker hosts $(cluster_rss_mib "${brokers[@]}") MiB"
 
 # A converged re-run on a ZooKeeper member: nothing changed, nothing restarted.
-pid_before=$(cluster_main_pid zk2 zookeeper.service)
-r=$(cluster_exec zk2 kafka-appliance --json bootstrap ${args[zk2]}) || fail "re-run on zk2 failed: $r"
-jq -e '.changed == false and .restarted == [] and .healthy' <<<"$r" >/dev/null || fail "re-run on zk2 changed something: $r"
-[ "$(cluster_main_pid zk2 zookeeper.service)" = "$pid_before" ] || fail "re-run restarted zookeeper.service on zk2"
-zk_rerun_s=$(jq .tool_seconds <<<"$r")
-log "converged re-run on zk2: changed=false, MainPID kept, tool_seconds $zk_rerun_s"
+zk_rerun_s=$(cluster_rerun zk2 zookeeper.service "${args[zk2]}")
 le "$zk_rerun_s" "${KA_RERUN_MAX_S:-0.1}" || fail "converged re-run took $zk_rerun_s s of tool time (goal <= ${KA_RERUN_MAX_S:-0.1} s)"
 
 clients_install cl

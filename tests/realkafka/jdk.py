@@ -5,7 +5,7 @@
     jdk.py publish DIR SERVE_DIR BASE -> lays out DIR's release under SERVE_DIR with the Adoptium
                                          API answers pointing at BASE (an https:// URL)
 
-`build` makes a JRE with jlink from this machine's JDK 17 (Debian's OpenJDK,
+`build` makes a JRE (with its class-data-sharing archive, as Temurin ships it) with jlink from this machine's JDK 17 (Debian's OpenJDK,
 $KA_TEST_JDK_HOME to choose another; Kafka 3.9 and 4.x both run on 17): jlink writes a
 self-contained image, so no symbolic link leaves the tree (Debian's JDK has links into /etc and
 /usr/share, which the installer rightly refuses). It is packed by tests/support/temurin_fixture.py
@@ -26,7 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "support"))
 import temurin_fixture as tf  # noqa: E402
 
-RECIPE = 1
+RECIPE = 2
 # What a Temurin JRE holds, less what a server never uses (desktop is needed by java.se's
 # closure anyway); the dev tools (compiler, jlink, jshell) stay out as in a JRE.
 MODULES = ("java.se,jdk.unsupported,jdk.management,jdk.management.agent,jdk.crypto.ec,jdk.crypto.cryptoki,"
@@ -69,7 +69,7 @@ def build(cache):
             os.makedirs(tmp)
             image = os.path.join(tmp, "image")
             subprocess.run([os.path.join(home, "bin", "jlink"), "--add-modules", MODULES, "--output", image,
-                            "--strip-debug", "--no-man-pages", "--no-header-files"], check=True,
+                            "--strip-debug", "--no-man-pages", "--no-header-files", "--generate-cds-archive"], check=True,
                            stdout=subprocess.DEVNULL)
             rel = tf.Release(tmp, semver, image="jre", feature=semver.split(".")[0]).build_from_tree(image)
             rel.sign(os.path.join(tmp, "pgp"))

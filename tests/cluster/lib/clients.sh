@@ -31,7 +31,8 @@ kafka_tool() {
 
 produce_start() {
   local name=$1 bs=$2 topic=$3
-  printf 'enable.idempotence=true\nacks=all\nlinger.ms=5\ndelivery.timeout.ms=300000\nrequest.timeout.ms=10000\n' \
+  # VerifiableProducer defaults to retries=0, which idempotence refuses: retry until delivery.timeout.ms.
+  printf 'enable.idempotence=true\nacks=all\nretries=2147483647\nmax.in.flight.requests.per.connection=5\nlinger.ms=5\ndelivery.timeout.ms=300000\nrequest.timeout.ms=10000\n' \
     > "$KA_CLUSTER_WORK/$name/root/root/producer.properties"
   cluster_exec "$name" systemd-run --quiet --unit=ka-producer --setenv=JAVA_HOME=/opt/java --setenv=KAFKA_HEAP_OPTS=-Xmx256M \
     -p StandardOutput=file:/root/produce.jsonl -p StandardError=file:/root/produce.err \
@@ -42,9 +43,10 @@ produce_start() {
   local i
   for i in $(seq 120); do
     grep -q producer_send_success "$KA_PRODUCE_LOG" 2>/dev/null && { log "producer acknowledged its first record"; return 0; }
+    cluster_exec "$name" systemctl is-active -q ka-producer || break
     sleep 1
   done
-  fail "the producer had no record acknowledged in 120 s: $(tail -5 "$KA_CLUSTER_WORK/$name/root/root/produce.err" 2>/dev/null; tail -3 "$KA_PRODUCE_LOG")"
+  fail "the producer had no record acknowledged (gave up after $i s): $(tail -5 "$KA_CLUSTER_WORK/$name/root/root/produce.err" 2>/dev/null; tail -3 "$KA_PRODUCE_LOG")"
 }
 
 produce_stop() {

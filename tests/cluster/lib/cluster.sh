@@ -39,7 +39,10 @@ elapsed() { python3 -c "import sys; print('%.2f' % (float(sys.argv[2]) - float(s
 cluster_skip_unless_ready() {
   local missing=()
   [ "$(id -u)" = 0 ] || { echo "skipped: the cluster tier needs root"; exit 77; }
-  for c in systemd-nspawn nsenter ip python3 flock; do command -v "$c" >/dev/null || missing+=("$c"); done
+  for c in systemd-nspawn nsenter ip python3 flock jq gpg; do command -v "$c" >/dev/null || missing+=("$c"); done
+  # tests/realkafka: Maven assembles Kafka, jlink packages the JRE
+  command -v mvn >/dev/null || missing+=("maven")
+  [ -x "${KA_TEST_JDK_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}/bin/jlink" ] || missing+=("a JDK 17 with jlink (openjdk-17-jdk-headless)")
   [ -d /sys/fs/cgroup/systemd ] && [ -d /sys/fs/cgroup/unified ] || missing+=("cgroup hybrid hierarchy")
   grep -qw overlay /proc/filesystems || missing+=("overlayfs")
   if [ ! -d "${KA_CLUSTER_CACHE:-/var/cache/kafka-appliance-test}" ] || \
@@ -47,7 +50,7 @@ cluster_skip_unless_ready() {
     command -v mmdebstrap >/dev/null || missing+=("mmdebstrap (or a cached rootfs)")
   fi
   if [ ${#missing[@]} -gt 0 ]; then
-    echo "skipped: the cluster tier needs ${missing[*]} (apt-get install -y systemd-container mmdebstrap)"
+    echo "skipped: the cluster tier needs ${missing[*]} (scripts/setup-debian.sh installs them)"
     exit 77
   fi
 }
@@ -55,6 +58,9 @@ cluster_skip_unless_ready() {
 cluster_init() {
   cluster_skip_unless_ready
   trap 'cluster_teardown $?' EXIT
+  # The tier measures stalls and waits on JVMs; on a machine shared with builds it gets the CPU
+  # first (everything it starts inherits this), so its figures are the cluster's, not the load's.
+  renice -n "${KA_CLUSTER_NICE:--10}" -p $$ >/dev/null
   mkdir -p "$KA_CLUSTER_WORK"
   local t0; t0=$(now)
   KA_CLUSTER_ROOTFS=$("$KA_CLUSTER_LIB/rootfs.sh") || fail "could not build the host rootfs (see above)"
@@ -168,6 +174,9 @@ cluster_journal() { cluster_exec "$1" journalctl --no-pager -o short-precise "${
 cluster_teardown() {
   local rc=$1 name
   trap - EXIT
+  # Best effort from here on: a host that will not stop (a JVM in a long shutdown) is killed, and
+  # no failing step may cut the teardown short.
+  set +e
   if [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ ${#KA_CLUSTER_HOSTS[@]} -gt 0 ]; then
     local out=${KA_CLUSTER_ARTIFACTS:-/var/tmp/ka-cluster-failed.$$}
     mkdir -p "$out"
@@ -186,10 +195,18 @@ cluster_teardown() {
     local p1; p1=$(cluster_pid1 "$name") && kill -s SIGRTMIN+4 "$p1" 2>/dev/null   # systemd: power off
   done
   if [ -n "$KA_SERVER_PID" ]; then kill "$KA_SERVER_PID" 2>/dev/null; wait "$KA_SERVER_PID" 2>/dev/null || true; fi
+  # 15 s for all of them together (a JVM's shutdown hooks), then the stragglers are killed.
+  local i=0 alive=1
+  while [ $alive = 1 ] && [ $i -lt 150 ]; do
+    alive=0
+    for name in "${KA_CLUSTER_HOSTS[@]}"; do
+      [ -n "${KA_CLUSTER_NSPAWN[$name]:-}" ] && kill -0 "${KA_CLUSTER_NSPAWN[$name]}" 2>/dev/null && alive=1
+    done
+    sleep 0.1; i=$((i + 1))
+  done
   for name in "${KA_CLUSTER_HOSTS[@]}"; do
-    local nsp=${KA_CLUSTER_NSPAWN[$name]:-} i=0
+    local nsp=${KA_CLUSTER_NSPAWN[$name]:-}
     [ -n "$nsp" ] || continue
-    while kill -0 "$nsp" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
     if kill -0 "$nsp" 2>/dev/null; then
       local p1; p1=$(cluster_pid1 "$name") && kill -9 "$p1" 2>/dev/null
       sleep 0.5
@@ -387,6 +404,27 @@ cluster_wait_healthy() {
 # cluster_main_pid NAME UNIT
 cluster_main_pid() { cluster_exec "$1" systemctl show -p MainPID --value "$2"; }
 cluster_restarts() { cluster_exec "$1" systemctl show -p NRestarts --value "$2"; }
+
+# cluster_rerun HOST UNIT ARGS: a converged `bootstrap ARGS` re-run, three times: each must change
+# nothing, restart nothing and keep UNIT's MainPID; prints the smallest tool_seconds (the last
+# report is left in $KA_CLUSTER_WORK/rerun.json) (on a shared
+# 2-core machine one run can lose the CPU for a while; the best of three is the tool's own time).
+cluster_rerun() {
+  local h=$1 unit=$2 args=$3 pid r s best="" all=""
+  pid=$(cluster_main_pid "$h" "$unit")
+  for _ in 1 2 3; do
+    # shellcheck disable=SC2086
+    r=$(cluster_exec "$h" kafka-appliance --json bootstrap $args) || fail "re-run on $h failed: $r"
+    jq -e '.changed == false and .restarted == [] and .healthy' <<<"$r" >/dev/null || fail "re-run on $h changed something: $r"
+    [ "$(cluster_main_pid "$h" "$unit")" = "$pid" ] || fail "re-run restarted $unit on $h"
+    s=$(jq .tool_seconds <<<"$r")
+    all+=" $s"
+    if [ -z "$best" ] || le "$s" "$best"; then best=$s; fi
+  done
+  printf '%s\n' "$r" > "$KA_CLUSTER_WORK/rerun.json"   # the last report, for further checks
+  log "converged re-runs on $h: changed=false, $unit MainPID $pid kept, tool_seconds$all (best $best)"
+  echo "$best"
+}
 
 # Numeric comparison for figures: le A B
 le() { python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= float(sys.argv[2]) else 1)" "$1" "$2"; }
