@@ -28,7 +28,7 @@ for i in 1 2 3; do args[n$i]="--role combined --node-id $i --advertise PLAINTEXT
 cluster_bootstrap_hosts "3 combined nodes"
 
 for i in 1 2 3; do
-  s=$(cluster_status "n$i") || fail "status on n$i exited non-zero: $s"
+  s=$(cluster_healthy "n$i") || fail "status on n$i exited non-zero: $s"
   jq -e --argjson id "$i" --arg cid "$cluster_id" --arg v "$version" '.healthy and .role == "combined" and .node_id == $id
       and .cluster_id == $cid and .kafka_version == $v and .quorum.voters == [1,2,3]
       and ([.checks[].name | select(startswith("listener "))] | length) == 2' <<<"$s" >/dev/null \
@@ -45,7 +45,7 @@ kafka_tool cl kafka-topics --bootstrap-server "$bs" --create --topic acked --par
   --config min.insync.replicas=2 >/dev/null || fail "could not create the topic"
 produce_start cl "$bs" acked
 
-leader=$(cluster_status n2 | jq .quorum.leader_id)
+leader=$(cluster_healthy n2 | jq .quorum.leader_id)
 restarts=$(cluster_restarts "n$leader" kafka.service)
 fault_begin "kill -9 combined leader n$leader"
 t1=$KA_FAULT_T0

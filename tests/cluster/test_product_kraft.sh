@@ -49,7 +49,7 @@ log "every node runs Kafka $version on $(cluster_exec c1 readlink -f /opt/java) 
 # --- status on every node -----------------------------------------------------------------------
 expect_status() { # host role node-id
   local s
-  s=$(cluster_status "$1") || fail "status on $1 exited non-zero: $s"
+  s=$(cluster_healthy "$1") || fail "status on $1 exited non-zero: $s"
   jq -e --arg role "$2" --argjson id "$3" --arg cid "$cluster_id" --arg v "$version" '
       .healthy and .role == $role and .node_id == $id and .cluster_id == $cid and .kafka_version == $v
       and .unit.active == "active" and .unit.enabled == "enabled"
@@ -60,7 +60,7 @@ for i in 1 2 3; do expect_status "c$i" controller "$i"; done
 for i in 1 2 3; do expect_status "b$i" broker $((100 + i)); done
 obs_ok="" t0=$(now)
 while le "$(elapsed "$t0")" 60; do
-  obs=$(cluster_status c1 | jq -c '.quorum.observers | sort')
+  obs=$(cluster_healthy c1 | jq -c '.quorum.observers | sort')
   [ "$obs" = "[101,102,103]" ] && { obs_ok=1; break; }
   sleep 1
 done
@@ -93,7 +93,7 @@ broker_rejoin=$(elapsed "$KA_FAULT_T0")
 log "b2 restarted by systemd and every partition in sync again $broker_rejoin s after the kill"
 
 # kill -9 of the active controller.
-leader=$(cluster_status c1 | jq .quorum.leader_id)
+leader=$(cluster_healthy c1 | jq .quorum.leader_id)
 lh=c$leader
 restarts=$(cluster_restarts "$lh" kafka.service)
 log "kill -9 of the active controller on $lh"
@@ -113,13 +113,13 @@ ctrl_failover=$(elapsed "$KA_FAULT_T0")
 log "controller $new leads, seen $ctrl_failover s after the kill"
 for h in "${controllers[@]}" "${brokers[@]}"; do
   [ "$h" = "$lh" ] && continue
-  cluster_status "$h" >/dev/null || fail "$h is not healthy while $lh is down"
+  cluster_healthy "$h" >/dev/null || fail "$h is not healthy while $lh is down"
 done
 log "the other 5 nodes stay healthy"
 fault_end
 cluster_wait_healthy "$lh" 240 >/dev/null || fail "$lh was not back in the quorum 240 s after the kill"
 [ "$(cluster_restarts "$lh" kafka.service)" -gt "$restarts" ] || fail "systemd did not restart kafka.service on $lh"
-cluster_status "$lh" | jq -e --argjson id "$leader" '.quorum.voters | index($id) != null' >/dev/null || fail "$lh is not a voter again"
+cluster_healthy "$lh" | jq -e --argjson id "$leader" '.quorum.voters | index($id) != null' >/dev/null || fail "$lh is not a voter again"
 ctrl_rejoin=$(elapsed "$KA_FAULT_T0")
 log "$lh restarted by systemd (RestartSec=10) and a voter again, $ctrl_rejoin s after the kill"
 
@@ -138,7 +138,7 @@ log "b3 back in sync $cut_rejoin s after its port was restored"
 # The majority elects another leader and stays healthy; the isolated one loses its quorum and
 # says so; once healed, all three agree on one leader (not necessarily the majority's: with or
 # without pre-vote (KIP-996) the returning node may win a newer epoch first; either is Raft).
-leader=$(cluster_status c1 | jq .quorum.leader_id)
+leader=$(cluster_healthy c1 | jq .quorum.leader_id)
 ih=c$leader
 log "cut the active controller $ih's bridge port"
 cluster_cut "$ih"
@@ -155,7 +155,7 @@ done
 [ -n "$new" ] && [ "$new" != "$leader" ] || fail "the majority elected no new leader while $ih was cut off"
 part_failover=$(elapsed "$t2")
 log "the majority elected controller $new, seen $part_failover s after the cut"
-cluster_status b1 >/dev/null || fail "b1 lost its health while only $ih was cut off"
+cluster_healthy b1 >/dev/null || fail "b1 lost its health while only $ih was cut off"
 lost=""
 while le "$(elapsed "$t2")" 60; do
   cluster_exec "$ih" kafka-appliance status --probe-timeout 1 >/dev/null 2>&1 || { lost=1; break; }
@@ -220,7 +220,7 @@ grep -q "$cluster_id" <<<"$r" || fail "the refusal does not name the cluster ID 
 [ "$(cluster_exec b1 sh -c 'sha256sum /var/lib/kafka/data/meta.properties /var/lib/kafka/meta/meta.properties 2>/dev/null')" = "$before" ] \
   || fail "meta.properties changed"
 [ "$(cluster_main_pid b1 kafka.service)" = "$pid_before" ] || fail "the refusal restarted kafka.service"
-cluster_status b1 >/dev/null || fail "b1 is no longer healthy after the refused bootstrap"
+cluster_healthy b1 >/dev/null || fail "b1 is no longer healthy after the refused bootstrap"
 log "foreign cluster ID on b1: exit 3, meta.properties byte-identical, still healthy"
 
 # --- throughput, for the record ------------------------------------------------------------------

@@ -45,12 +45,12 @@ done
 i=0
 for h in "${controllers[@]}"; do
   i=$((i + 1))
-  s=$(cluster_status "$h") || fail "status on $h exited non-zero: $s"
+  s=$(cluster_healthy "$h") || fail "status on $h exited non-zero: $s"
   jq -e --argjson id "$i" --arg cid "$cluster_id" '.healthy and .role == "controller" and .node_id == $id and .cluster_id == $cid
       and .quorum.voters == [1,2,3] and .quorum.leader_id >= 1' <<<"$s" >/dev/null || fail "status on $h: $s"
 done
 for h in "${brokers[@]}"; do
-  s=$(cluster_status "$h") || fail "status on $h exited non-zero: $s"
+  s=$(cluster_healthy "$h") || fail "status on $h exited non-zero: $s"
   jq -e '.healthy and .role == "broker" and .quorum.voters == [1,2,3]' <<<"$s" >/dev/null || fail "status on $h: $s"
 done
 quorum() { cluster_exec c1 env JAVA_HOME=/opt/java /opt/kafka/bin/kafka-metadata-quorum.sh --bootstrap-controller c1:9093 describe --status; }
@@ -84,7 +84,7 @@ while le "$(elapsed "$t_join")" 180; do
   sleep 1
 done
 [ -n "$voter" ] || fail "c4 is not a voter 180 s after it was added: $(quorum)"
-s=$(cluster_status c4) || fail "status on the joined controller c4 exited non-zero: $s"
+s=$(cluster_healthy c4) || fail "status on the joined controller c4 exited non-zero: $s"
 jq -e '.healthy and .quorum.voters == [1,2,3,4]' <<<"$s" >/dev/null || fail "status on c4: $s"
 join_s=$(elapsed "$t_join")
 log "c4 joined with add-controller: voters [1,2,3,4] $join_s s after its bootstrap began"
@@ -93,12 +93,12 @@ log "c4 joined with add-controller: voters [1,2,3,4] $join_s s after its bootstr
 restarts=$(cluster_restarts c2 kafka.service)
 fault_begin "kill -9 controller c2"
 cluster_kill c2 kafka.service
-cluster_status c1 >/dev/null || fail "c1 lost the quorum while only c2 is down"
+cluster_healthy c1 >/dev/null || fail "c1 lost the quorum while only c2 is down"
 sleep 5
 fault_end
 cluster_wait_healthy c2 240 >/dev/null || fail "c2 did not come back after kill -9"
 [ "$(cluster_restarts c2 kafka.service)" -gt "$restarts" ] || fail "systemd did not restart kafka.service on c2"
-cluster_status c2 | jq -e '.quorum.voters == [1,2,3,4]' >/dev/null || fail "c2 is not a voter again"
+cluster_healthy c2 | jq -e '.quorum.voters == [1,2,3,4]' >/dev/null || fail "c2 is not a voter again"
 rejoin=$(elapsed "$KA_FAULT_T0")
 log "c2 killed -9, restarted by systemd and a voter again after $rejoin s"
 

@@ -48,7 +48,7 @@ leader=""
 i=0
 for h in "${zks[@]}"; do
   i=$((i + 1))
-  s=$(cluster_status "$h") || fail "status on $h exited non-zero: $s"
+  s=$(cluster_healthy "$h") || fail "status on $h exited non-zero: $s"
   jq -e --argjson id "$i" --arg v "$version" '.healthy and .role == "zookeeper" and .node_id == $id and .kafka_version == $v
       and .unit.name == "zookeeper.service" and .unit.active == "active" and .unit.enabled == "enabled"
       and (.zookeeper_mode == "leader" or .zookeeper_mode == "follower")' <<<"$s" >/dev/null \
@@ -62,7 +62,7 @@ done
 i=0
 for h in "${brokers[@]}"; do
   i=$((i + 1))
-  s=$(cluster_status "$h") || fail "status on $h exited non-zero: $s"
+  s=$(cluster_healthy "$h") || fail "status on $h exited non-zero: $s"
   jq -e --argjson id "$i" '.healthy and .role == "zk-broker" and .node_id == $id and .unit.active == "active"' <<<"$s" >/dev/null \
     || fail "status on $h is not a healthy ZooKeeper-mode broker: $s"
 done
@@ -92,7 +92,7 @@ w=$(cluster_exec "$watcher" python3 /usr/local/lib/ka-test/probe.py zk-wait 60 $
 failover=${w%% *}
 log "new ZooKeeper leader serving after $failover s ($w)"
 le "$failover" "${KA_ZK_FAILOVER_MAX_S:-5}" || fail "ZooKeeper failover took $failover s (goal <= ${KA_ZK_FAILOVER_MAX_S:-5} s)"
-for h in "${brokers[@]}"; do cluster_status "$h" >/dev/null || fail "broker $h is not healthy while $leader is down"; done
+for h in "${brokers[@]}"; do cluster_healthy "$h" >/dev/null || fail "broker $h is not healthy while $leader is down"; done
 set +e; s=$(cluster_status "$leader" 2>/dev/null); rc=$?; set -e
 [ $rc = 1 ] || fail "status of the killed member exited $rc, not 1: $s"
 log "the 5 brokers stay healthy; status on $leader says it is not (exit 1)"

@@ -296,20 +296,35 @@ cluster_release() {
 cluster_release_flags() {
   local u=$KA_SERVER_URL/ f
   f="--mirror $u --asf-url $u --archive-url $u --cacert /root/test-ca.pem --sha512 $sha"
+  # An assembled build of a catalogued version is a private build: with --private-build the
+  # product pins it by --sha512. (A binary without that flag gets the versions served here
+  # out of its catalog instead, through the KAFKA_APPLIANCE_TEST_CATALOG seam; see below.)
+  if cluster_has_private_build; then f+=" --private-build"; fi
   f+=" --java $(jq -r .feature "$KA_JDK_DIR/release.json") --adoptium-api-url $u --adoptium-key /root/test-adoptium.asc"
   [ -n "$keys" ] && f+=" --keys /root/test-KEYS"
   echo "$f"
 }
 
+cluster_has_private_build() { "$(cluster_product_binary)" install --help 2>/dev/null | grep -q -- --private-build; }
+
 # cluster_install_product NAME...: the binary, the test CA, the KEYS and the Adoptium key onto
-# each host. The binary is reached through a two-line wrapper that only sets the test seam
-# KAFKA_APPLIANCE_TEST_ADOPTIUM_FINGERPRINT (which fingerprint counts as Adoptium's).
+# each host. The binary is reached through a small wrapper that only sets test seams: which
+# fingerprint counts as Adoptium's (KAFKA_APPLIANCE_TEST_ADOPTIUM_FINGERPRINT) and, for a binary
+# without --private-build, a catalog (KAFKA_APPLIANCE_TEST_CATALOG) holding none of the versions
+# served here, so that their assembled builds are pinned by --sha512 and their signature.
 cluster_install_product() {
-  local bin name; bin=$(cluster_product_binary)
+  local bin name seams; bin=$(cluster_product_binary)
+  seams="KAFKA_APPLIANCE_TEST_ADOPTIUM_FINGERPRINT=$(cat "$KA_JDK_DIR/adoptium.fpr")"
+  if ! cluster_has_private_build; then
+    echo "3.6.0 2.13 3.6 98d20f475bccc11eb3cf05362112c788eea7bfc88abddba66cfcfb48880d3bb97918a90d44eb7c1720527bebca93dd231002b5159876f6ee8b7fcd91cc1b0644" \
+      > "$KA_CLUSTER_WORK/test-catalog"
+    seams+=" KAFKA_APPLIANCE_TEST_CATALOG=/usr/local/lib/ka-test/catalog"
+  fi
   for name in "$@"; do
     cluster_copy "$name" "$bin" /usr/local/lib/ka-test/kafka-appliance
-    printf '#!/bin/sh\nKAFKA_APPLIANCE_TEST_ADOPTIUM_FINGERPRINT=%s exec /usr/local/lib/ka-test/kafka-appliance "$@"\n' \
-      "$(cat "$KA_JDK_DIR/adoptium.fpr")" > "$KA_CLUSTER_WORK/$name/root/usr/local/bin/kafka-appliance"
+    [ -f "$KA_CLUSTER_WORK/test-catalog" ] && cluster_copy "$name" "$KA_CLUSTER_WORK/test-catalog" /usr/local/lib/ka-test/catalog
+    printf '#!/bin/sh\n%s exec /usr/local/lib/ka-test/kafka-appliance "$@"\n' "$seams" \
+      > "$KA_CLUSTER_WORK/$name/root/usr/local/bin/kafka-appliance"
     chmod 0755 "$KA_CLUSTER_WORK/$name/root/usr/local/bin/kafka-appliance"
     cluster_copy "$name" "$KA_CLUSTER_WORK/tls/ca.pem" /root/test-ca.pem
     cluster_copy "$name" "$KA_JDK_DIR/adoptium.asc" /root/test-adoptium.asc
@@ -392,6 +407,19 @@ cluster_bootstrap_all() {
 # cluster_status NAME: `kafka-appliance --json status` on the host (prints the JSON; its exit code).
 cluster_status() { cluster_exec "$1" kafka-appliance --json status; }
 
+# cluster_healthy NAME [SECONDS]: `status --json` until it says healthy (default within 60 s);
+# prints the JSON of the healthy answer, or of the last one and returns 1. The quorum probe is a
+# JVM (kafka-metadata-quorum.sh) that the product gives 30 s; on a 2-core machine shared with
+# builds one start can take longer, so a single unhealthy answer is retried, never trusted alone.
+cluster_healthy() {
+  local t0 s; t0=$(now)
+  while :; do
+    s=$(cluster_status "$1" 2>/dev/null) && { echo "$s"; return 0; }
+    le "${2:-60}" "$(elapsed "$t0")" && { echo "$s"; return 1; }
+    sleep 1
+  done
+}
+
 # cluster_wait_healthy NAME TIMEOUT: until `status` exits 0; prints the seconds it took.
 cluster_wait_healthy() {
   local t0 i=0; t0=$(now)
@@ -406,9 +434,9 @@ cluster_main_pid() { cluster_exec "$1" systemctl show -p MainPID --value "$2"; }
 cluster_restarts() { cluster_exec "$1" systemctl show -p NRestarts --value "$2"; }
 
 # cluster_rerun HOST UNIT ARGS: a converged `bootstrap ARGS` re-run, three times: each must change
-# nothing, restart nothing and keep UNIT's MainPID; prints the smallest tool_seconds (the last
-# report is left in $KA_CLUSTER_WORK/rerun.json) (on a shared
+# nothing, restart nothing and keep UNIT's MainPID; prints the smallest tool_seconds (on a shared
 # 2-core machine one run can lose the CPU for a while; the best of three is the tool's own time).
+# The last report is left in $KA_CLUSTER_WORK/rerun.json.
 cluster_rerun() {
   local h=$1 unit=$2 args=$3 pid r s best="" all=""
   pid=$(cluster_main_pid "$h" "$unit")
