@@ -5,7 +5,8 @@
 #                            systemd (systemd-analyze on every rendered unit), chroot (the binary in
 #                            a Debian bullseye chroot), bench-smoke; then the unit tests under
 #                            ASan+UBSan and a bounded libFuzzer run of the parsers
-#   scripts/test.sh --all    also the cluster tier (nspawn hosts under real systemd; ~8 minutes)
+#   scripts/test.sh --all    also the cluster tier (nspawn hosts under real systemd running real
+#                            Kafka, assembled from Maven Central by tests/realkafka/; ~25 minutes)
 # KA_TEST_LABELS overrides the CTest label regex; KA_FUZZ_SECONDS the fuzzing time per target
 # (0 skips fuzzing); KA_SKIP_SANITIZERS=1 skips the ASan+UBSan build.
 set -euo pipefail
