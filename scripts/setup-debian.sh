@@ -15,7 +15,7 @@ packages=(dpkg-dev cmake ninja-build g++ pkg-config file
           libcli11-dev libspdlog-dev libfmt-dev catch2 libkainjow-mustache-dev nlohmann-json3-dev
           clang libclang-rt-14-dev
           gnupg python3 openssl curl time jq util-linux systemd systemd-container mmdebstrap iproute2
-          libzookeeper-java libslf4j-java liblog4j1.2-java default-jre-headless openjdk-17-jdk-headless maven)
+          default-jre-headless openjdk-17-jdk-headless maven)
 
 missing=()
 for p in "${packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done

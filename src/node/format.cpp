@@ -1,8 +1,12 @@
 #include "node/format.hpp"
 
 #include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <set>
 
 #include "core/cluster_id.hpp"
@@ -121,6 +125,24 @@ Result<FormatPlan> plan_format(const FormatRequest& req, const Properties& serve
   return p;
 }
 
+Status give_to_dir_owner(const RootFs& root, const std::vector<std::string>& dirs) {
+  for (const auto& d : dirs) {
+    const fs::path top = root.host_path(d);
+    struct stat st {};
+    if (::lstat(top.c_str(), &st) != 0) continue;  // check_storage below names a missing directory
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(top, fs::directory_options::none, ec), end; !ec && it != end; it.increment(ec)) {
+      struct stat e {};
+      if (::lstat(it->path().c_str(), &e) != 0) continue;
+      if ((e.st_uid != st.st_uid || e.st_gid != st.st_gid) && ::lchown(it->path().c_str(), st.st_uid, st.st_gid) != 0)
+        return fail("cannot give " + it->path().string() + " to the owner of " + d + ": " + std::strerror(errno))
+            .note("kafka-storage.sh wrote it as root; the kafka user must be able to write there");
+    }
+    if (ec) return fail("cannot walk " + top.string() + " after format: " + ec.message());
+  }
+  return ok_status();
+}
+
 Result<FormatPlan> run_format(const FormatRequest& req, const RootFs& root, ProcessRunner& runner, bool dry_run) {
   KA_TRY(auto text, root.read_file(req.config_path));
   if (!text) return bad_input(root.host_path(req.config_path).string() + " does not exist").note("run `kafka-appliance render` first");
@@ -146,6 +168,7 @@ Result<FormatPlan> run_format(const FormatRequest& req, const RootFs& root, Proc
         .note(describe_argv(argv))
         .note(redact_secrets(r.tail(8)));
   }
+  KA_TRY_STATUS(give_to_dir_owner(root, plan.dirs));
   // Trust but verify: every directory must now carry our identity.
   KA_TRY(auto after, check_storage(root, plan.dirs, req.cluster_id, plan.node_id));
   if (!after.all_formatted() || after.any_foreign())

@@ -54,4 +54,9 @@ std::vector<std::string> storage_dirs(const Properties& server);
 // needed (through chroot when --root is not /). Returns the plan that was carried out.
 Result<FormatPlan> run_format(const FormatRequest& req, const RootFs& root, ProcessRunner& runner, bool dry_run);
 
+// kafka-storage.sh runs as root; what it wrote under each storage directory (meta.properties,
+// and with --initial-controllers the __cluster_metadata-0/ bootstrap snapshot) goes to the
+// directory's owner, the kafka user, which must write there once the service starts.
+Status give_to_dir_owner(const RootFs& root, const std::vector<std::string>& dirs);
+
 }  // namespace ka

@@ -211,7 +211,8 @@ Health probe_health(const NodeFacts& facts, const RootFs& root, ProcessRunner& r
     RunOptions o;
     o.timeout = std::chrono::seconds(30);
     o.env_set["KAFKA_HEAP_OPTS"] = "-Xmx128m";
-    // The child's PATH is the fixed system path: name the JDK we installed, as format does.
+    // The child's PATH is the fixed system path and a VM need not have java on it: name the JDK
+    // that install put under /opt/java, as format does.
     if (fs::exists(root.host_path("/opt/java/bin/java"), ec)) o.env_set["JAVA_HOME"] = "/opt/java";
     auto r = runner.run(argv, o);
     std::string name = "quorum membership of node " + std::to_string(facts.node_id);

@@ -1,28 +1,39 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2086,SC2015  # each args[HOST] is a list of flags, split on purpose; A && B || fail is meant
-# The product on six hosts: `kafka-appliance bootstrap` makes 3 KRaft controllers + 3 brokers
-# (static quorum, Kafka 4.x test double) under real systemd; `status --json` on every node. Then
-# the faults, reusing the hosts: a converged re-run changes and restarts nothing; kill -9 of the
-# quorum leader (the rest keep the quorum, systemd restarts it, it is a voter again); a bridge
-# port cut and restored; a kafka.service stopped by hand; a hand-edited server.properties (exit 3,
+# Real Kafka (KA_PRODUCT_KRAFT_VERSION, default 4.3.1) on six hosts: `kafka-appliance bootstrap`
+# fetches the assembled distribution and a Temurin-packaged JRE over HTTPS, installs, renders and
+# starts 3 KRaft controllers + 3 brokers (static quorum) under real systemd; `status --json` on
+# every node. Real clients on a seventh host: a topic with replication factor 3 and
+# min.insync.replicas=2, Kafka's VerifiableProducer (acks=all, idempotent) writing numbered
+# records the whole time through kill -9 of a broker, kill -9 of the active controller and a
+# broker's bridge port cut and restored (longest produce stall and rejoin time of each printed);
+# then everything is consumed back and every acknowledged record must be there. The product's
+# checks on the same hosts: a converged re-run changes and restarts nothing; the active
+# controller cut off (the majority elects another, the isolated one reports unhealthy, healed
+# they agree on one leader); a kafka.service stopped by hand; a hand-edited server.properties (exit 3,
 # `plan` shows it, --force overwrites); a foreign cluster ID (exit 3, meta.properties untouched).
+# Last, kafka-producer-perf-test (1 KiB records, acks=all) for the record.
 set -euo pipefail
 # shellcheck source=lib/cluster.sh
 . "$(dirname "$0")/lib/cluster.sh"
+# shellcheck source=lib/clients.sh
+. "$(dirname "$0")/lib/clients.sh"
 cluster_product_binary >/dev/null
 cluster_init
+t_scenario=$(now)
 
-version=${KA_PRODUCT_KRAFT_VERSION:-4.1.1}
 controllers=(c1 c2 c3)
 brokers=(b1 b2 b3)
 hosts=("${controllers[@]}" "${brokers[@]}")
-cluster_product_hosts "$version" "${hosts[@]}"
-cluster_boot "${hosts[@]}"
+cluster_product_hosts "${KA_PRODUCT_KRAFT_VERSION:-4.3.1}" "${hosts[@]}" cl
+cluster_boot "${hosts[@]}" cl
 
 cluster_id=$(cluster_exec c1 kafka-appliance cluster-id)
 voters="1@c1:9093,2@c2:9093,3@c3:9093"
-# What an operator types on each VM; --memory keeps six JVM-sized heaps out of the picture.
-common="--kafka-version $version --cluster-id $cluster_id --controller $voters --archive /root/$(basename "$tgz") --private-build --sha512 $sha --java system --memory 2G --wait 120"
+bs=b1:9092,b2:9092,b3:9092
+# What an operator types on each VM; --memory 1G: the product's 1 GiB-VM sizing, so the seven
+# JVMs of this scenario fit beside the other scenarios' on one machine.
+common="--kafka-version $version --cluster-id $cluster_id --controller $voters $release --memory 1G --wait 300"
 declare -A args=()
 i=0
 for h in "${controllers[@]}"; do i=$((i + 1)); args[$h]="--role controller --node-id $i $common"; done
@@ -30,11 +41,15 @@ i=100
 for h in "${brokers[@]}"; do i=$((i + 1)); args[$h]="--role broker --node-id $i --advertise PLAINTEXT://$h:9092 $common"; done
 
 cluster_bootstrap_hosts "6 nodes"
+for h in "${hosts[@]}"; do
+  cluster_exec "$h" readlink -f /opt/java | grep -q '^/opt/temurin-' || fail "$h: /opt/java is not the Temurin JRE the product installed"
+done
+log "every node runs Kafka $version on $(cluster_exec c1 readlink -f /opt/java) installed by the product"
 
 # --- status on every node -----------------------------------------------------------------------
 expect_status() { # host role node-id
   local s
-  s=$(cluster_status "$1") || fail "status on $1 exited non-zero: $s"
+  s=$(cluster_healthy "$1") || fail "status on $1 exited non-zero: $s"
   jq -e --arg role "$2" --argjson id "$3" --arg cid "$cluster_id" --arg v "$version" '
       .healthy and .role == $role and .node_id == $id and .cluster_id == $cid and .kafka_version == $v
       and .unit.active == "active" and .unit.enabled == "enabled"
@@ -43,75 +58,126 @@ expect_status() { # host role node-id
 }
 for i in 1 2 3; do expect_status "c$i" controller "$i"; done
 for i in 1 2 3; do expect_status "b$i" broker $((100 + i)); done
-# Brokers are observers of the quorum; each one announces itself every second or so.
-obs_ok=""
-for _ in $(seq 40); do
-  obs=$(cluster_status c1 | jq -c '.quorum.observers | sort')
+obs_ok="" t0=$(now)
+while le "$(elapsed "$t0")" 60; do
+  obs=$(cluster_healthy c1 | jq -c '.quorum.observers | sort')
   [ "$obs" = "[101,102,103]" ] && { obs_ok=1; break; }
-  sleep 0.25
+  sleep 1
 done
 [ -n "$obs_ok" ] || fail "controllers do not see brokers 101-103 as observers: $obs"
 log "status: every node healthy, voters [1,2,3], observers $obs"
 log "resident memory of the 6 hosts: $(cluster_rss_mib "${hosts[@]}") MiB"
 
 # --- a converged re-run changes nothing, restarts nothing ---------------------------------------
-pid_before=$(cluster_main_pid c2 kafka.service)
-rerun=$(cluster_exec c2 kafka-appliance --json bootstrap ${args[c2]}) || fail "re-run on c2 failed: $rerun"
-jq -e '.changed == false and .restarted == [] and .healthy' <<<"$rerun" >/dev/null || fail "re-run changed something: $rerun"
-[ "$(cluster_main_pid c2 kafka.service)" = "$pid_before" ] || fail "re-run restarted kafka.service on c2"
-rerun_s=$(jq .tool_seconds <<<"$rerun")
-log "converged re-run on c2: changed=false, MainPID $pid_before kept, tool_seconds $rerun_s"
+rerun_s=$(cluster_rerun c2 kafka.service "${args[c2]}")
 le "$rerun_s" "${KA_RERUN_MAX_S:-0.1}" || fail "converged re-run took $rerun_s s of tool time (goal <= ${KA_RERUN_MAX_S:-0.1} s)"
 p=$(cluster_exec c2 kafka-appliance plan ${args[c2]}) || fail "plan on converged c2 failed: $p"
 [ "$p" = "nothing to change" ] || fail "plan on converged c2 is not empty: $p"
 
-# --- kill -9 of the quorum leader ---------------------------------------------------------------
-leader=$(cluster_status c1 | jq .quorum.leader_id)
+# --- real clients ---------------------------------------------------------------------------------
+clients_install cl
+kafka_tool cl kafka-topics --bootstrap-server "$bs" --create --topic acked --partitions 3 --replication-factor 3 \
+  --config min.insync.replicas=2 >/dev/null || fail "could not create the topic"
+produce_start cl "$bs" acked
+
+# kill -9 of a broker: its partitions' leadership moves once the controller fences it.
+log "kill -9 of the broker on b2"
+restarts=$(cluster_restarts b2 kafka.service)
+fault_begin "kill -9 broker b2"
+cluster_kill b2 kafka.service
+sleep 15
+fault_end
+back=$(wait_in_sync cl "$bs" acked 240) || fail "b2 was not back in sync 240 s after the kill"
+[ "$(cluster_restarts b2 kafka.service)" -gt "$restarts" ] || fail "systemd did not restart kafka.service on b2"
+broker_rejoin=$(elapsed "$KA_FAULT_T0")
+log "b2 restarted by systemd and every partition in sync again $broker_rejoin s after the kill"
+
+# kill -9 of the active controller.
+leader=$(cluster_healthy c1 | jq .quorum.leader_id)
 lh=c$leader
 restarts=$(cluster_restarts "$lh" kafka.service)
-log "kill -9 of the leader's kafka.service on $lh"
-t1=$(now)
+log "kill -9 of the active controller on $lh"
+fault_begin "kill -9 active controller $lh"
 cluster_kill "$lh" kafka.service
 new=""
-for _ in $(seq 100); do
+while le "$(elapsed "$KA_FAULT_T0")" 60; do
   for h in "${controllers[@]}"; do
     [ "$h" = "$lh" ] && continue
     new=$(cluster_status "$h" 2>/dev/null | jq -r '.quorum.leader_id // empty') || true
     [ -n "$new" ] && [ "$new" != "$leader" ] && break 2
   done
-  sleep 0.1
+  sleep 0.5
 done
 [ -n "$new" ] && [ "$new" != "$leader" ] || fail "no new leader after controller $leader was killed"
-ctrl_failover=$(elapsed "$t1")
-log "controller $new leads after $ctrl_failover s"
+ctrl_failover=$(elapsed "$KA_FAULT_T0")
+log "controller $new leads, seen $ctrl_failover s after the kill"
 for h in "${controllers[@]}" "${brokers[@]}"; do
   [ "$h" = "$lh" ] && continue
-  cluster_status "$h" >/dev/null || fail "$h is not healthy while $lh is down"
+  cluster_healthy "$h" >/dev/null || fail "$h is not healthy while $lh is down"
 done
 log "the other 5 nodes stay healthy"
-back=$(cluster_wait_healthy "$lh" 60) || fail "$lh was not back in the quorum 60 s after the kill"
+fault_end
+cluster_wait_healthy "$lh" 240 >/dev/null || fail "$lh was not back in the quorum 240 s after the kill"
 [ "$(cluster_restarts "$lh" kafka.service)" -gt "$restarts" ] || fail "systemd did not restart kafka.service on $lh"
-cluster_status "$lh" | jq -e --argjson id "$leader" '.quorum.voters | index($id) != null' >/dev/null || fail "$lh is not a voter again"
-ctrl_rejoin=$(elapsed "$t1")
-log "$lh restarted by systemd (Restart=on-failure, RestartSec=10) and a voter again, $ctrl_rejoin s after the kill"
+cluster_healthy "$lh" | jq -e --argjson id "$leader" '.quorum.voters | index($id) != null' >/dev/null || fail "$lh is not a voter again"
+ctrl_rejoin=$(elapsed "$KA_FAULT_T0")
+log "$lh restarted by systemd (RestartSec=10) and a voter again, $ctrl_rejoin s after the kill"
 
-# --- a bridge port cut and restored -------------------------------------------------------------
-log "cut c3's bridge port"
-cluster_cut c3
+# a broker's bridge port cut for 20 s and restored.
+log "cut b3's bridge port for 20 s"
+fault_begin "bridge port of broker b3 cut 20 s"
+cluster_cut b3
+sleep 20
+cluster_restore b3
+fault_end
+back=$(wait_in_sync cl "$bs" acked 240) || fail "b3 was not back in sync 240 s after its port was restored"
+cut_rejoin=$back
+log "b3 back in sync $cut_rejoin s after its port was restored"
+
+# --- the active controller cut off (a Raft partition) -------------------------------------------
+# The majority elects another leader and stays healthy; the isolated one loses its quorum and
+# says so; once healed, all three agree on one leader (not necessarily the majority's: with or
+# without pre-vote (KIP-996) the returning node may win a newer epoch first; either is Raft).
+leader=$(cluster_healthy c1 | jq .quorum.leader_id)
+ih=c$leader
+log "cut the active controller $ih's bridge port"
+cluster_cut "$ih"
 t2=$(now)
-sleep 1
-for h in c1 c2 b1; do cluster_status "$h" >/dev/null || fail "$h lost its health while only c3 was cut off"; done
-# c3 alone has no majority; it notices when its peers stop answering, on its own clock.
+new=""
+while le "$(elapsed "$t2")" 60; do
+  for h in "${controllers[@]}"; do
+    [ "$h" = "$ih" ] && continue
+    new=$(cluster_status "$h" 2>/dev/null | jq -r 'select(.healthy) | .quorum.leader_id // empty') || true
+    [ -n "$new" ] && [ "$new" != "$leader" ] && break 2
+  done
+  sleep 0.5
+done
+[ -n "$new" ] && [ "$new" != "$leader" ] || fail "the majority elected no new leader while $ih was cut off"
+part_failover=$(elapsed "$t2")
+log "the majority elected controller $new, seen $part_failover s after the cut"
+cluster_healthy b1 >/dev/null || fail "b1 lost its health while only $ih was cut off"
 lost=""
-for _ in $(seq 10); do
-  cluster_exec c3 kafka-appliance status --probe-timeout 1 >/dev/null 2>&1 || { lost=1; break; }
+while le "$(elapsed "$t2")" 60; do
+  cluster_exec "$ih" kafka-appliance status --probe-timeout 1 >/dev/null 2>&1 || { lost=1; break; }
   sleep 1
 done
-[ -n "$lost" ] || fail "c3 still reports healthy 10 s after it was cut off from the quorum"
-log "c3 is not healthy while cut off; c1, c2, b1 are"
-cluster_restore c3
-back=$(cluster_wait_healthy c3 30) || fail "c3 did not recover after its port was restored"
-log "c3 healthy again $back s after the port was restored (cut for $(elapsed "$t2") s in all)"
+[ -n "$lost" ] || fail "$ih still reports healthy 60 s after it was cut off from the quorum"
+log "$ih is not healthy while cut off ($(elapsed "$t2") s after the cut); the others are"
+cluster_restore "$ih"
+back=$(cluster_wait_healthy "$ih" 120) || fail "$ih did not recover after its port was restored"
+agreed=""
+t3=$(now)
+while le "$(elapsed "$t3")" 60; do
+  l=$(for h in "${controllers[@]}"; do cluster_status "$h" 2>/dev/null | jq -r '.quorum.leader_id // "none"'; done | sort -u)
+  [ "$(wc -l <<<"$l")" = 1 ] && [ "$l" != none ] && { agreed=$l; break; }
+  sleep 1
+done
+[ -n "$agreed" ] || fail "after the partition healed the controllers disagree on the leader: $l"
+log "$ih healthy again $back s after the port was restored; all three follow controller $agreed"
+
+# --- everything acknowledged is there ------------------------------------------------------------
+produce_stop cl
+consume_verify cl "$bs" acked
 
 # --- kafka.service stopped by hand --------------------------------------------------------------
 cluster_exec b3 systemctl stop kafka.service
@@ -136,7 +202,7 @@ cluster_exec b2 grep -qx "num.network.threads=7" /etc/kafka/server.properties ||
 p=$(cluster_exec b2 kafka-appliance plan ${args[b2]} 2>&1) || true
 grep -q '^! file /etc/kafka/server.properties' <<<"$p" || fail "plan does not flag the hand-edited server.properties: $p"
 grep -q -- '-num.network.threads=7' <<<"$p" || fail "plan's diff does not show the hand edit going away: $p"
-log "hand edit on b2: bootstrap exit 3, plan shows it; the refusal:"; sed 's/^/    /' <<<"$r" >&2
+log "hand edit on b2: bootstrap exit 3, plan shows it"
 r=$(cluster_exec b2 kafka-appliance --json bootstrap --force ${args[b2]}) || fail "bootstrap --force failed: $r"
 jq -e '.changed and .restarted == ["kafka.service"] and .healthy' <<<"$r" >/dev/null || fail "bootstrap --force: $r"
 cluster_exec b2 grep -q "num.network.threads=7" /etc/kafka/server.properties && fail "--force kept the hand edit"
@@ -154,7 +220,18 @@ grep -q "$cluster_id" <<<"$r" || fail "the refusal does not name the cluster ID 
 [ "$(cluster_exec b1 sh -c 'sha256sum /var/lib/kafka/data/meta.properties /var/lib/kafka/meta/meta.properties 2>/dev/null')" = "$before" ] \
   || fail "meta.properties changed"
 [ "$(cluster_main_pid b1 kafka.service)" = "$pid_before" ] || fail "the refusal restarted kafka.service"
-cluster_status b1 >/dev/null || fail "b1 is no longer healthy after the refused bootstrap"
-log "foreign cluster ID on b1: exit 3, meta.properties byte-identical, still healthy; the refusal:"; sed 's/^/    /' <<<"$r" >&2
+cluster_healthy b1 >/dev/null || fail "b1 is no longer healthy after the refused bootstrap"
+log "foreign cluster ID on b1: exit 3, meta.properties byte-identical, still healthy"
 
-echo "RESULT product_kraft_rerun_tool_s=$rerun_s controller_failover_s=$ctrl_failover controller_rejoin_s=$ctrl_rejoin"
+# --- throughput, for the record ------------------------------------------------------------------
+kafka_tool cl kafka-topics --bootstrap-server "$bs" --create --topic perf --partitions 6 --replication-factor 3 \
+  --config min.insync.replicas=2 >/dev/null || fail "could not create the perf topic"
+perf=$(kafka_tool cl kafka-producer-perf-test --topic perf --num-records "${KA_PERF_RECORDS:-150000}" --record-size 1024 \
+  --throughput -1 --producer-props bootstrap.servers="$bs" acks=all linger.ms=10 batch.size=262144 2>&1 | tail -1) \
+  || fail "kafka-producer-perf-test failed: $perf"
+mbs=$(sed -n 's/.*(\([0-9.]*\) MB\/sec).*/\1/p' <<<"$perf")
+[ -n "$mbs" ] || fail "kafka-producer-perf-test printed no MB/sec: $perf"
+log "throughput: $mbs MB/s (1 KiB records, acks=all, RF 3) on $(nproc) cores / $(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1048576 )) GiB, all 7 hosts on one machine: $perf"
+
+stalls=$(IFS=,; echo "${KA_STALLS[*]}")
+echo "RESULT product_kraft version=$version rerun_tool_s=$rerun_s controller_failover_s=$ctrl_failover partition_failover_s=$part_failover controller_rejoin_s=$ctrl_rejoin broker_rejoin_s=$broker_rejoin cut_rejoin_s=$cut_rejoin stalls_s=[$stalls] verify=[$KA_VERIFY] perf_mb_s=$mbs scenario_s=$(elapsed "$t_scenario")"

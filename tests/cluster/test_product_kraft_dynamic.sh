@@ -1,70 +1,108 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2086,SC2015  # each args[HOST] is a list of flags, split on purpose; A && B || fail is meant
-# A dynamic KRaft quorum (KIP-853) with the product: 3 controllers given only
-# `--controller-bootstrap` and formatted with `--format-mode initial-controllers
-# --initial-controller ...` (the double supports --initial-controllers and
-# --no-initial-controllers, not add-controller), plus one broker; Kafka 4.x test double.
-# `status --json` everywhere, the format step skipped by a converged re-run, and a controller
-# killed -9 coming back into the quorum with the directory ID it was formatted with.
+# A dynamic KRaft quorum (KIP-853) of real Kafka (KA_PRODUCT_KRAFT_VERSION, default 4.3.1) made by
+# the product: 3 controllers given only `--controller-bootstrap` and formatted with `--format-mode
+# initial-controllers --initial-controller ...`, 3 brokers; no controller.quorum.voters rendered;
+# voters [1,2,3] with the directory IDs of each controller's meta.properties; a re-run skips
+# format. Then a fourth controller joins the running quorum: bootstrapped with `--format-mode
+# no-initial-controllers` (an observer), added with Kafka's `kafka-metadata-quorum.sh
+# add-controller`, and shown as a voter. Real clients the whole time (acks=all, idempotent,
+# RF 3, min.insync.replicas=2) through kill -9 of a controller; everything acknowledged is
+# consumed back.
 set -euo pipefail
 # shellcheck source=lib/cluster.sh
 . "$(dirname "$0")/lib/cluster.sh"
+# shellcheck source=lib/clients.sh
+. "$(dirname "$0")/lib/clients.sh"
 cluster_product_binary >/dev/null
 cluster_init
+t_scenario=$(now)
 
-version=${KA_PRODUCT_KRAFT_VERSION:-4.1.1}
 controllers=(c1 c2 c3)
-hosts=(c1 c2 c3 b1)
-cluster_product_hosts "$version" "${hosts[@]}"
-cluster_boot "${hosts[@]}"
+brokers=(b1 b2 b3)
+hosts=("${controllers[@]}" "${brokers[@]}")
+cluster_product_hosts "${KA_PRODUCT_KRAFT_VERSION:-4.3.1}" "${hosts[@]}" c4 cl
+cluster_boot "${hosts[@]}" c4 cl
 
 cluster_id=$(cluster_exec c1 kafka-appliance cluster-id)
-common="--kafka-version $version --cluster-id $cluster_id --controller-bootstrap c1:9093,c2:9093,c3:9093 --archive /root/$(basename "$tgz") --private-build --sha512 $sha --java system --memory 2G --wait 120"
+bs=b1:9092,b2:9092,b3:9092
+common="--kafka-version $version --cluster-id $cluster_id --controller-bootstrap c1:9093,c2:9093,c3:9093 $release --memory 1G --wait 300"
 declare -A args=()
 for i in 1 2 3; do
   args[c$i]="--role controller --node-id $i --format-mode initial-controllers --initial-controller 1@c1:9093,2@c2:9093,3@c3:9093 --advertise CONTROLLER://c$i:9093 $common"
 done
-args[b1]="--role broker --node-id 101 --advertise PLAINTEXT://b1:9092 $common"
+i=100
+for h in "${brokers[@]}"; do i=$((i + 1)); args[$h]="--role broker --node-id $i --advertise PLAINTEXT://$h:9092 $common"; done
+args[c4]="--role controller --node-id 4 --format-mode no-initial-controllers --advertise CONTROLLER://c4:9093 $common"
 
-cluster_bootstrap_hosts "dynamic quorum: 3 controllers and a broker"
+cluster_bootstrap_hosts "dynamic quorum: 3 controllers and 3 brokers"
 for h in "${controllers[@]}"; do
   cluster_exec "$h" grep -q '^controller.quorum.bootstrap.servers=' /etc/kafka/server.properties || fail "$h: no controller.quorum.bootstrap.servers"
   cluster_exec "$h" grep -q '^controller.quorum.voters=' /etc/kafka/server.properties && fail "$h: a dynamic quorum must not have controller.quorum.voters"
-  # --initial-controllers wrote the voter set into the bootstrap checkpoint, not the config.
   cluster_exec "$h" test -f /var/lib/kafka/meta/bootstrap.checkpoint || fail "$h: not formatted as a dynamic-quorum controller"
 done
 
 i=0
 for h in "${controllers[@]}"; do
   i=$((i + 1))
-  s=$(cluster_status "$h") || fail "status on $h exited non-zero: $s"
+  s=$(cluster_healthy "$h") || fail "status on $h exited non-zero: $s"
   jq -e --argjson id "$i" --arg cid "$cluster_id" '.healthy and .role == "controller" and .node_id == $id and .cluster_id == $cid
       and .quorum.voters == [1,2,3] and .quorum.leader_id >= 1' <<<"$s" >/dev/null || fail "status on $h: $s"
 done
-s=$(cluster_status b1) || fail "status on b1 exited non-zero: $s"
-jq -e '.healthy and .role == "broker" and .node_id == 101 and .quorum.voters == [1,2,3]' <<<"$s" >/dev/null || fail "status on b1: $s"
-# The voters' directory IDs are the ones bootstrap derived for --initial-controllers.
-dirs=$(cluster_exec c1 /opt/kafka/bin/kafka-metadata-quorum.sh --bootstrap-controller c1:9093 describe --status | grep '^CurrentVoters:')
+for h in "${brokers[@]}"; do
+  s=$(cluster_healthy "$h") || fail "status on $h exited non-zero: $s"
+  jq -e '.healthy and .role == "broker" and .quorum.voters == [1,2,3]' <<<"$s" >/dev/null || fail "status on $h: $s"
+done
+quorum() { cluster_exec c1 env JAVA_HOME=/opt/java /opt/kafka/bin/kafka-metadata-quorum.sh --bootstrap-controller c1:9093 describe --status; }
+dirs=$(quorum | grep '^CurrentVoters:')
 for h in "${controllers[@]}"; do
   d=$(cluster_exec "$h" sed -n 's/^directory.id=//p' /var/lib/kafka/meta/meta.properties)
-  grep -q "\"directoryId\": \"$d\"" <<<"$dirs" || fail "$h's directory ID $d is not the voter's: $dirs"
+  grep -q "\"directoryId\": *\"$d\"" <<<"$dirs" || fail "$h's directory ID $d is not the voter's: $dirs"
 done
-log "status: voters [1,2,3] with the formatted directory IDs, broker 101 healthy"
+log "status: voters [1,2,3] with the formatted directory IDs, brokers 101-103 healthy"
 
-pid_before=$(cluster_main_pid c3 kafka.service)
-r=$(cluster_exec c3 kafka-appliance --json bootstrap ${args[c3]}) || fail "re-run on c3 failed: $r"
-jq -e '.changed == false and .restarted == [] and (.steps[] | select(.step == "format") | .changes == [])' <<<"$r" >/dev/null \
-  || fail "re-run on c3 changed something: $r"
-[ "$(cluster_main_pid c3 kafka.service)" = "$pid_before" ] || fail "re-run restarted kafka.service on c3"
-log "converged re-run on c3: format skipped, changed=false, tool_seconds $(jq .tool_seconds <<<"$r")"
+rerun_s=$(cluster_rerun c3 kafka.service "${args[c3]}")
+jq -e '.steps[] | select(.step == "format") | .changes == []' "$KA_CLUSTER_WORK/rerun.json" >/dev/null || fail "re-run on c3 did not skip format: $(cat "$KA_CLUSTER_WORK/rerun.json")"
+le "$rerun_s" "${KA_RERUN_MAX_S:-0.1}" || fail "converged re-run took $rerun_s s of tool time (goal <= ${KA_RERUN_MAX_S:-0.1} s)"
+log "converged re-run on c3: format skipped, changed=false, tool_seconds $rerun_s"
 
+clients_install cl
+kafka_tool cl kafka-topics --bootstrap-server "$bs" --create --topic acked --partitions 3 --replication-factor 3 \
+  --config min.insync.replicas=2 >/dev/null || fail "could not create the topic"
+produce_start cl "$bs" acked
+
+# --- a fourth controller joins the running quorum ---------------------------------------------------
+t_join=$(now)
+r=$(cluster_exec c4 kafka-appliance --json bootstrap ${args[c4]} 2>&1) || fail "bootstrap of the joining controller c4 failed: $r"
+log "c4 bootstrapped with --format-mode no-initial-controllers in $(elapsed "$t_join") s"
+cluster_exec c4 grep -q '^directory.id=' /var/lib/kafka/meta/meta.properties || fail "c4 has no directory.id"
+out=$(cluster_exec c4 env JAVA_HOME=/opt/java /opt/kafka/bin/kafka-metadata-quorum.sh --command-config /etc/kafka/server.properties \
+  --bootstrap-controller c1:9093 add-controller 2>&1) || fail "add-controller for c4 failed: $out"
+voter=""
+while le "$(elapsed "$t_join")" 180; do
+  if cluster_status c1 | jq -e '.quorum.voters == [1,2,3,4]' >/dev/null 2>&1; then voter=1; break; fi
+  sleep 1
+done
+[ -n "$voter" ] || fail "c4 is not a voter 180 s after it was added: $(quorum)"
+s=$(cluster_healthy c4) || fail "status on the joined controller c4 exited non-zero: $s"
+jq -e '.healthy and .quorum.voters == [1,2,3,4]' <<<"$s" >/dev/null || fail "status on c4: $s"
+join_s=$(elapsed "$t_join")
+log "c4 joined with add-controller: voters [1,2,3,4] $join_s s after its bootstrap began"
+
+# --- kill -9 of a controller with the clients running ------------------------------------------------
 restarts=$(cluster_restarts c2 kafka.service)
-t1=$(now)
+fault_begin "kill -9 controller c2"
 cluster_kill c2 kafka.service
-cluster_status c1 >/dev/null || fail "c1 lost the quorum while only c2 is down"
-cluster_wait_healthy c2 60 >/dev/null || fail "c2 did not come back after kill -9"
+cluster_healthy c1 >/dev/null || fail "c1 lost the quorum while only c2 is down"
+sleep 5
+fault_end
+cluster_wait_healthy c2 240 >/dev/null || fail "c2 did not come back after kill -9"
 [ "$(cluster_restarts c2 kafka.service)" -gt "$restarts" ] || fail "systemd did not restart kafka.service on c2"
-cluster_status c2 | jq -e '.quorum.voters == [1,2,3]' >/dev/null || fail "c2 is not a voter again"
-rejoin=$(elapsed "$t1")
+cluster_healthy c2 | jq -e '.quorum.voters == [1,2,3,4]' >/dev/null || fail "c2 is not a voter again"
+rejoin=$(elapsed "$KA_FAULT_T0")
 log "c2 killed -9, restarted by systemd and a voter again after $rejoin s"
-echo "RESULT product_dynamic_rejoin_s=$rejoin"
+
+produce_stop cl
+consume_verify cl "$bs" acked
+stalls=$(IFS=,; echo "${KA_STALLS[*]}")
+echo "RESULT product_dynamic version=$version rerun_tool_s=$rerun_s join_s=$join_s controller_rejoin_s=$rejoin stalls_s=[$stalls] verify=[$KA_VERIFY] scenario_s=$(elapsed "$t_scenario")"

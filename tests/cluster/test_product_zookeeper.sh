@@ -1,26 +1,30 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2086,SC2015  # each args[HOST] is a list of flags, split on purpose; A && B || fail is meant
-# ZooKeeper mode with the product, the seed's layout: `kafka-appliance bootstrap --role zookeeper`
-# on 3 hosts (a real ZooKeeper 3.8 ensemble under the rendered zookeeper.service) and
-# `--role broker --zookeeper ...` on 5 hosts (Kafka 3.9.x double), 8 hosts in all. `status --json`
-# on every node; then kill -9 of the ZooKeeper leader: a new leader must serve within
-# KA_ZK_FAILOVER_MAX_S (default 5 s), the brokers stay healthy, systemd restarts the killed
-# member and it rejoins the ensemble.
+# ZooKeeper mode of real Kafka 3.9 (KA_PRODUCT_ZK_VERSION, default 3.9.1) with the product, the
+# seed's layout: `kafka-appliance bootstrap --role zookeeper` on 3 hosts (the ZooKeeper 3.8 that
+# the 3.9 distribution carries, under the rendered zookeeper.service) and `--role broker
+# --zookeeper ...` on 5 hosts, 8 hosts in all. `status --json` on every node; a converged re-run.
+# Real clients on a ninth host (acks=all, idempotent, RF 3, min.insync.replicas=2) the whole time
+# through kill -9 of the ZooKeeper leader (a new leader must serve within KA_ZK_FAILOVER_MAX_S,
+# default 5 s; the brokers stay healthy; systemd restarts the member and it rejoins) and kill -9
+# of the broker that is the cluster's controller; every acknowledged record is consumed back.
 set -euo pipefail
 # shellcheck source=lib/cluster.sh
 . "$(dirname "$0")/lib/cluster.sh"
+# shellcheck source=lib/clients.sh
+. "$(dirname "$0")/lib/clients.sh"
 cluster_product_binary >/dev/null
 cluster_init
 
-version=${KA_PRODUCT_ZK_VERSION:-3.9.1}
+t_scenario=$(now)
 zks=(zk1 zk2 zk3)
 brokers=(b1 b2 b3 b4 b5)
 hosts=("${zks[@]}" "${brokers[@]}")
-cluster_product_hosts "$version" "${hosts[@]}"
-cluster_copy_probe "${zks[@]}"
-cluster_boot "${hosts[@]}"
+cluster_product_hosts "${KA_PRODUCT_ZK_VERSION:-3.9.1}" "${hosts[@]}" cl
+cluster_boot "${hosts[@]}" cl
+bs=b1:9092,b2:9092,b3:9092,b4:9092,b5:9092
 
-common="--kafka-version $version --archive /root/$(basename "$tgz") --private-build --sha512 $sha --java system --memory 2G --wait 120"
+common="--kafka-version $version $release --memory 1G --wait 300"
 declare -A args=()
 i=0
 for h in "${zks[@]}"; do
@@ -35,16 +39,16 @@ done
 
 cluster_bootstrap_hosts "3 ZooKeeper members and 5 brokers"
 
-# --java system: install pointed /opt/java at the rootfs's JDK, the JAVA_HOME jvm.env names.
-cluster_exec zk1 sh -c 'test -x /opt/java/bin/java && grep -qx JAVA_HOME=/opt/java /etc/kafka/jvm.env' \
-  || fail "--java system left JAVA_HOME=/opt/java pointing nowhere"
+# install put the Temurin-packaged JRE under /opt/temurin-* and /opt/java, the JAVA_HOME jvm.env names.
+cluster_exec zk1 sh -c 'readlink -f /opt/java | grep -q ^/opt/temurin- && test -x /opt/java/bin/java && grep -qx JAVA_HOME=/opt/java /etc/kafka/jvm.env' \
+  || fail "JAVA_HOME=/opt/java is not the Temurin JRE the product installed"
 
 # --- status on every node -----------------------------------------------------------------------
 leader=""
 i=0
 for h in "${zks[@]}"; do
   i=$((i + 1))
-  s=$(cluster_status "$h") || fail "status on $h exited non-zero: $s"
+  s=$(cluster_healthy "$h") || fail "status on $h exited non-zero: $s"
   jq -e --argjson id "$i" --arg v "$version" '.healthy and .role == "zookeeper" and .node_id == $id and .kafka_version == $v
       and .unit.name == "zookeeper.service" and .unit.active == "active" and .unit.enabled == "enabled"
       and (.zookeeper_mode == "leader" or .zookeeper_mode == "follower")' <<<"$s" >/dev/null \
@@ -52,13 +56,13 @@ for h in "${zks[@]}"; do
   [ "$(jq -r .zookeeper_mode <<<"$s")" = leader ] && leader=$h
   # The real ZooKeeper, not a double: srvr reports its own version.
   cluster_exec "$h" python3 /usr/local/lib/ka-test/probe.py four "$h:2181" srvr | grep -q '^Zookeeper version: 3\.8' \
-    || fail "$h: srvr does not report ZooKeeper 3.8"
+    || fail "$h: srvr does not report the ZooKeeper 3.8 of Kafka 3.9's libs/"
 done
 [ -n "$leader" ] || fail "no ZooKeeper member reports leader"
 i=0
 for h in "${brokers[@]}"; do
   i=$((i + 1))
-  s=$(cluster_status "$h") || fail "status on $h exited non-zero: $s"
+  s=$(cluster_healthy "$h") || fail "status on $h exited non-zero: $s"
   jq -e --argjson id "$i" '.healthy and .role == "zk-broker" and .node_id == $id and .unit.active == "active"' <<<"$s" >/dev/null \
     || fail "status on $h is not a healthy ZooKeeper-mode broker: $s"
 done
@@ -66,12 +70,13 @@ log "status: every node healthy; ZooKeeper leader is $leader"
 log "resident memory: 3 ZooKeeper hosts $(cluster_rss_mib "${zks[@]}") MiB, 5 broker hosts $(cluster_rss_mib "${brokers[@]}") MiB"
 
 # A converged re-run on a ZooKeeper member: nothing changed, nothing restarted.
-pid_before=$(cluster_main_pid zk2 zookeeper.service)
-r=$(cluster_exec zk2 kafka-appliance --json bootstrap ${args[zk2]}) || fail "re-run on zk2 failed: $r"
-jq -e '.changed == false and .restarted == [] and .healthy' <<<"$r" >/dev/null || fail "re-run on zk2 changed something: $r"
-[ "$(cluster_main_pid zk2 zookeeper.service)" = "$pid_before" ] || fail "re-run restarted zookeeper.service on zk2"
-zk_rerun_s=$(jq .tool_seconds <<<"$r")
-log "converged re-run on zk2: changed=false, MainPID kept, tool_seconds $zk_rerun_s"
+zk_rerun_s=$(cluster_rerun zk2 zookeeper.service "${args[zk2]}")
+le "$zk_rerun_s" "${KA_RERUN_MAX_S:-0.1}" || fail "converged re-run took $zk_rerun_s s of tool time (goal <= ${KA_RERUN_MAX_S:-0.1} s)"
+
+clients_install cl
+kafka_tool cl kafka-topics --bootstrap-server "$bs" --create --topic acked --partitions 5 --replication-factor 3 \
+  --config min.insync.replicas=2 >/dev/null || fail "could not create the topic"
+produce_start cl "$bs" acked
 
 # --- kill -9 of the ZooKeeper leader ------------------------------------------------------------
 all="zk1:2181 zk2:2181 zk3:2181"
@@ -79,17 +84,19 @@ rest=""; watcher=""
 for h in "${zks[@]}"; do [ "$h" = "$leader" ] || { rest+=" $h:2181"; watcher=${watcher:-$h}; }; done
 restarts=$(cluster_restarts "$leader" zookeeper.service)
 log "kill -9 of the ZooKeeper leader on $leader"
-t1=$(now)
+fault_begin "kill -9 ZooKeeper leader $leader"
+t1=$KA_FAULT_T0
 cluster_kill "$leader" zookeeper.service
 # shellcheck disable=SC2086
 w=$(cluster_exec "$watcher" python3 /usr/local/lib/ka-test/probe.py zk-wait 60 $rest) || fail "no new leader: $w"
 failover=${w%% *}
 log "new ZooKeeper leader serving after $failover s ($w)"
 le "$failover" "${KA_ZK_FAILOVER_MAX_S:-5}" || fail "ZooKeeper failover took $failover s (goal <= ${KA_ZK_FAILOVER_MAX_S:-5} s)"
-for h in "${brokers[@]}"; do cluster_status "$h" >/dev/null || fail "broker $h is not healthy while $leader is down"; done
+for h in "${brokers[@]}"; do cluster_healthy "$h" >/dev/null || fail "broker $h is not healthy while $leader is down"; done
 set +e; s=$(cluster_status "$leader" 2>/dev/null); rc=$?; set -e
 [ $rc = 1 ] || fail "status of the killed member exited $rc, not 1: $s"
 log "the 5 brokers stay healthy; status on $leader says it is not (exit 1)"
+fault_end
 # shellcheck disable=SC2086
 w=$(cluster_exec "$watcher" python3 /usr/local/lib/ka-test/probe.py zk-wait 90 $all) || fail "$leader did not rejoin: $w"
 [ "$(cluster_restarts "$leader" zookeeper.service)" -gt "$restarts" ] || fail "systemd did not restart zookeeper.service on $leader"
@@ -97,4 +104,22 @@ cluster_wait_healthy "$leader" 30 >/dev/null || fail "status on $leader does not
 zk_rejoin=$(elapsed "$t1")
 log "$leader restarted by systemd (RestartSec=10) and back in the ensemble $zk_rejoin s after the kill"
 
-echo "RESULT product_zookeeper_failover_s=$failover zookeeper_rejoin_s=$zk_rejoin zookeeper_rerun_tool_s=$zk_rerun_s"
+# --- kill -9 of the broker that is the controller ------------------------------------------------------
+ctrl=$(kafka_tool zk1 zookeeper-shell zk1:2181 get /controller 2>/dev/null | sed -n 's/.*"brokerid":\([0-9]*\).*/\1/p' | head -1)
+[ -n "$ctrl" ] || fail "no controller broker registered in ZooKeeper"
+ch=b$ctrl
+restarts=$(cluster_restarts "$ch" kafka.service)
+log "kill -9 of broker $ctrl on $ch, the controller"
+fault_begin "kill -9 controller broker $ch"
+cluster_kill "$ch" kafka.service
+sleep 15
+fault_end
+back=$(wait_in_sync cl "$bs" acked 240) || fail "$ch was not back in sync 240 s after the kill"
+[ "$(cluster_restarts "$ch" kafka.service)" -gt "$restarts" ] || fail "systemd did not restart kafka.service on $ch"
+broker_rejoin=$(elapsed "$KA_FAULT_T0")
+log "$ch restarted by systemd and every partition in sync again $broker_rejoin s after the kill"
+
+produce_stop cl
+consume_verify cl "$bs" acked
+stalls=$(IFS=,; echo "${KA_STALLS[*]}")
+echo "RESULT product_zookeeper version=$version zookeeper_failover_s=$failover zookeeper_rejoin_s=$zk_rejoin zookeeper_rerun_tool_s=$zk_rerun_s broker_rejoin_s=$broker_rejoin stalls_s=[$stalls] verify=[$KA_VERIFY] scenario_s=$(elapsed "$t_scenario")"

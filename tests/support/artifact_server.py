@@ -4,7 +4,9 @@
     artifact_server.py --dir DIR --tls-dir TLS [--port-file F] [--log F]
 
 Serves DIR over HTTPS on 127.0.0.1 (port 0: the kernel picks; the port is printed and written to
---port-file). The certificate is issued at start-up for 127.0.0.1/localhost by a throwaway CA
+--port-file); --bind ADDR serves on ADDR instead (the cluster tier binds an address that exists only
+inside its own network namespaces) and --port picks the port. The certificate is issued at start-up
+for 127.0.0.1/localhost (and ADDR) by a throwaway CA
 made with `openssl req` into TLS/ca.pem (reused when present): clients trust it with --cacert.
 GET honours Range (206, 416); the query string is ignored for file lookup (so an API path such
 as /v3/assets/latest/21/hotspot?os=linux is the file v3/assets/latest/21/hotspot).
@@ -38,7 +40,7 @@ import time
 import urllib.parse
 
 
-def make_tls(tls_dir):
+def make_tls(tls_dir, bind="127.0.0.1"):
     os.makedirs(tls_dir, exist_ok=True)
     ca_key, ca = os.path.join(tls_dir, "ca.key"), os.path.join(tls_dir, "ca.pem")
     key, csr, crt = (os.path.join(tls_dir, n) for n in ("server.key", "server.csr", "server.pem"))
@@ -50,7 +52,8 @@ def make_tls(tls_dir):
         run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", csr)
         ext = os.path.join(tls_dir, "ext.cnf")
         with open(ext, "w") as f:
-            f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
+            san = "IP:127.0.0.1,DNS:localhost" + ("" if bind == "127.0.0.1" else f",IP:{bind}")
+            f.write(f"subjectAltName={san}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
         run("openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial", "-days", "2",
             "-out", crt, "-extfile", ext)
     return crt, key
@@ -199,9 +202,11 @@ def main():
     ap.add_argument("--port-file")
     ap.add_argument("--log")
     ap.add_argument("--faults")
+    ap.add_argument("--bind", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=0)
     a = ap.parse_args()
-    crt, key = make_tls(a.tls_dir)
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    crt, key = make_tls(a.tls_dir, a.bind)
+    srv = http.server.ThreadingHTTPServer((a.bind, a.port), Handler)
     srv.daemon_threads = True
     srv.state = State(a.dir, a.log)
     if a.faults:

@@ -7,7 +7,8 @@ Adoptium API v3 answers that point at them, laid out for tests/support/artifact_
     DIST/v3/assets/latest/21/hotspot                      (a list of {binary, release_name})
     DIST/v3/assets/release_name/eclipse/jdk-21.0.5+11     ({binaries: [...], release_name})
 
-Used by tests/integration/test_install_java.py; meant for any test that needs a fake Adoptium."""
+Used by tests/integration/test_install_java.py (test doubles of a JRE) and tests/realkafka/jdk.py
+(a real JRE made with jlink, for the cluster tier); meant for any test that needs a fake Adoptium."""
 import hashlib
 import io
 import json
@@ -64,6 +65,21 @@ class Release:
             add(t, "lib/libjvm.so", kind=tarfile.SYMTYPE, target="server/libjvm.so")
             add(t, "release", f'JAVA_VERSION="{self.semver.split("+")[0]}"\nIMAGE_TYPE="{self.image.upper()}"\n'.encode(),
                 mode=0o664)
+        self.write_sha256_txt()
+        return self
+
+    def build_from_tree(self, tree):
+        """Packs a real Java runtime TREE (e.g. one made by jlink) as this release's tarball, under
+        its top directory, and writes the .sha256.txt; returns self. Symbolic links must stay
+        inside TREE (the installer refuses the others, as it should)."""
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        tmp = self.path + ".tmp"
+        with tarfile.open(tmp, "w:gz", compresslevel=6) as t:
+            def owner(ti):
+                ti.uid, ti.gid, ti.uname, ti.gname = 0, 0, "root", "root"
+                return ti
+            t.add(tree, arcname=self.top, filter=owner)
+        os.replace(tmp, self.path)
         self.write_sha256_txt()
         return self
 

@@ -9,11 +9,12 @@
 set -euo pipefail
 
 cache=${1:-${KA_CLUSTER_CACHE:-/var/cache/kafka-appliance-test}}
-# python3 runs the Kafka double; the JRE and the jars run the real ZooKeeper 3.8; dbus lets
-# systemctl and journalctl in the container behave as on a VM. (Man pages stay: excluding them
-# breaks update-alternatives in the JRE's postinst.)
-packages=systemd,systemd-sysv,dbus,iproute2,procps,netbase,python3,default-jre-headless,libzookeeper-java,libslf4j-java,liblog4j1.2-java
-recipe=1
+# No Java and no Kafka: the product installs both (a Temurin-packaged JRE and the real Kafka
+# distribution of tests/realkafka/, fetched over HTTPS). python3 runs the harness's probes inside
+# a host; dbus lets systemctl and journalctl in the container behave as on a VM; procps gives
+# kafka-server-stop.sh its ps.
+packages=systemd,systemd-sysv,dbus,iproute2,procps,netbase,python3
+recipe=2
 key=$(echo "$packages $recipe" | sha256sum | cut -c1-12)
 dest="$cache/rootfs-bookworm-$key"
 

@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/cluster_id.hpp"
 #include "node/format.hpp"
@@ -115,4 +117,27 @@ TEST_CASE("format-time rules of Kafka are checked for the flags we would pass") 
   auto plan = plan_format(r, p, empty_dirs(p));
   REQUIRE_FALSE(plan.ok());
   CHECK(plan.error().code == Exit::usage);
+}
+
+TEST_CASE("what format wrote as root goes to the storage directory's owner") {
+  if (::geteuid() != 0) {
+    WARN("needs root to chown; skipped");
+    return;
+  }
+  auto root = fs::temp_directory_path() / ("ka-format-own-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  RootFs r(root);
+  fs::create_directories(root / "var/lib/kafka/meta/__cluster_metadata-0");
+  REQUIRE(::chown((root / "var/lib/kafka/meta").c_str(), 4242, 4343) == 0);
+  r.write_file("/var/lib/kafka/meta/__cluster_metadata-0/00000000000000000000-0000000000.checkpoint", "x", 0644, Owner{0, 0}).value();
+  r.write_file("/var/lib/kafka/meta/meta.properties", "node.id=1\n", 0644, Owner{0, 0}).value();
+  REQUIRE(give_to_dir_owner(r, {"/var/lib/kafka/meta"}).ok());
+  for (const char* p : {"var/lib/kafka/meta/__cluster_metadata-0", "var/lib/kafka/meta/meta.properties",
+                        "var/lib/kafka/meta/__cluster_metadata-0/00000000000000000000-0000000000.checkpoint"}) {
+    struct stat st {};
+    REQUIRE(::lstat((root / p).c_str(), &st) == 0);
+    CHECK(st.st_uid == 4242u);
+    CHECK(st.st_gid == 4343u);
+  }
+  fs::remove_all(root);
 }

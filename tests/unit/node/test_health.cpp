@@ -139,3 +139,35 @@ TEST_CASE("a bad number in a node's files is an error naming the file and the va
   CHECK(f.error().message == (root / "var/lib/zookeeper/myid").string() + ": 'two' is not a whole number");
   fs::remove_all(root);
 }
+
+namespace {
+// Records what the quorum probe would run; answers like kafka-metadata-quorum.sh would fail.
+struct RecordingRunner final : ProcessRunner {
+  std::vector<RunOptions> seen;
+  Result<ProcessResult> run(const std::vector<std::string>&, const RunOptions& o) override {
+    seen.push_back(o);
+    ProcessResult r;
+    r.exit_code = 1;
+    return r;
+  }
+};
+}  // namespace
+
+TEST_CASE("the quorum probe runs Kafka's tool on the JDK that install put under /opt/java") {
+  auto root = scratch("java");
+  RootFs r(root);
+  r.write_file("/opt/java/bin/java", "#!/bin/sh\n", 0755, Owner{::geteuid(), ::getegid()}).value();
+  NodeFacts f;
+  f.kind = NodeKind::kraft;
+  f.node_id = 1;
+  f.kafka_home = "/opt/kafka";
+  f.quorum_flag = "--bootstrap-controller";
+  f.quorum_endpoint = "127.0.0.1:1";
+  RecordingRunner runner;
+  probe_health(f, r, runner, std::chrono::milliseconds(100));
+  REQUIRE(runner.seen.size() == 1);
+  // A VM whose only Java is the one install put there has no java on the PATH.
+  CHECK(runner.seen[0].env_set.count("JAVA_HOME") == 1);
+  CHECK(runner.seen[0].env_set["JAVA_HOME"] == "/opt/java");
+  fs::remove_all(root);
+}
