@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # kafka-libs.sh VERSION -> prints a directory holding Kafka VERSION's runtime jars (kafka_2.13 and
 # everything it needs), resolved from Maven Central with the ordinary Maven client and cached
-# (KA_KAFKA_LIBS_CACHE, default ~/.cache/kafka-appliance/kafka-libs). Used by the schema generator
+# (KA_KAFKA_LIBS_CACHE, default /var/cache/kafka-appliance-test/kafka-libs, or ~/.cache/... for a
+# user who cannot write /var/cache). Used by the schema generator
 # and the differential tests against the real KafkaConfig.
 set -euo pipefail
 v=${1:?usage: kafka-libs.sh VERSION}
 here=$(cd "$(dirname "$0")/.." && pwd)
-cache=${KA_KAFKA_LIBS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kafka-appliance/kafka-libs}
+# beside the other test caches when this user may write there (root, as CI), else in the home
+if [ -z "${KA_KAFKA_LIBS_CACHE:-}" ]; then
+  if [ -w /var/cache ]; then KA_KAFKA_LIBS_CACHE=/var/cache/kafka-appliance-test/kafka-libs
+  else KA_KAFKA_LIBS_CACHE=${XDG_CACHE_HOME:-${HOME:?set HOME or KA_KAFKA_LIBS_CACHE}/.cache}/kafka-appliance/kafka-libs; fi
+fi
+cache=$KA_KAFKA_LIBS_CACHE
 d=$cache/$v
 if [ ! -f "$d/.complete" ]; then
   command -v mvn >/dev/null || { echo "kafka-libs.sh: needs Maven (apt-get install maven)" >&2; exit 2; }
