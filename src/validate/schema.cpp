@@ -475,13 +475,7 @@ std::optional<ValueError> check_value(const KeyDef& def, const std::string& raw)
           return bad("Invalid configuration value for " + key + ". Each entry should be in the form `{host}:{port}`.");
       break;
     case K::metadata_version: {
-      bool ok = std::find(v.allowed.begin(), v.allowed.end(), t) != v.allowed.end();
-      if (!ok) {
-        // fromVersionString also takes a release number "3.9.1" for the line "3.9".
-        static const std::regex release(R"(^([1-9]\d*\.\d+)\.\d+$)");
-        std::smatch m;
-        ok = std::regex_match(t, m, release) && std::find(v.allowed.begin(), v.allowed.end(), m[1].str()) != v.allowed.end();
-      }
+      bool ok = metadata_version_rank(def, t).has_value();
       if (!ok) return bad(invalid(t, key, "Version " + t + " is not a valid version"));
       break;
     }

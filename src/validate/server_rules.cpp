@@ -99,12 +99,19 @@ class ServerCheck {
         if (!plugin_key(key, rsm_prefixes)) unknown_key(key, raw);
         continue;
       }
+      if (has_own_parse_rule(key)) continue;
       if (auto e = schema::check_value(*def, raw)) value_error(*def, key, raw, *e);
     }
     for (const auto* def : schema::keys_of(v_))
       if (def->required && !set(def->name) && def->name != "process.roles" && def->name != "node.id")  // those two have rules of their own
         s_.error("config.required", def->name, "", "Missing required configuration \"" + def->name + "\" which has no default value.",
                  "set " + def->name + " (" + def->doc + ")", kConfigDef);
+  }
+
+  // The quorum keys are parsed by their own rules (kraft.quorum.voters-parse, and from 3.9
+  // kraft.quorum.bootstrap-parse) the way QuorumConfig's validators read them: one report each.
+  bool has_own_parse_rule(const std::string& key) const {
+    return key == "controller.quorum.voters" || (key == "controller.quorum.bootstrap.servers" && v_.at_least(3, 9));
   }
 
   void value_error(const schema::KeyDef& def, const std::string& key, const std::string& raw, const schema::ValueError& e) {

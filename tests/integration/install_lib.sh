@@ -22,3 +22,16 @@ sha_of() { cut -d' ' -f1 "$1.sha512"; }
 tree_list() {
   (cd "$1" && find . -printf '%p %y %m %s %l\n' | sort)
 }
+
+# good_controller_release V: a well-formed kafka_2.13-V.tgz in `good` (B the binary), and the
+# flags of a controller of a 3-voter static quorum in NODE (CID its cluster ID), with `empty` an
+# empty config file so this machine's appliance.toml is not read.
+good_controller_release() {
+  B=$KA_BINARY
+  V=$1
+  KA_HOSTILE_ONLY=good python3 "$KA_SOURCE_DIR/tests/support/make_hostile_archives.py" "$work/arch" "$V" > /dev/null
+  good=$work/arch/good/kafka_2.13-$V.tgz
+  CID=MkU3OEVBNTcwNTJENDM2Qg
+  NODE=(--kafka-version "$V" --role controller --node-id 1 --cluster-id "$CID" --controller 1@10.0.1.11:9093 --memory 2G)
+  empty=$work/empty.toml; : > "$empty"
+}

@@ -4,13 +4,7 @@
 # before any change: files edited by hand (exit 3 unless --force), storage of another cluster or
 # node (exit 3, untouched); a converged re-run changes nothing.
 set -uo pipefail
-BIN=${KA_BINARY:?KA_BINARY must point at kafka-appliance}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok: $*"; }
-empty="$work/empty.toml"; : > "$empty"
+. "$(dirname "$0")/../support/cli_checks.sh"
 K=(--config "$empty")
 CID=MkU3OEVBNTcwNTJENDM2Qg
 ZK=(--kafka-version 3.9.1 --role zookeeper --node-id 2 --zookeeper-server 1@10.0.3.11:2888:3888,2@10.0.3.12:2888:3888,3@10.0.3.13:2888:3888 --memory 2G)

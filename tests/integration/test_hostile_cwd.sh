@@ -5,13 +5,7 @@
 # run. Each look-alike leaves a marker file; no marker may appear.
 set -uo pipefail
 . "$(dirname "$0")/install_lib.sh"
-B=$KA_BINARY
-V=3.9.1
-KA_HOSTILE_ONLY=good python3 "$KA_SOURCE_DIR/tests/support/make_hostile_archives.py" "$work/arch" $V > /dev/null
-good=$work/arch/good/kafka_2.13-$V.tgz
-CID=MkU3OEVBNTcwNTJENDM2Qg
-NODE=(--kafka-version $V --role controller --node-id 1 --cluster-id $CID --controller 1@10.0.1.11:9093 --memory 2G)
-empty=$work/empty.toml; : > "$empty"
+good_controller_release 3.9.1
 
 evil=$work/evil; marks=$work/marks
 mkdir -p "$evil" "$marks"

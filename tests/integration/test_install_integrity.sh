@@ -8,13 +8,7 @@
 #  - an exception that escapes a command is one error line and exit 1, not an abort.
 set -uo pipefail
 . "$(dirname "$0")/install_lib.sh"
-B=$KA_BINARY
-V=3.9.1
-KA_HOSTILE_ONLY=good python3 "$KA_SOURCE_DIR/tests/support/make_hostile_archives.py" "$work/arch" $V > /dev/null
-good=$work/arch/good/kafka_2.13-$V.tgz
-CID=MkU3OEVBNTcwNTJENDM2Qg
-NODE=(--kafka-version $V --role controller --node-id 1 --cluster-id $CID --controller 1@10.0.1.11:9093 --memory 2G)
-empty=$work/empty.toml; : > "$empty"
+good_controller_release 3.9.1
 install_good() { "$B" --root "$1" install --archive "$good" --private-build --sha512 "$(sha_of "$good")" --java system; }
 
 echo "== umask 000: nothing created is group- or world-writable"

@@ -4,13 +4,7 @@
 # log.dirs wins), and a relative log.dirs, log.dir or metadata.log.dir is refused (exit 2, key
 # and value named) before any directory is looked at.
 set -uo pipefail
-BIN=${KA_BINARY:?KA_BINARY must point at kafka-appliance}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok: $*"; }
-empty="$work/empty.toml"; : > "$empty"
+. "$(dirname "$0")/../support/cli_checks.sh"
 K=(--config "$empty")
 CID=MkU3OEVBNTcwNTJENDM2Qg
 VOTERS=(--controller 1@10.0.1.11:9093 --controller 2@10.0.1.12:9093 --controller 3@10.0.1.13:9093)

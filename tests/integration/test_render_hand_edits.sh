@@ -4,13 +4,7 @@
 # nothing written, unless --force; what render writes is recorded in state.json; a converged
 # re-run changes nothing.
 set -uo pipefail
-BIN=${KA_BINARY:?KA_BINARY must point at kafka-appliance}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok: $*"; }
-empty="$work/empty.toml"; : > "$empty"
+. "$(dirname "$0")/../support/cli_checks.sh"
 R=(--config "$empty" --root "$work/root")
 NODE=(--role controller --node-id 1 --controller 1@10.0.1.11:9093 --controller 2@10.0.1.12:9093 --controller 3@10.0.1.13:9093 --memory 2G)
 cfg="$work/root/etc/kafka/server.properties"
