@@ -12,11 +12,11 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.environ.get("KA_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "tests", "support"))
-from ka_harness import KA, SUPPORT, check, finish, require  # noqa: E402
+from ka_harness import KA, check, finish, require  # noqa: E402
+from temurin_fixture import start_server  # noqa: E402
 require("openssl")
 
 work = tempfile.mkdtemp(prefix="ka-links-")
@@ -62,15 +62,7 @@ plain = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Plain)
 threading.Thread(target=plain.serve_forever, daemon=True).start()
 PLAIN = f"http://127.0.0.1:{plain.server_address[1]}"
 
-pf = os.path.join(work, "port")
-server = subprocess.Popen([sys.executable, os.path.join(SUPPORT, "artifact_server.py"), "--dir", dist,
-                           "--tls-dir", os.path.join(work, "tls"), "--port-file", pf], stdout=subprocess.DEVNULL)
-for _ in range(300):
-    if os.path.exists(pf):
-        break
-    time.sleep(0.05)
-BASE = f"https://127.0.0.1:{int(open(pf).read())}"
-CA = os.path.join(work, "tls", "ca.pem")
+server, BASE, CA = start_server(work, dist)
 
 
 def control(body):
