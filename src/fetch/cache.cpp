@@ -181,16 +181,20 @@ void Cache::remove(DigestAlgo a, const std::string& hex) const {
 }
 
 Result<std::string> hash_file(const fs::path& p, DigestAlgo a, ByteSink* also) {
-  std::unique_ptr<FILE, decltype(&std::fclose)> f(std::fopen(p.c_str(), "rb"), &std::fclose);
-  if (!f) return fail("cannot read " + p.string() + ": " + errno_text(errno));
+  // O_NOFOLLOW: a symlink planted where a file is expected is read as an error, never followed.
+  int fd = ::open(p.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return fail("cannot read " + p.string() + ": " + errno_text(errno));
+  std::unique_ptr<int, void (*)(int*)> closer(&fd, [](int* f) { ::close(*f); });
   DigestSink d(a);
   std::vector<unsigned char> buf(1 << 16);
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), f.get())) > 0) {
-    KA_TRY_STATUS(d.write(buf.data(), n));
-    if (also) KA_TRY_STATUS(also->write(buf.data(), n));
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail("cannot read " + p.string() + ": " + errno_text(errno));
+    if (n == 0) break;
+    KA_TRY_STATUS(d.write(buf.data(), static_cast<size_t>(n)));
+    if (also) KA_TRY_STATUS(also->write(buf.data(), static_cast<size_t>(n)));
   }
-  if (std::ferror(f.get())) return fail("read error on " + p.string());
   return d.hex();
 }
 

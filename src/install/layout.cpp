@@ -11,6 +11,7 @@
 #include <regex>
 #include <vector>
 
+#include "fetch/cache.hpp"
 #include "verify/checksum.hpp"
 
 namespace ka::install {
@@ -128,30 +129,6 @@ bool content_hashed(const fs::path& rel) {
   return *first == "bin" || *first == "config" || *first == "conf";
 }
 
-Result<std::string> file_sha256(const fs::path& p) {
-  int fd = ::open(p.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return fail("cannot read " + p.string() + ": " + errno_text(errno));
-  DigestSink d(DigestAlgo::sha256);
-  std::vector<unsigned char> buf(1 << 16);
-  for (;;) {
-    ssize_t n = ::read(fd, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      return fail("cannot read " + p.string() + ": " + errno_text(err));
-    }
-    if (n == 0) break;
-    auto st = d.write(buf.data(), static_cast<size_t>(n));
-    if (!st.ok()) {
-      ::close(fd);
-      return st.error();
-    }
-  }
-  ::close(fd);
-  return d.hex();
-}
-
 Result<std::string> walk_tree(const fs::path& dir, bool seal) {
   std::vector<std::string> lines;
   std::error_code ec;
@@ -180,7 +157,7 @@ Result<std::string> walk_tree(const fs::path& dir, bool seal) {
                     static_cast<long long>(st.st_mtime));
       line += buf;
       if (S_ISREG(st.st_mode) && content_hashed(rel)) {
-        KA_TRY(auto sum, file_sha256(p));
+        KA_TRY(auto sum, fetch::hash_file(p, DigestAlgo::sha256, nullptr));
         line += " sha256:" + sum;
       }
     }
