@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/fs.hpp"
+#include "validate/detail.hpp"
 #include "validate/schema.hpp"
 
 namespace ka {
@@ -176,11 +177,7 @@ namespace {
 // A validator the way Kafka's docs print it: "[1,...]", "[gzip, lz4]", "non-empty list".
 std::string describe(const schema::Validator& v) {
   using K = schema::Validator::Kind;
-  auto join = [](const std::vector<std::string>& xs) {
-    std::string out;
-    for (const auto& x : xs) out += (out.empty() ? "" : ", ") + x;
-    return out;
-  };
+  auto join = [](const std::vector<std::string>& xs) { return vdetail::join(xs, ", "); };
   switch (v.kind) {
     case K::range:
       if (v.text.rfind("LambdaValidator(", 0) == 0) return "-1 or at least 1";

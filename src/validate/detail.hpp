@@ -58,6 +58,8 @@ bool parse_host_port(const std::string& s, std::string& host, long& port);
 bool valid_host(const std::string& host);
 
 std::string upper(std::string s);
+// The items with `sep` between them.
+std::string join(const std::vector<std::string>& v, const char* sep = ",");
 // Integer.parseInt / Long.parseLong / Short.parseShort on a trimmed value.
 std::optional<int64_t> parse_java_integer(const std::string& s, int64_t min, int64_t max);
 

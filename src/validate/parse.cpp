@@ -13,6 +13,12 @@ std::string upper(std::string s) {
   return s;
 }
 
+std::string join(const std::vector<std::string>& v, const char* sep) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
 bool valid_host(const std::string& host) {
   if (host.empty()) return false;
   for (char c : host) {

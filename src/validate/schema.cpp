@@ -216,12 +216,6 @@ std::optional<double> java_double(const std::string& s) {
   return std::strtod(t.c_str(), nullptr);
 }
 
-std::string join(const std::vector<std::string>& v, const char* sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
 // Double.toString for the values a config holds: "5.0", "0.25", "NaN", "Infinity".
 std::string java_double_text(double d) {
   if (std::isnan(d)) return "NaN";
@@ -262,9 +256,7 @@ std::vector<std::string> java_list(const std::string& trimmed) {
 }  // namespace
 
 bool KeyDef::deprecated() const {
-  std::string d = doc;
-  std::transform(d.begin(), d.end(), d.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return d.find("deprecated") != std::string::npos;
+  return vdetail::upper(doc).find("DEPRECATED") != std::string::npos;
 }
 
 const std::vector<KafkaVersion>& releases() { return table().releases; }
@@ -346,7 +338,7 @@ std::string releases_text(const std::string& name) {
     runs.push_back(i == j ? r[i].str() : r[i].str() + "-" + r[j].str());
     i = j + 1;
   }
-  return join(runs, ", ");
+  return vdetail::join(runs, ", ");
 }
 
 std::optional<size_t> metadata_version_rank(const KeyDef& def, const std::string& value) {
@@ -388,9 +380,8 @@ std::optional<ValueError> check_value(const KeyDef& def, const std::string& raw)
   std::string shown = t;       // how Java prints the parsed value in the message
   switch (def.type) {
     case Type::boolean: {
-      std::string u = t;
-      std::transform(u.begin(), u.end(), u.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      if (u != "true" && u != "false") return type_error("Expected value to be either true or false");
+      std::string u = vdetail::upper(t);
+      if (u != "TRUE" && u != "FALSE") return type_error("Expected value to be either true or false");
       break;
     }
     case Type::int_:
@@ -433,15 +424,12 @@ std::optional<ValueError> check_value(const KeyDef& def, const std::string& raw)
       break;
     case K::valid_string:
       if (std::find(v.allowed.begin(), v.allowed.end(), t) == v.allowed.end())
-        return bad(invalid(t, key, "String must be one of: " + join(v.allowed, ", ")));
+        return bad(invalid(t, key, "String must be one of: " + vdetail::join(v.allowed, ", ")));
       break;
     case K::case_insensitive_string: {
-      auto up = [](std::string s) {
-        std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-        return s;
-      };
-      bool ok = std::any_of(v.allowed.begin(), v.allowed.end(), [&](const std::string& a) { return up(a) == up(t); });
-      if (!ok) return bad(invalid(t, key, "String must be one of (case insensitive): " + join(v.allowed, ", ")));
+      const std::string ut = vdetail::upper(t);
+      bool ok = std::any_of(v.allowed.begin(), v.allowed.end(), [&](const std::string& a) { return vdetail::upper(a) == ut; });
+      if (!ok) return bad(invalid(t, key, "String must be one of (case insensitive): " + vdetail::join(v.allowed, ", ")));
       break;
     }
     case K::valid_list: {
@@ -449,7 +437,7 @@ std::optional<ValueError> check_value(const KeyDef& def, const std::string& raw)
       if (v.list_checks_elements) {
         if (!v.list_empty_allowed && items.empty())
           return bad("Configuration '" + key + "' must not be empty. Valid values include: " +
-                     (v.allowed.empty() ? "any non-empty value" : "[" + join(v.allowed, ", ") + "]"));
+                     (v.allowed.empty() ? "any non-empty value" : "[" + vdetail::join(v.allowed, ", ") + "]"));
         // Duplicates fail the validator too, but AbstractConfig removes them (with a warning)
         // before parsing, so Kafka starts.
         for (const auto& i : items)
@@ -458,7 +446,7 @@ std::optional<ValueError> check_value(const KeyDef& def, const std::string& raw)
       if (v.list_checks_elements && v.allowed.empty()) break;
       for (const auto& i : items)
         if (std::find(v.allowed.begin(), v.allowed.end(), i) == v.allowed.end())
-          return bad(invalid(i, key, "String must be one of: " + join(v.allowed, ", ")));
+          return bad(invalid(i, key, "String must be one of: " + vdetail::join(v.allowed, ", ")));
       break;
     }
     case K::non_empty_string:

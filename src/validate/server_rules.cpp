@@ -29,12 +29,6 @@ bool is_protocol(const std::string& p) {
   return std::find(std::begin(kDefaultProtocols), std::end(kDefaultProtocols), upper(p)) != std::end(kDefaultProtocols);
 }
 
-std::string join(const std::vector<std::string>& v, const char* sep = ",") {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
 class ServerCheck {
  public:
   ServerCheck(const Properties& p, const KafkaVersion& v, Sink& s) : p_(p), v_(v), s_(s) {}
