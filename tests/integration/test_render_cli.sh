@@ -151,6 +151,15 @@ out=$("$BIN" --config "$empty" example --root / 2>&1)
 [ ! -e /controller-1 ] || fail "example wrote /controller-1"
 echo "ok: example"
 
+# --- --set values are checked by the key's ConfigDef type and validator before anything is written
+bad="$work/badset"
+out=$("$BIN" --root "$bad" --config "$empty" render --role combined --node-id 2 --cluster-id MkU3OEVBNTcwNTJENDM2Qg "${VOTERS[@]}" \
+  --advertise PLAINTEXT://10.0.1.12:9092 --set num.partitions=0 2>&1); rc=$?
+[ $rc = 2 ] || fail "--set num.partitions=0 exited $rc, not 2"
+grep -q "Value must be at least 1" <<<"$out" || fail "--set num.partitions=0: $out"
+[ ! -e "$bad" ] || [ -z "$(find "$bad" -type f -print -quit)" ] || fail "--set num.partitions=0 wrote files"
+echo "ok: --set values checked by type and validator"
+
 if [ "$fails" -ne 0 ]; then
   echo "$fails check(s) failed"
   exit 1
