@@ -1,6 +1,7 @@
 #include "node/health.hpp"
 
 #include "core/number.hpp"
+#include "core/version.hpp"
 #include "node/net.hpp"
 
 namespace ka {
@@ -52,7 +53,33 @@ Result<std::pair<std::string, int>> split_hp(const std::string& s, const std::st
   return std::pair<std::string, int>{h, port};
 }
 
+// host:port,... of the controllers a node's config names: controller.quorum.bootstrap.servers
+// (dynamic quorum), else the addresses of controller.quorum.voters (ID@HOST:PORT).
+std::string controller_endpoints(const Properties& config) {
+  std::string out;
+  auto add = [&](const std::string& e) { out += (out.empty() ? "" : ",") + e; };
+  auto bootstrap = config.get_or("controller.quorum.bootstrap.servers", "");
+  if (!trim(bootstrap).empty()) {
+    for (const auto& e : split_list(bootstrap)) add(e);
+    return out;
+  }
+  for (const auto& v : split_list(config.get_or("controller.quorum.voters", ""))) {
+    auto at = v.find('@');
+    if (at != std::string::npos) add(v.substr(at + 1));
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string installed_kafka_version(const RootFs& root, const std::string& kafka_home) {
+  std::error_code ec;
+  auto target = fs::read_symlink(root.host_path(kafka_home), ec);
+  if (ec) return "";
+  auto name = target.filename().string();  // kafka_2.13-4.1.1
+  auto dash = name.rfind('-');
+  return dash == std::string::npos ? name : name.substr(dash + 1);
+}
 
 bool Health::healthy() const {
   if (checks.empty()) return false;
@@ -134,6 +161,18 @@ Result<NodeFacts> read_node_facts(const RootFs& root, const std::string& etc_dir
         f.quorum_flag = "--bootstrap-controller";
         f.quorum_endpoint = hp(probe_host(l.host), l.port);
         break;
+      }
+    }
+    // A broker asks the controllers directly (Kafka 3.7+), not through itself: a broker forwards
+    // DescribeQuorum, and its forwarding channel keeps sending to a controller that was cut off
+    // until that request times out (30 s, per broker), so `status` would report a healthy
+    // broker unhealthy for another node's partition (seen in the cluster tier).
+    if (f.quorum_endpoint.empty() && f.broker) {
+      auto version = KafkaVersion::parse(installed_kafka_version(root, f.kafka_home));
+      auto controllers = controller_endpoints(f.config);
+      if (version.ok() && version->at_least(3, 7) && !controllers.empty()) {
+        f.quorum_flag = "--bootstrap-controller";
+        f.quorum_endpoint = controllers;
       }
     }
     if (f.quorum_endpoint.empty()) {

@@ -27,9 +27,12 @@ struct NodeFacts {
   std::string unit;                  // kafka.service or zookeeper.service
   std::vector<std::pair<std::string, std::string>> probes;  // (label, host:port) to connect to
   std::string quorum_flag;           // --bootstrap-controller or --bootstrap-server
-  std::string quorum_endpoint;       // host:port for kafka-metadata-quorum.sh
+  std::string quorum_endpoint;       // host:port[,...] for kafka-metadata-quorum.sh
   std::string zk_client;             // host:port of ZooKeeper (member: itself; broker: first of zookeeper.connect)
 };
+
+// The version of the release `kafka_home` (/opt/kafka) links to ("4.1.1"), "" when none.
+std::string installed_kafka_version(const RootFs& root, const std::string& kafka_home);
 
 // From /etc/kafka/server.properties or /etc/kafka/zookeeper.properties under the root.
 Result<NodeFacts> read_node_facts(const RootFs& root, const std::string& etc_dir = "/etc/kafka");

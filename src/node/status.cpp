@@ -31,13 +31,7 @@ Result<NodeStatus> collect_status(const RootFs& root, ProcessRunner& runner, Sys
     KA_TRY(auto rec, install::load_installed(root, kind));
     if (rec) s.installed.push_back(*rec);
   }
-  std::error_code ec;
-  auto target = fs::read_symlink(root.host_path(f.kafka_home), ec);
-  if (!ec) {
-    auto name = target.filename().string();  // kafka_2.13-4.1.1
-    auto dash = name.rfind('-');
-    s.kafka_version = dash == std::string::npos ? name : name.substr(dash + 1);
-  }
+  s.kafka_version = installed_kafka_version(root, f.kafka_home);
   if (systemd) {
     auto u = systemd->state(f.unit);
     if (u.ok()) s.unit = *u;

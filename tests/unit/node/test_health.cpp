@@ -33,6 +33,37 @@ TEST_CASE("facts of a KRaft controller come from its server.properties") {
   fs::remove_all(root);
 }
 
+// Through a broker, DescribeQuorum is forwarded, and Kafka's forwarding channel keeps a
+// cut-off controller for 30 s: a broker on 3.7+ asks the controllers its config names.
+TEST_CASE("a KRaft broker on 3.7+ probes the quorum through the controllers, not itself") {
+  auto root = scratch("bc");
+  RootFs r(root);
+  Owner me{::geteuid(), ::getegid()};
+  const std::string base = "process.roles=broker\nnode.id=101\ncontroller.listener.names=CONTROLLER\nlisteners=PLAINTEXT://:9092\n";
+  r.write_file("/etc/kafka/server.properties", base + "controller.quorum.voters=1@c1:9093,2@c2:9093,3@[fd00::3]:9093\n", 0640, me).value();
+  fs::create_directories(root / "opt");
+  fs::create_symlink("kafka_2.13-4.3.1", root / "opt/kafka");
+  auto f = read_node_facts(r);
+  REQUIRE(f.ok());
+  CHECK(f->quorum_flag == "--bootstrap-controller");
+  CHECK(f->quorum_endpoint == "c1:9093,c2:9093,[fd00::3]:9093");
+  CHECK(installed_kafka_version(r, "/opt/kafka") == "4.3.1");
+
+  r.write_file("/etc/kafka/server.properties", base + "controller.quorum.bootstrap.servers=c1:9093,c2:9093\n", 0640, me).value();
+  f = read_node_facts(r);
+  REQUIRE(f.ok());
+  CHECK(f->quorum_endpoint == "c1:9093,c2:9093");
+
+  // 3.6 has no --bootstrap-controller: through the broker's own listener, as before.
+  fs::remove(root / "opt/kafka");
+  fs::create_symlink("kafka_2.13-3.6.2", root / "opt/kafka");
+  f = read_node_facts(r);
+  REQUIRE(f.ok());
+  CHECK(f->quorum_flag == "--bootstrap-server");
+  CHECK(f->quorum_endpoint == "127.0.0.1:9092");
+  fs::remove_all(root);
+}
+
 TEST_CASE("facts of a broker, a ZooKeeper-mode broker and a ZooKeeper member") {
   auto root = scratch("b");
   RootFs r(root);
