@@ -26,6 +26,7 @@ really close the metadata port) or by signals:
   POST /fault  body "down" | "slow SECONDS" | "500" | "none"   (also SIGUSR1: down, SIGUSR2: none)
   POST /expire-tokens        every token issued so far becomes invalid
   POST /imdsv1  body "on" | "off"
+  POST /imdsv2  body "on" | "off"   off: no tokens at all (the PUT answers 404)
   PUT  /instance             body: a new instance JSON
   GET  /log                  JSON list of {"method", "path", "status", "v2"} per metadata request
 """
@@ -36,6 +37,7 @@ import os
 import secrets
 import signal
 import socketserver
+import sys
 import threading
 import time
 
@@ -79,6 +81,7 @@ class State:
         self.lock = threading.Lock()
         self.instance = instance
         self.allow_v1 = allow_v1
+        self.v2 = True  # False: a service without tokens (the PUT answers 404), as some EC2 look-alikes
         self.tokens = {}  # token -> expiry (monotonic)
         self.fault = "none"
         self.slow_seconds = 0.0
@@ -134,6 +137,10 @@ def metadata_handler(state):
                 return
             if self.path != "/latest/api/token":
                 return self._answer(405 if self.path.startswith("/latest/") else 404, "")
+            with state.lock:
+                v2 = state.v2
+            if not v2:
+                return self._answer(404, "Not Found")
             if self.headers.get("X-Forwarded-For"):
                 return self._answer(403, "Forbidden")
             ttl = self.headers.get(TTL_HEADER)
@@ -195,6 +202,9 @@ def control_handler(emu):
             elif self.path == "/imdsv1":
                 with emu.state.lock:
                     emu.state.allow_v1 = body == "on"
+            elif self.path == "/imdsv2":
+                with emu.state.lock:
+                    emu.state.v2 = body != "off"
             else:
                 return self._answer(404, "unknown control")
             self._answer(200, "ok")
@@ -219,6 +229,12 @@ def control_handler(emu):
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+    def handle_error(self, request, client_address):
+        # A client that gave up on a slow answer (its timeout) is expected here, not an error.
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class Emulator:
