@@ -314,8 +314,17 @@ Result<FirstbootDecision> decide(const FirstbootInput& in) {
   // Rack and advertised address.
   if (const auto* r = src.user("rack"); r && !r->empty()) n.rack = trim(r->front());
   else if (!md.availability_zone.empty() && !zookeeper) n.rack = md.availability_zone;
-  if ((n.role == "broker" || n.role == "combined") && n.advertise.empty() && n.listeners.empty())
-    n.advertise = {"PLAINTEXT://" + md.local_ipv4 + ":9092"};
+  if (n.advertise.empty() && n.listeners.empty()) {
+    if (n.role == "broker" || n.role == "combined") n.advertise.push_back("PLAINTEXT://" + md.local_ipv4 + ":9092");
+    // A dynamic quorum's controllers advertise their controller endpoint (KIP-853).
+    if (controller && !n.controller_bootstrap.empty()) {
+      int port = 9093;
+      for (const auto& v : voters)
+        if (v.id == *id) port = v.endpoint.port;
+      std::string name = n.controller_listener.empty() ? "CONTROLLER" : n.controller_listener;
+      n.advertise.push_back(name + "://" + md.local_ipv4 + ":" + std::to_string(port));
+    }
+  }
   return d;
 }
 

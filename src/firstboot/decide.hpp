@@ -12,7 +12,8 @@
 //   quorum      user-data `controller` / `controller-bootstrap` (+ `initial-controller`), or tag
 //               :controllers (ID@HOST:PORT,...) with tag :quorum = static (default) | dynamic
 //   broker.rack user-data `rack`, else the availability zone
-//   advertised  user-data `advertise`, else PLAINTEXT://<local-ipv4>:9092 for a broker
+//   advertised  user-data `advertise`, else PLAINTEXT://<local-ipv4>:9092 for a broker, and
+//               CONTROLLER://<local-ipv4>:<its port> for a dynamic quorum's controller
 // A setting given both in user-data and in a tag must agree.
 #pragma once
 #include <map>
