@@ -11,7 +11,7 @@ command -v go > /dev/null || { echo "SKIP: no go toolchain (scripts/setup-debian
 # Built offline from the module cache that scripts/setup-debian.sh filled (GOPROXY=off: a test
 # never reaches a registry).
 checker=$build/hclcheck
-if ! out=$(cd "$src/tests/images-static/hclcheck" && GOFLAGS=-mod=readonly GOPROXY=off go build -o "$checker" . 2>&1); then
+if ! out=$(cd "$src/tests/images-static/hclcheck" && GOFLAGS="-mod=readonly -buildvcs=false" GOPROXY=off go build -o "$checker" . 2>&1); then
   echo "$out"
   if grep -q "GOPROXY=off\|module lookup disabled" <<< "$out"; then
     echo "SKIP: the HCL2 parser's Go modules are not in the module cache: run scripts/setup-debian.sh"; exit 77
