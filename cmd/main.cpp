@@ -99,6 +99,8 @@ int main(int argc, char** argv) {
   cli::register_bootstrap(app, ctx);
   cli::register_plan(app, ctx);
   cli::register_status(app, ctx);
+  cli::register_firstboot(app, ctx);
+  cli::register_bake(app, ctx);
   add_env_names(&app);
 
   // An explicit --config that is missing gets CLI11's ExistingFile check (exit 2);

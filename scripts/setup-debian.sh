@@ -41,6 +41,15 @@ SRC
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+# HashiCorp's HCL2 parser for the images-static check (tests/images-static/hclcheck), from the Go
+# module proxy into the module cache, so that the test builds it offline (GOPROXY=off). The
+# machine's Go when there is one, else Debian's (1.19 is enough for the pinned hcl v2.19.1).
+if ! command -v go > /dev/null; then
+  need_root
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends golang-go ca-certificates
+fi
+(cd "$here/tests/images-static/hclcheck" && GOFLAGS=-mod=readonly go mod download)
+
 stamp=$prefix/.stamp
 want="curl+libarchive static v2"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then

@@ -4,8 +4,9 @@
 #                            (the static binary against a temp --root and a local HTTPS server),
 #                            systemd (systemd-analyze on every rendered unit), chroot (the binary in
 #                            a Debian bullseye chroot), kafka-config (validate against the real
-#                            KafkaConfig of nine releases), bench-smoke; then the unit tests under
-#                            ASan+UBSan and a bounded libFuzzer run of the parsers
+#                            KafkaConfig of nine releases), bench-smoke, images-static (the Packer,
+#                            image and Terraform files through HashiCorp's HCL2 parser); then the
+#                            unit tests under ASan+UBSan and a bounded libFuzzer run of the parsers
 #   scripts/test.sh --all    also the cluster tier (nspawn hosts under real systemd running real
 #                            Kafka, assembled from Maven Central by tests/realkafka/; ~25 minutes)
 # KA_TEST_LABELS overrides the CTest label regex; KA_FUZZ_SECONDS the fuzzing time per target
@@ -13,7 +14,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
-labels=${KA_TEST_LABELS:-unit|integration|systemd|chroot|kafka-config|bench-smoke}
+labels=${KA_TEST_LABELS:-unit|integration|systemd|chroot|kafka-config|bench-smoke|images-static}
 cluster=0
 if [ "${1:-}" = "--all" ]; then cluster=1; fi
 jobs=$(nproc)

@@ -1,0 +1,77 @@
+// `firstboot` and `bake`: the image workflow (docs/images.md). Thin: flags into the options of
+// src/firstboot/run.hpp; the metadata source is EC2's IMDSv2 (--imds-endpoint for tests).
+#include <cstdio>
+
+#include "app.hpp"
+#include "cloud/imds.hpp"
+#include "firstboot/run.hpp"
+#include "install_options.hpp"
+
+namespace ka::cli {
+
+void register_firstboot(CLI::App& app, Context& ctx) {
+  auto* sub = app.add_subcommand("firstboot",
+                                 "First boot of a baked image: identity and peers from the instance metadata, then bootstrap");
+  sub->fallthrough();
+  sub->footer(R"(Run once per instance by kafka-appliance-firstboot.service. Reads the kafka-appliance:*
+instance tags (the launch template needs InstanceMetadataTags=enabled) and the user-data (the
+keys of appliance.toml). A node whose data volume holds meta.properties keeps that identity.
+On failure no marker is written and the next boot tries again.)");
+  struct Flags {
+    firstboot::FirstbootOptions opts;
+    cloud::ImdsSettings imds;
+    std::string node_id_from = "given";
+    double wait_seconds = 180;
+  };
+  auto f = std::make_shared<Flags>();
+  sub->add_option("--imds-endpoint", f->imds.endpoint, "Instance metadata service URL")->capture_default_str();
+  sub->add_flag("--imds-v1", f->imds.allow_v1, "Allow IMDSv1 (no token) when no IMDSv2 token can be had");
+  sub->add_option("--node-id-from", f->node_id_from, "given (tag or user-data) or ip (256 * third octet + fourth of local-ipv4)")
+      ->check(CLI::IsMember({"given", "ip"}))
+      ->capture_default_str();
+  sub->add_flag("--no-initial-controllers", f->opts.no_initial_controllers,
+                "Dynamic quorum: this controller joins a running quorum instead of forming the initial one");
+  sub->add_flag("--no-start", f->opts.bootstrap.no_start, "Stop after formatting: do not enable or start the units");
+  sub->add_option("--wait", f->wait_seconds, "Seconds to wait for the node to become healthy")->capture_default_str();
+  sub->callback([&ctx, f] {
+    ctx.run = [&ctx, f]() -> Status {
+      auto o = f->opts;
+      const auto& g = ctx.global;
+      o.node_id_from = f->node_id_from == "ip" ? firstboot::NodeIdFrom::ip : firstboot::NodeIdFrom::given;
+      o.bootstrap.root = g.root;
+      o.bootstrap.dry_run = g.dry_run;
+      o.bootstrap.wait = std::chrono::seconds(static_cast<long>(f->wait_seconds));
+      install_options_from_globals(g, o.bootstrap.install);
+      auto source = cloud::make_imds_source(f->imds);
+      SystemProcessRunner runner;
+      KA_TRY(auto r, firstboot::run_firstboot(o, *source, runner));
+      if (!g.quiet) std::fputs(firstboot::firstboot_text(r).c_str(), stdout);
+      return ok_status();
+    };
+  });
+}
+
+void register_bake(CLI::App& app, Context& ctx) {
+  auto* sub = app.add_subcommand("bake", "Build an appliance image: install Kafka and Java, enable the first-boot unit, no identity");
+  sub->fallthrough();
+  sub->footer(R"(Run by Packer on the image builder (packer/), or in a chroot with --root. Never starts or
+enables anything through a live systemd; empties /etc/machine-id and cleans the download cache.)");
+  auto o = std::make_shared<firstboot::BakeOptions>();
+  sub->add_option("--role", o->role, "controller, broker, combined or zookeeper")->required();
+  add_install_options(sub, o->install, /*with_kafka_version=*/true);
+  sub->add_flag("--skip-install", o->skip_install, "Kafka and Java are already installed in the image");
+  sub->callback([&ctx, o] {
+    ctx.run = [&ctx, o]() -> Status {
+      auto opts = *o;
+      install_options_from_globals(ctx.global, opts.install);
+      opts.dry_run = ctx.global.dry_run;
+      SystemProcessRunner runner;
+      KA_TRY(auto r, firstboot::run_bake(opts, runner));
+      if (!ctx.global.quiet)
+        for (const auto& c : r.changes) std::printf("bake: %s\n", c.c_str());
+      return ok_status();
+    };
+  });
+}
+
+}  // namespace ka::cli

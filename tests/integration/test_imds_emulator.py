@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""The IMDS emulator (tests/imds/imds_emulator.py) answers as EC2 does: the IMDSv2 token rules,
+listings, 404s for absent tags and user-data, and faults switched at run time, both in-process
+and as the command the image tests start (port file, control port, signals)."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.environ.get("KA_SOURCE_DIR", os.path.dirname(os.path.dirname(HERE)))
+sys.path.insert(0, os.path.join(SRC, "tests", "imds"))
+import imds_emulator  # noqa: E402
+
+INSTANCES = os.path.join(SRC, "tests", "imds", "instances")
+
+
+def request(url, method="GET", headers=None, data=None, timeout=5):
+    req = urllib.request.Request(url, method=method, headers=headers or {}, data=data)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read().decode(), dict(r.headers)
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(), dict(e.headers)
+
+
+def load(name):
+    with open(os.path.join(INSTANCES, name)) as f:
+        return json.load(f)
+
+
+class EmulatorTest(unittest.TestCase):
+    def setUp(self):
+        self.emu = imds_emulator.Emulator(load("controller-1.json")).start()
+        self.ctl = f"http://127.0.0.1:{self.emu.control_port}"
+
+    def tearDown(self):
+        self.emu.stop()
+
+    def token(self, ttl="60"):
+        st, body, _ = request(self.emu.url + "/latest/api/token", "PUT", {imds_emulator.TTL_HEADER: ttl})
+        self.assertEqual(st, 200)
+        return body
+
+    def get(self, path, token=None):
+        h = {imds_emulator.TOKEN_HEADER: token} if token is not None else {}
+        return request(self.emu.url + path, headers=h)[:2]
+
+    def test_token_ttl_bounds(self):
+        for ttl, want in (("0", 400), ("21601", 400), ("abc", 400), ("-5", 400), ("1", 200), ("21600", 200)):
+            st, _, _ = request(self.emu.url + "/latest/api/token", "PUT", {imds_emulator.TTL_HEADER: ttl})
+            self.assertEqual(st, want, f"ttl {ttl}")
+        st, _, _ = request(self.emu.url + "/latest/api/token", "PUT")
+        self.assertEqual(st, 400, "a PUT without the TTL header")
+        st, _, _ = request(self.emu.url + "/latest/api/token", "PUT",
+                           {imds_emulator.TTL_HEADER: "60", "X-Forwarded-For": "10.0.0.1"})
+        self.assertEqual(st, 403)
+
+    def test_v2_values_and_listings(self):
+        t = self.token()
+        self.assertEqual(self.get("/latest/meta-data/instance-id", t), (200, "i-0a1b2c3d4e5f60001"))
+        self.assertEqual(self.get("/latest/meta-data/local-ipv4", t), (200, "10.0.1.11"))
+        self.assertEqual(self.get("/latest/meta-data/placement/availability-zone", t), (200, "us-east-1a"))
+        st, listing = self.get("/latest/meta-data/", t)
+        self.assertEqual(st, 200)
+        self.assertIn("placement/", listing.splitlines())
+        self.assertIn("instance-id", listing.splitlines())
+        st, tags = self.get("/latest/meta-data/tags/instance/", t)
+        self.assertEqual(sorted(tags.splitlines()), sorted(["Name", "kafka-appliance:role", "kafka-appliance:cluster-id",
+                                                            "kafka-appliance:controllers"]))
+        self.assertEqual(self.get("/latest/meta-data/tags/instance/kafka-appliance:role", t), (200, "controller"))
+        st, ud = self.get("/latest/user-data", t)
+        self.assertEqual(st, 200)
+        self.assertIn('kafka-version = "4.1.1"', ud)
+        self.assertEqual(self.get("/latest/meta-data/no-such-thing", t)[0], 404)
+
+    def test_missing_tags_and_user_data_are_404(self):
+        req = urllib.request.Request(f"{self.ctl}/instance", method="PUT", data=json.dumps(load("no-tags.json")).encode())
+        urllib.request.urlopen(req, timeout=5).read()
+        t = self.token()
+        self.assertEqual(self.get("/latest/meta-data/tags/instance/", t)[0], 404)
+        self.assertEqual(self.get("/latest/user-data", t)[0], 404)
+        self.assertEqual(self.get("/latest/meta-data/local-ipv4", t), (200, "10.0.2.21"))
+
+    def test_v1_refused_unless_enabled(self):
+        self.assertEqual(self.get("/latest/meta-data/instance-id")[0], 401)
+        request(f"{self.ctl}/imdsv1", "POST", data=b"on")
+        self.assertEqual(self.get("/latest/meta-data/instance-id"), (200, "i-0a1b2c3d4e5f60001"))
+
+    def test_bad_and_expired_tokens_are_401(self):
+        self.assertEqual(self.get("/latest/meta-data/instance-id", "not-a-token")[0], 401)
+        t = self.token("1")
+        self.assertEqual(self.get("/latest/meta-data/instance-id", t)[0], 200)
+        time.sleep(1.2)
+        self.assertEqual(self.get("/latest/meta-data/instance-id", t)[0], 401, "a token past its TTL")
+        t = self.token()
+        request(f"{self.ctl}/expire-tokens", "POST")
+        self.assertEqual(self.get("/latest/meta-data/instance-id", t)[0], 401)
+
+    def test_faults_at_run_time(self):
+        t = self.token()
+        request(f"{self.ctl}/fault", "POST", data=b"500")
+        self.assertEqual(self.get("/latest/meta-data/instance-id", t)[0], 500)
+        request(f"{self.ctl}/fault", "POST", data=b"slow 1.5")
+        start = time.monotonic()
+        self.assertEqual(self.get("/latest/meta-data/instance-id", t)[0], 200)
+        self.assertGreaterEqual(time.monotonic() - start, 1.4)
+        request(f"{self.ctl}/fault", "POST", data=b"down")
+        with self.assertRaises(urllib.error.URLError):
+            urllib.request.urlopen(self.emu.url + "/latest/meta-data/", timeout=2)
+        request(f"{self.ctl}/fault", "POST", data=b"none")
+        self.assertEqual(self.get("/latest/meta-data/instance-id", t)[0], 200, "back on the same port, tokens kept")
+        self.assertEqual(request(f"{self.ctl}/fault", "POST", data=b"bogus")[0], 400)
+        log = json.loads(request(f"{self.ctl}/log")[1])
+        self.assertIn(500, [e["status"] for e in log])
+
+    def test_aemm_defaults_file(self):
+        with open(os.path.join(SRC, "tests", "data", "aemm-metadata-default-values.json")) as f:
+            emu = imds_emulator.Emulator(json.load(f)).start()
+        try:
+            st, t, _ = request(emu.url + "/latest/api/token", "PUT", {imds_emulator.TTL_HEADER: "60"})
+            h = {imds_emulator.TOKEN_HEADER: t}
+            self.assertEqual(request(emu.url + "/latest/meta-data/local-ipv4", headers=h)[:2], (200, "172.16.34.43"))
+            self.assertEqual(request(emu.url + "/latest/meta-data/tags/instance/Name", headers=h)[:2], (200, "test-instance"))
+            self.assertEqual(request(emu.url + "/latest/meta-data/placement/availability-zone", headers=h)[:2],
+                             (200, "us-east-1a"))
+        finally:
+            emu.stop()
+
+
+class CommandTest(unittest.TestCase):
+    def test_port_file_and_signals(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            pf = os.path.join(tmp, "ports")
+            p = subprocess.Popen([sys.executable, os.path.join(SRC, "tests", "imds", "imds_emulator.py"),
+                                  "--instance", os.path.join(INSTANCES, "controller-1.json"), "--port-file", pf],
+                                 stdout=subprocess.PIPE, text=True)
+            try:
+                first = p.stdout.readline().split()
+                self.assertEqual(first[0], "port")
+                with open(pf) as f:
+                    port, _ = f.read().split()
+                self.assertEqual(port, first[1])
+                url = f"http://127.0.0.1:{port}/latest/api/token"
+                self.assertEqual(request(url, "PUT", {imds_emulator.TTL_HEADER: "10"})[0], 200)
+                p.send_signal(signal.SIGUSR1)
+                deadline = time.monotonic() + 5
+                while time.monotonic() < deadline:
+                    try:
+                        request(url, "PUT", {imds_emulator.TTL_HEADER: "10"}, timeout=1)
+                        time.sleep(0.1)
+                    except urllib.error.URLError:
+                        break
+                else:
+                    self.fail("SIGUSR1 did not take the metadata port down")
+                p.send_signal(signal.SIGUSR2)
+                deadline = time.monotonic() + 5
+                while True:
+                    try:
+                        self.assertEqual(request(url, "PUT", {imds_emulator.TTL_HEADER: "10"}, timeout=1)[0], 200)
+                        break
+                    except urllib.error.URLError:
+                        self.assertLess(time.monotonic(), deadline, "SIGUSR2 did not bring it back")
+                        time.sleep(0.1)
+            finally:
+                p.terminate()
+                p.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
