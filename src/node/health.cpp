@@ -72,13 +72,6 @@ std::string controller_endpoints(const Properties& config) {
 
 }  // namespace
 
-// Not tighter: on a loaded machine a healthy controller may take seconds to answer, and a probe
-// that gives up too early never succeeds (seen with 5 s on 2 cores running 5 JVMs and builds).
-const char* const kQuorumProbeClientConfig =
-    "request.timeout.ms=10000\n"
-    "socket.connection.setup.timeout.ms=3000\n"
-    "socket.connection.setup.timeout.max.ms=10000\n";
-
 std::string installed_kafka_version(const RootFs& root, const std::string& kafka_home) {
   std::error_code ec;
   auto target = fs::read_symlink(root.host_path(kafka_home), ec);
@@ -253,17 +246,8 @@ Health probe_health(const NodeFacts& facts, const RootFs& root, ProcessRunner& r
     std::vector<std::string> argv{facts.kafka_home + "/bin/kafka-metadata-quorum.sh", facts.quorum_flag, facts.quorum_endpoint,
                                   "describe", "--status"};
     std::error_code ec;
+    if (fs::weakly_canonical(root.root(), ec) != fs::path("/")) argv.insert(argv.begin(), {"chroot", root.root().string()});
     RunOptions o;
-    if (fs::weakly_canonical(root.root(), ec) != fs::path("/")) {
-      argv.insert(argv.begin(), {"chroot", root.root().string()});
-    } else {
-      // The admin client's defaults wait 30 s on a request to a controller that just lost its
-      // leadership or its network, so a probe during a failover timed out instead of asking the
-      // new leader. Shorter timeouts: the request is retried within the probe's 30 s. (Read from stdin: nothing to
-      // write; only when not under a chroot, which may have no /dev.)
-      argv.insert(argv.begin() + 1, {"--command-config", "/dev/stdin"});
-      o.stdin_data = kQuorumProbeClientConfig;
-    }
     o.timeout = std::chrono::seconds(30);
     o.env_set["KAFKA_HEAP_OPTS"] = "-Xmx128m";
     // The child's PATH is the fixed system path and a VM need not have java on it: name the JDK

@@ -31,9 +31,6 @@ struct NodeFacts {
   std::string zk_client;             // host:port of ZooKeeper (member: itself; broker: first of zookeeper.connect)
 };
 
-// The admin client settings of the quorum probe (kafka-metadata-quorum.sh --command-config).
-extern const char* const kQuorumProbeClientConfig;
-
 // The version of the release `kafka_home` (/opt/kafka) links to ("4.1.1"), "" when none.
 std::string installed_kafka_version(const RootFs& root, const std::string& kafka_home);
 
