@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/deps.hpp"
 #include "core/result.hpp"
 
 namespace ka::cli {
@@ -26,6 +27,7 @@ struct GlobalOptions {
 
 struct Context {
   GlobalOptions global;
+  Deps deps;  // built by main() once the global options are parsed
   std::function<Status()> run;  // set by the subcommand that was chosen
 };
 
