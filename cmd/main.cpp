@@ -68,16 +68,16 @@ const char* code_name(ka::Exit c) {
   return "failed";
 }
 
-// One error line plus notes on stderr; with --json also one JSON document on stdout, where the
-// caller reads the command's answer.
+// One error line plus notes on stderr; with --json one JSON document there instead, so stdout
+// keeps only the command's own answer (status and validate print theirs, then fail).
 void print_error(const ka::Error& e, bool json) {
-  std::fprintf(stderr, "error: %s\n", e.message.c_str());
-  for (const auto& n : e.notes) std::fprintf(stderr, "  note: %s\n", n.c_str());
   if (json) {
     nlohmann::json j{{"error", {{"code", code_name(e.code)}, {"exit", static_cast<int>(e.code)}, {"message", e.message}, {"notes", e.notes}}}};
-    std::fflush(stdout);
-    std::printf("%s\n", j.dump(2).c_str());
+    std::fprintf(stderr, "%s\n", j.dump(2).c_str());
+    return;
   }
+  std::fprintf(stderr, "error: %s\n", e.message.c_str());
+  for (const auto& n : e.notes) std::fprintf(stderr, "  note: %s\n", n.c_str());
 }
 
 // The side effects every command may use, made once (DESIGN.md §7.2).
