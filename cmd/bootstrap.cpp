@@ -28,6 +28,7 @@ cluster or node is never formatted (exit 3).)");
       KA_TRY(auto o, finish_bootstrap_options(*f, ctx.global));
       if (ctx.global.dry_run) {  // --dry-run: the plan bootstrap would carry out
         KA_TRY(auto p, plan_bootstrap(o, ctx.deps));
+        ctx.answered = true;
         return show_plan(p, ctx.global, false);
       }
       KA_TRY(auto r, run_bootstrap(o, ctx.deps));

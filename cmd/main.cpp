@@ -68,16 +68,15 @@ const char* code_name(ka::Exit c) {
   return "failed";
 }
 
-// One error line plus notes on stderr; with --json one JSON document there instead, so stdout
-// keeps only the command's own answer (status and validate print theirs, then fail).
+// One error line plus notes on stderr, always (people and logs read it); with --json also one
+// JSON document on stdout, unless the command already printed its JSON answer there.
 void print_error(const ka::Error& e, bool json) {
-  if (json) {
-    nlohmann::json j{{"error", {{"code", code_name(e.code)}, {"exit", static_cast<int>(e.code)}, {"message", e.message}, {"notes", e.notes}}}};
-    std::fprintf(stderr, "%s\n", j.dump(2).c_str());
-    return;
-  }
   std::fprintf(stderr, "error: %s\n", e.message.c_str());
   for (const auto& n : e.notes) std::fprintf(stderr, "  note: %s\n", n.c_str());
+  if (json) {
+    nlohmann::json j{{"error", {{"code", code_name(e.code)}, {"exit", static_cast<int>(e.code)}, {"message", e.message}, {"notes", e.notes}}}};
+    std::printf("%s\n", j.dump(2).c_str());
+  }
 }
 
 // The side effects every command may use, made once (DESIGN.md §7.2).
@@ -170,7 +169,7 @@ int main(int argc, char** argv) {
     st = fail("internal error: an unknown exception").note("this is a bug of kafka-appliance; please report it with the command line");
   }
   if (!st.ok()) {
-    print_error(st.error(), g.json);
+    print_error(st.error(), g.json && !ctx.answered);
     return static_cast<int>(st.error().code);
   }
   return 0;

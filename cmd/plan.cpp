@@ -17,6 +17,7 @@ void register_plan(CLI::App& app, Context& ctx) {
     ctx.run = [&ctx, f, all]() -> Status {
       KA_TRY(auto o, finish_bootstrap_options(*f, ctx.global));
       KA_TRY(auto p, plan_bootstrap(o, ctx.deps));
+      ctx.answered = true;
       return show_plan(p, ctx.global, *all);
     };
   });

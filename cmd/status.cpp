@@ -21,6 +21,7 @@ void register_status(CLI::App& app, Context& ctx) {
       bool live = systemd_unavailable_reason(root).empty();
       KA_TRY(auto s, collect_status(root, runner, live ? &sd : nullptr,
                                     std::chrono::milliseconds(static_cast<long>(o->timeout * 1000))));
+      ctx.answered = true;
       if (ctx.global.json) std::printf("%s\n", status_json(s).dump(2).c_str());
       else std::printf("%s", status_text(s).c_str());
       // Exit 1 when not healthy, so scripts and monitors can use it directly.
