@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/deps.hpp"
 #include "core/result.hpp"
 
 namespace ka::cli {
@@ -26,7 +27,11 @@ struct GlobalOptions {
 
 struct Context {
   GlobalOptions global;
+  Deps deps;  // built by main() once the global options are parsed
   std::function<Status()> run;  // set by the subcommand that was chosen
+  // The command printed its --json answer before failing (status, validate, plan): main then
+  // does not add a second JSON document (the error) to stdout.
+  bool answered = false;
 };
 
 // One per command; each lives in cmd/<name>.cpp.

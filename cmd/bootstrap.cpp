@@ -26,8 +26,12 @@ cluster or node is never formatted (exit 3).)");
   sub->callback([&ctx, f] {
     ctx.run = [&ctx, f]() -> Status {
       KA_TRY(auto o, finish_bootstrap_options(*f, ctx.global));
-      SystemProcessRunner runner;
-      KA_TRY(auto r, run_bootstrap(o, runner));
+      if (ctx.global.dry_run) {  // --dry-run: the plan bootstrap would carry out
+        KA_TRY(auto p, plan_bootstrap(o, ctx.deps));
+        ctx.answered = true;
+        return show_plan(p, ctx.global, false);
+      }
+      KA_TRY(auto r, run_bootstrap(o, ctx.deps));
       if (ctx.global.json) std::printf("%s\n", bootstrap_json(r).dump(2).c_str());
       else if (!ctx.global.quiet) std::printf("%s", bootstrap_text(r).c_str());
       return ok_status();

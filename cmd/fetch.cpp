@@ -20,7 +20,9 @@ void add_fetch_options(CLI::App* sub, fetch::FetchOptions& o, bool with_kafka_ve
                   "Kafka catalog file (VERSION SCALA METADATA SHA512 lines) trusted instead of the built-in one (warns; recorded)")
       ->check(CLI::ExistingFile)
       ->group(what);
-  sub->add_option("--keys", o.key_files, "Armored key file of more trusted Kafka signers (repeatable)")->group(what);
+  sub->add_option("--keys", o.key_files, "Armored key file of more trusted Kafka signers (repeatable)")
+      ->check(CLI::ExistingFile)
+      ->group(what);
   sub->add_option("--artifacts-dir", o.artifacts_dir,
                   "Directory with the tarball, .sha512 and .asc (air-gapped installs); tried first")
       ->group(what);

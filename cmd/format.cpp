@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "app.hpp"
+#include "format_options.hpp"
 #include "node/format.hpp"
 #include "node_options.hpp"
 #include "render/node_spec.hpp"
@@ -11,32 +12,22 @@ namespace ka::cli {
 
 void register_format(CLI::App& app, Context& ctx) {
   struct Flags {
-    std::string cluster_id, kafka_version = fetch::default_kafka_version(), mode;
-    std::vector<std::string> initial, scram;
+    std::string cluster_id, kafka_version = fetch::default_kafka_version();
+    FormatRequest request;
   };
   auto f = std::make_shared<Flags>();
   auto* sub = app.add_subcommand("format", "Format storage with the cluster ID (kafka-storage.sh format), never over another cluster's data");
   sub->fallthrough();
   sub->add_option("--cluster-id", f->cluster_id, "Cluster ID (see 'kafka-appliance cluster-id')")->required();
   sub->add_option("--kafka-version", f->kafka_version, "Kafka version of /opt/kafka")->capture_default_str();
-  sub->add_option("--format-mode", f->mode, "Dynamic quorum only: standalone, initial-controllers or no-initial-controllers")
-      ->check(CLI::IsMember({"standalone", "initial-controllers", "no-initial-controllers"}));
-  sub->add_option("--initial-controller", f->initial, "ID@HOST:PORT of each initial controller (repeatable)")->delimiter(',');
-  sub->add_option("--add-scram", f->scram, "SCRAM credential to add (repeatable)");
+  add_format_options(sub, f->request, "");
   use_flat_config(app);
   sub->callback([&ctx, f] {
     ctx.run = [&ctx, f]() -> Status {
-      FormatRequest r;
+      FormatRequest r = f->request;
       KA_TRY(r.version, KafkaVersion::parse(f->kafka_version));
       r.cluster_id = f->cluster_id;
-      r.initial_controllers = f->initial;
-      r.scram = f->scram;
-      if (f->mode == "standalone") r.dynamic = DynamicFormat::standalone;
-      else if (f->mode == "initial-controllers") r.dynamic = DynamicFormat::initial_controllers;
-      else if (f->mode == "no-initial-controllers") r.dynamic = DynamicFormat::no_initial_controllers;
-      RootFs root(ctx.global.root);
-      SystemProcessRunner runner;
-      KA_TRY(auto p, run_format(r, root, runner, ctx.global.dry_run));
+      KA_TRY(auto p, run_format(r, ctx.deps.root, *ctx.deps.runner, ctx.global.dry_run));
       if (!ctx.global.quiet) {
         if (!p.needed) std::printf("nothing to do: %s\n", p.reason.c_str());
         else if (ctx.global.dry_run) std::printf("would run: %s\n", describe_argv(p.argv).c_str());

@@ -28,8 +28,7 @@ A second run with the same inputs changes nothing. Older releases stay in /opt f
       auto o = *opts;
       const auto& g = ctx.global;
       install_options_from_globals(g, o);
-      SystemProcessRunner runner;
-      KA_TRY(auto report, install::run_install(o, runner));
+      KA_TRY(auto report, install::run_install(o, *ctx.deps.runner));
       for (auto& w : report.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
       if (!g.quiet || g.json) std::fputs(install::format_install_report(report, g.json).c_str(), stdout);
       return ok_status();

@@ -10,6 +10,8 @@
 #include <iostream>
 
 #include "app.hpp"
+#include "fetch/download.hpp"
+#include "fetch/http.hpp"
 
 namespace {
 
@@ -56,10 +58,47 @@ void add_env_names(CLI::App* app) {
   for (CLI::App* sub : app->get_subcommands({})) add_env_names(sub);
 }
 
-void print_error(const ka::Error& e) {
+const char* code_name(ka::Exit c) {
+  switch (c) {
+    case ka::Exit::ok: return "ok";
+    case ka::Exit::failed: return "failed";
+    case ka::Exit::usage: return "usage";
+    case ka::Exit::refused: return "refused";
+  }
+  return "failed";
+}
+
+// One error line plus notes on stderr, always (people and logs read it); with --json also one
+// JSON document on stdout, unless the command already printed its JSON answer there.
+void print_error(const ka::Error& e, bool json) {
   std::fprintf(stderr, "error: %s\n", e.message.c_str());
   for (const auto& n : e.notes) std::fprintf(stderr, "  note: %s\n", n.c_str());
+  if (json) {
+    nlohmann::json j{{"error", {{"code", code_name(e.code)}, {"exit", static_cast<int>(e.code)}, {"message", e.message}, {"notes", e.notes}}}};
+    std::printf("%s\n", j.dump(2).c_str());
+  }
 }
+
+// The side effects every command may use, made once (DESIGN.md §7.2).
+struct RealDeps {
+  ka::SystemProcessRunner runner;
+  ka::SystemClock clock;
+  std::unique_ptr<ka::fetch::Http> http;
+  std::unique_ptr<ka::fetch::Progress> progress;
+
+  void wire(ka::Deps& d, const ka::cli::GlobalOptions& g, std::shared_ptr<spdlog::logger> log) {
+    d.root = ka::RootFs(g.root);
+    d.runner = &runner;
+    d.clock = &clock;
+    d.log = std::move(log);
+    progress = ka::fetch::make_progress(isatty(STDERR_FILENO) != 0, g.quiet);
+    d.progress = progress.get();
+    d.http = [this](const ka::fetch::HttpSettings& s) {
+      if (!http) http = ka::fetch::make_http(s);
+      return http.get();
+    };
+  }
+};
 
 }  // namespace
 
@@ -117,6 +156,9 @@ int main(int argc, char** argv) {
   spdlog::set_pattern(isatty(STDERR_FILENO) ? "%^%l%$: %v" : "%l: %v");
   spdlog::set_level(g.quiet ? spdlog::level::err : spdlog::level::from_str(g.log_level));
 
+  RealDeps real;
+  real.wire(ctx.deps, g, logger);
+
   if (!ctx.run) return static_cast<int>(Exit::usage);
   // Errors are values; an exception that still gets here (a library's, a bug of ours) becomes
   // one error line and exit 1, never std::terminate's abort and core dump.
@@ -129,7 +171,7 @@ int main(int argc, char** argv) {
     st = fail("internal error: an unknown exception").note("this is a bug of kafka-appliance; please report it with the command line");
   }
   if (!st.ok()) {
-    print_error(st.error());
+    print_error(st.error(), g.json && !ctx.answered);
     return static_cast<int>(st.error().code);
   }
   return 0;

@@ -54,6 +54,7 @@ void register_validate(CLI::App& app, Context& ctx) {
       opts.check_format = opts.check_format || opts.format.standalone || opts.format.initial_controllers ||
                           opts.format.no_initial_controllers;
       KA_TRY(auto reports, validate_files(opts, ctx.global.root));
+      ctx.answered = true;
       if (json)
         std::fputs(reports_json(reports).c_str(), stdout);
       else if (!ctx.global.quiet)

@@ -1,26 +1,15 @@
 #include "node/bootstrap.hpp"
 
-#include <chrono>
-#include <thread>
+#include <spdlog/spdlog.h>
 
+#include "core/oplog.hpp"
 #include "core/state.hpp"
-#include "render/drift.hpp"
 #include "node/health.hpp"
+#include "node/plan.hpp"
 #include "node/systemd.hpp"
-#include "render/render.hpp"
+#include "render/drift.hpp"
 
 namespace ka {
-
-namespace {
-using clock_t_ = std::chrono::steady_clock;
-double since(clock_t_::time_point t0) { return std::chrono::duration<double>(clock_t_::now() - t0).count(); }
-
-std::string unit_of(const RenderPlan& plan) {
-  for (const auto& f : plan.files)
-    if (f.path.filename() == "zookeeper.service") return "zookeeper.service";
-  return "kafka.service";
-}
-}  // namespace
 
 bool BootstrapReport::changed() const {
   for (const auto& s : steps)
@@ -28,153 +17,182 @@ bool BootstrapReport::changed() const {
   return !restarted.empty();
 }
 
-std::vector<std::string> units_touched_by(const std::vector<std::string>& changed_paths, const std::string& unit) {
-  // Everything a unit reads at start: its unit file, its config directory, the release it runs.
-  for (const auto& p : changed_paths) {
-    if (p == "/etc/systemd/system/" + unit || p.rfind("/etc/kafka/", 0) == 0 || p == "/opt/kafka" || p == "/opt/java" ||
-        p.rfind("/var/lib/zookeeper/myid", 0) == 0)
-      return {unit};
-  }
-  return {};
+namespace {
+
+// The release. Returns whether what the units run changed (install's record in state.json).
+Result<bool> apply_release(const Plan& p, Deps& deps, BootstrapReport& rep) {
+  auto io = p.opts.install;
+  io.root = deps.root.root().string();
+  io.dry_run = false;
+  if (io.kafka_version.empty()) io.kafka_version = p.spec.version.str();
+  KA_TRY(auto before, StateFile::load(deps.root));
+  KA_TRY(auto ir, install::run_install(io, *deps.runner));
+  KA_TRY(auto after, StateFile::load(deps.root));
+  rep.steps.push_back({"install", ir.changes, ""});
+  for (const auto& c : ir.changes) rep.done.push_back({Kind::release, c, Action::create});
+  const auto* b = before.find("install");
+  const auto* a = after.find("install");
+  return (b ? *b : nlohmann::json()) != (a ? *a : nlohmann::json());
 }
 
-Result<BootstrapReport> run_bootstrap(const BootstrapOptions& opts, ProcessRunner& runner) {
-  auto t0 = clock_t_::now();
-  BootstrapReport rep;
-  RootFs root(opts.root);
+bool is_dir(const Plan& p, const fs::path& path) {
+  for (const auto& d : p.render.dirs)
+    if (d.path == path) return true;
+  return false;
+}
 
-  // 1. Inputs and the rendered plan: every bad input is refused before anything changes.
-  KA_TRY(auto spec, node_spec_for_this_machine(opts.node));
-  bool kraft = spec.role != Role::zookeeper && spec.zookeeper_connect.empty();
-  if (kraft && spec.cluster_id.empty())
-    return bad_input("--cluster-id is required to bootstrap a KRaft node")
-        .note("make one with `kafka-appliance cluster-id` and give the same to every node of the cluster");
-  KA_TRY(auto plan, plan_render(spec));
-
-  // 2. Files a person changed since we wrote them, and storage of another cluster: refuse now.
-  KA_TRY(auto state, StateFile::load(root));
-  KA_TRY_STATUS(check_drift(root, plan.files, state, opts.force));
-  FormatRequest freq;
-  freq.version = spec.version;
-  freq.cluster_id = spec.cluster_id;
-  freq.config_path = spec.paths.etc_dir + "/server.properties";
-  freq.kafka_home = spec.paths.kafka_home;
-  freq.dynamic = opts.dynamic;
-  freq.initial_controllers = opts.initial_controllers;
-  freq.scram = opts.scram;
-  if (kraft) {
-    KA_TRY(auto check, check_storage(root, storage_dirs(plan.config), spec.cluster_id, spec.node_id));
-    KA_TRY(auto fplan, plan_format(freq, plan.config, check));
-    (void)fplan;  // refusals surface here, before install and render change anything
-  }
-  std::string unavailable = systemd_unavailable_reason(root);
-  if (opts.dry_run) return bad_input("bootstrap has no --dry-run").note("use `kafka-appliance plan` to see what it would change");
-
-  // 3. Install the release (a no-op when state.json says it is there and intact).
-  std::vector<std::string> changed_paths;
-  if (!opts.skip_install) {
-    auto io = opts.install;
-    io.root = opts.root;
-    if (io.kafka_version.empty()) io.kafka_version = spec.version.str();
-    KA_TRY(auto ir, install::run_install(io, runner));
-    StepReport s{"install", ir.changes, ""};
-    for (const auto& c : ir.changes) {
-      if (c.find("/opt/kafka") != std::string::npos) changed_paths.push_back("/opt/kafka");
-      if (c.find("/opt/java") != std::string::npos || c.find("temurin") != std::string::npos) changed_paths.push_back("/opt/java");
-    }
-    rep.steps.push_back(std::move(s));
-  }
-
-  // 4. Render, recording what we wrote so later hand edits are recognised.
-  KA_TRY(auto applied, apply_plan(plan, root));
+// Directories and files, recording what we wrote so later hand edits are recognised.
+Status apply_files(const Plan& p, Deps& deps, BootstrapReport& rep) {
+  KA_TRY(auto applied, apply_plan(p.render, deps.root));
   StepReport rs{"render", {}, ""};
   for (const auto& c : applied.changes) {
     if (c.change == Change::unchanged) continue;
     rs.changes.push_back(std::string(to_string(c.change)) + " " + c.path.string());
-    changed_paths.push_back(c.path.string());
+    rep.done.push_back({is_dir(p, c.path) ? Kind::dir : Kind::file, c.path.string(),
+                        c.change == Change::created ? Action::create : Action::update});
   }
   for (const auto& w : applied.warnings) rs.note += (rs.note.empty() ? "" : "; ") + w;
   rep.steps.push_back(std::move(rs));
   // Install saved its own section of state.json meanwhile: start from the file as it is now,
   // or saving would drop what install recorded (and the next run would unpack again).
-  KA_TRY(state, StateFile::load(root));
-  record_rendered(state, plan.files);
+  KA_TRY(auto state, StateFile::load(deps.root));
+  record_rendered(state, p.render.files);
   auto& node = state.section("node");
-  node["role"] = to_string(spec.role);
-  node["node_id"] = spec.node_id;
-  node["cluster_id"] = spec.cluster_id;
-  node["kafka_version"] = spec.version.str();
-  KA_TRY_STATUS(state.save(root));
+  node["role"] = to_string(p.spec.role);
+  node["node_id"] = p.spec.node_id;
+  node["cluster_id"] = p.spec.cluster_id;
+  node["kafka_version"] = p.spec.version.str();
+  KA_TRY_STATUS(state.save(deps.root));
+  return ok_status();
+}
 
-  // 5. Format storage (KRaft only).
-  if (kraft) {
-    KA_TRY(auto fp, run_format(freq, root, runner, false));
-    rep.steps.push_back({"format", fp.needed ? std::vector<std::string>{"formatted " + std::to_string(fp.dirs.size()) + " directories"}
-                                             : std::vector<std::string>{},
-                         fp.reason});
+// Storage (KRaft only): exactly the planned command.
+Status apply_storage(const Plan& p, Deps& deps, BootstrapReport& rep) {
+  if (!p.format) return ok_status();
+  const auto& fp = *p.format;
+  if (fp.needed) {
+    KA_TRY_STATUS(execute_format(fp, p.format_request.cluster_id, deps.root, *deps.runner));
+    rep.done.push_back({Kind::storage, "format", Action::format, "", "", fp.argv});
   }
+  rep.steps.push_back({"format",
+                       fp.needed ? std::vector<std::string>{"formatted " + std::to_string(fp.dirs.size()) + " directories"}
+                                 : std::vector<std::string>{},
+                       fp.reason});
+  return ok_status();
+}
 
-  // 6. Units.
-  std::string unit = unit_of(plan);
-  if (!unavailable.empty()) {
-    rep.tool_seconds = since(t0);
-    if (opts.no_start) {
-      rep.steps.push_back({"start", {}, "not started (--no-start): " + unavailable});
-      return rep;
-    }
-    return fail("cannot start " + unit + ": " + unavailable)
+Status run_unit_action(Systemd& sd, const PlannedChange& c, StepReport& ss, BootstrapReport& rep) {
+  switch (c.action) {
+    case Action::reload: return sd.daemon_reload();
+    case Action::enable:
+      ss.changes.push_back("enabled " + c.target);
+      return sd.enable({c.target});
+    case Action::start:
+      ss.changes.push_back("started " + c.target);
+      rep.restarted.push_back(c.target);
+      return sd.start(c.target);
+    case Action::restart:
+      ss.changes.push_back("restarted " + c.target + " (its files changed)");
+      rep.restarted.push_back(c.target);
+      return sd.restart(c.target);
+    default: return ok_status();
+  }
+}
+
+// The planned unit actions, in order. A release that install changed beyond what its dry run
+// foresaw (a newer Temurin) still restarts the unit: that one is reported as not planned.
+Status apply_units(const Plan& p, Deps& deps, bool release_changed, BootstrapReport& rep) {
+  if (p.opts.no_start) {
+    rep.steps.push_back({"start", {}, "not started (--no-start)" + (p.systemd_unavailable.empty() ? "" : ": " + p.systemd_unavailable)});
+    return ok_status();
+  }
+  if (!p.systemd_unavailable.empty())
+    return fail("cannot start " + p.unit + ": " + p.systemd_unavailable)
         .note("everything up to starting the service is done; run again with --no-start to stop there on purpose");
-  }
-  if (opts.no_start) {
-    rep.tool_seconds = since(t0);
-    rep.steps.push_back({"start", {}, "not started (--no-start)"});
-    return rep;
-  }
-  Systemd sd(runner);
+  Systemd sd(*deps.runner);
   StepReport ss{"start", {}, ""};
-  bool unit_changed = false;
-  for (const auto& p : changed_paths)
-    if (p.size() > 8 && p.compare(p.size() - 8, 8, ".service") == 0) unit_changed = true;
-  if (unit_changed) KA_TRY_STATUS(sd.daemon_reload());
-  KA_TRY(auto st, sd.state(unit));
-  if (st.unit_file_state != "enabled") {
-    KA_TRY_STATUS(sd.enable({unit}));
-    ss.changes.push_back("enabled " + unit);
+  bool runs_anew = false;
+  for (const auto& c : p.changes) {
+    if ((c.kind != Kind::unit && c.kind != Kind::systemd) || c.action == Action::none) continue;
+    KA_TRY_STATUS(run_unit_action(sd, c, ss, rep));
+    rep.done.push_back(c);
+    runs_anew = runs_anew || c.action == Action::start || c.action == Action::restart;
   }
-  if (!st.active() && st.active_state != "activating") {
-    KA_TRY_STATUS(sd.start(unit));
-    ss.changes.push_back("started " + unit);
-    rep.restarted.push_back(unit);
-  } else if (!units_touched_by(changed_paths, unit).empty()) {
-    KA_TRY_STATUS(sd.restart(unit));
-    ss.changes.push_back("restarted " + unit + " (its files changed)");
-    rep.restarted.push_back(unit);
+  if (release_changed && !runs_anew) {
+    PlannedChange c{Kind::unit, p.unit, Action::restart, "the release changed (not in install's dry run)"};
+    KA_TRY_STATUS(run_unit_action(sd, c, ss, rep));
+    rep.done.push_back(std::move(c));
   }
   rep.steps.push_back(std::move(ss));
   rep.started = true;
-  rep.tool_seconds = since(t0);
+  return ok_status();
+}
 
-  // 7. Wait until healthy, with a deadline and the reason when it is not.
-  auto h0 = clock_t_::now();
-  KA_TRY(auto facts, read_node_facts(root, spec.paths.etc_dir));
-  facts.kafka_home = spec.paths.kafka_home;
+}  // namespace
+
+Result<BootstrapReport> apply_bootstrap(const Plan& p, Deps& deps) {
+  if (p.refusal) return *p.refusal;
+  BootstrapReport rep;
+  bool release_changed = false;
+  if (!p.opts.skip_install) {
+    KA_TRY(release_changed, logged_step(deps, "install", [&] { return apply_release(p, deps, rep); }));
+  }
+  KA_TRY_STATUS(logged_step(deps, "render", [&] { return apply_files(p, deps, rep); }));
+  if (p.format) KA_TRY_STATUS(logged_step(deps, "format", [&] { return apply_storage(p, deps, rep); }));
+  KA_TRY_STATUS(logged_step(deps, "start", [&] { return apply_units(p, deps, release_changed, rep); }));
+  return rep;
+}
+
+namespace {
+Error not_healthy(const std::string& unit, double waited, const Health& h, const Result<UnitState>& us, Systemd& sd) {
+  Error e = fail(unit + " is not healthy after " + std::to_string(static_cast<int>(waited)) + " s");
+  e.note(h.failing());
+  if (us.ok()) e.note(unit + " is " + us->active_state + " (" + us->sub_state + ")");
+  e.note("last lines of its journal:\n" + sd.journal_tail(unit));
+  return e;
+}
+
+std::string still_missing(const Health& h, const Result<UnitState>& us) {
+  std::string m = h.healthy() ? "" : h.failing();
+  if (us.ok() && !us->active()) m += (m.empty() ? "" : "; ") + std::string("unit is ") + us->active_state;
+  return m;
+}
+}  // namespace
+
+Status wait_healthy(const Plan& p, Deps& deps, BootstrapReport& rep) {
+  using namespace std::chrono_literals;
+  Clock& clock = *deps.clock;
+  auto h0 = clock.now();
+  auto last_line = h0;
+  KA_TRY(auto facts, read_node_facts(deps.root, p.spec.paths.etc_dir));
+  facts.kafka_home = p.spec.paths.kafka_home;
+  Systemd sd(*deps.runner);
   Health h;
   for (;;) {
-    h = probe_health(facts, root, runner);
-    auto us = sd.state(unit);
+    h = probe_health(facts, deps.root, *deps.runner);
+    auto us = sd.state(p.unit);
     if (h.healthy() && us.ok() && us->active()) break;
-    if (since(h0) > static_cast<double>(opts.wait.count()) || (us.ok() && us->active_state == "failed")) {
-      Error e = fail(unit + " is not healthy after " + std::to_string(static_cast<int>(since(h0))) + " s");
-      e.note(h.failing());
-      if (us.ok()) e.note(unit + " is " + us->active_state + " (" + us->sub_state + ")");
-      e.note("last lines of its journal:\n" + sd.journal_tail(unit));
-      return e;
+    double waited = clock.seconds_since(h0);
+    if (waited > static_cast<double>(p.opts.wait.count()) || (us.ok() && us->active_state == "failed"))
+      return not_healthy(p.unit, waited, h, us, sd);
+    if (deps.log && clock.seconds_since(last_line) >= 5) {
+      deps.log->info("waiting for {} to be healthy ({:.0f} s of {} s): {}", p.unit, waited, p.opts.wait.count(), still_missing(h, us));
+      last_line = clock.now();
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    clock.sleep_for(500ms);
   }
-  rep.health_seconds = since(h0);
+  rep.health_seconds = clock.seconds_since(h0);
   rep.healthy = true;
   rep.steps.push_back({"health", {}, h.checks.empty() ? "" : h.checks.back().detail});
+  return ok_status();
+}
+
+Result<BootstrapReport> run_bootstrap(const BootstrapOptions& opts, Deps& deps) {
+  auto t0 = deps.clock->now();
+  KA_TRY(auto plan, logged_step(deps, "plan", [&] { return plan_bootstrap(opts, deps); }));
+  KA_TRY(auto rep, apply_bootstrap(plan, deps));
+  rep.tool_seconds = deps.clock->seconds_since(t0);
+  if (rep.started) KA_TRY_STATUS(logged_step(deps, "health", [&] { return wait_healthy(plan, deps, rep); }));
   return rep;
 }
 
@@ -202,6 +220,8 @@ nlohmann::json bootstrap_json(const BootstrapReport& r) {
   j["health_seconds"] = r.health_seconds;
   j["steps"] = nlohmann::json::array();
   for (const auto& s : r.steps) j["steps"].push_back({{"step", s.step}, {"changes", s.changes}, {"note", s.note}});
+  j["done"] = nlohmann::json::array();
+  for (const auto& c : r.done) j["done"].push_back(to_json(c));
   return j;
 }
 

@@ -154,7 +154,11 @@ Result<FormatPlan> run_format(const FormatRequest& req, const RootFs& root, Proc
   KA_TRY(auto check, check_storage(root, storage_dirs(server), req.cluster_id, node_id));
   KA_TRY(auto plan, plan_format(req, server, check));
   if (!plan.needed || dry_run) return plan;
+  KA_TRY_STATUS(execute_format(plan, req.cluster_id, root, runner));
+  return plan;
+}
 
+Status execute_format(const FormatPlan& plan, const std::string& cluster_id, const RootFs& root, ProcessRunner& runner) {
   std::vector<std::string> argv = plan.argv;
   std::error_code ec;
   if (fs::weakly_canonical(root.root(), ec) != fs::path("/")) argv.insert(argv.begin(), {"chroot", root.root().string()});
@@ -170,11 +174,11 @@ Result<FormatPlan> run_format(const FormatRequest& req, const RootFs& root, Proc
   }
   KA_TRY_STATUS(give_to_dir_owner(root, plan.dirs));
   // Trust but verify: every directory must now carry our identity.
-  KA_TRY(auto after, check_storage(root, plan.dirs, req.cluster_id, plan.node_id));
+  KA_TRY(auto after, check_storage(root, plan.dirs, cluster_id, plan.node_id));
   if (!after.all_formatted() || after.any_foreign())
     return fail("kafka-storage.sh format exited 0 but not every log directory has our meta.properties")
         .note(redact_secrets(r.tail(8)));
-  return plan;
+  return ok_status();
 }
 
 }  // namespace ka

@@ -53,6 +53,9 @@ std::vector<std::string> storage_dirs(const Properties& server);
 // Reads the rendered config under the root, checks storage, and runs kafka-storage.sh when
 // needed (through chroot when --root is not /). Returns the plan that was carried out.
 Result<FormatPlan> run_format(const FormatRequest& req, const RootFs& root, ProcessRunner& runner, bool dry_run);
+// Runs a plan that needs formatting, exactly its argv (through chroot when --root is not /),
+// hands the result to the kafka user and checks every directory now carries our identity.
+Status execute_format(const FormatPlan& plan, const std::string& cluster_id, const RootFs& root, ProcessRunner& runner);
 
 // kafka-storage.sh runs as root; what it wrote under each storage directory (meta.properties,
 // and with --initial-controllers the __cluster_metadata-0/ bootstrap snapshot) goes to the

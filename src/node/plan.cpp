@@ -2,129 +2,236 @@
 
 #include "core/state.hpp"
 #include "node/systemd.hpp"
-#include "render/render.hpp"
+#include "render/drift.hpp"
 
 namespace ka {
 
-bool NodePlan::blocked() const {
+const char* to_string(Action a) {
+  switch (a) {
+    case Action::none: return "unchanged";
+    case Action::create: return "create";
+    case Action::update: return "update";
+    case Action::format: return "format";
+    case Action::reload: return "daemon-reload";
+    case Action::enable: return "enable";
+    case Action::start: return "start";
+    case Action::restart: return "restart";
+  }
+  return "?";
+}
+
+const char* to_string(Kind k) {
+  switch (k) {
+    case Kind::release: return "release";
+    case Kind::dir: return "dir";
+    case Kind::file: return "file";
+    case Kind::storage: return "storage";
+    case Kind::systemd: return "systemd";
+    case Kind::unit: return "unit";
+  }
+  return "?";
+}
+
+std::string action_text(const PlannedChange& c) {
+  if (c.blocked) return c.why;
+  std::string s = to_string(c.action);
+  if (c.action == Action::format) return s + ": " + describe_argv(c.argv);
+  return c.why.empty() ? s : s + " (" + c.why + ")";
+}
+
+// "action" is the sentence `plan` prints; "change" the bare verb, for scripts.
+nlohmann::json to_json(const PlannedChange& c) {
+  return {{"kind", to_string(c.kind)}, {"target", c.target}, {"action", action_text(c)}, {"change", to_string(c.action)},
+          {"why", c.why},             {"diff", c.diff},     {"argv", redact_argv(c.argv)}, {"blocked", c.blocked}};
+}
+
+bool Plan::any_change() const {
   for (const auto& c : changes)
-    if (c.blocked) return true;
+    if (c.action != Action::none) return true;
   return false;
 }
-bool NodePlan::any_change() const {
-  for (const auto& c : changes)
-    if (c.action != "unchanged") return true;
-  return false;
-}
 
-Result<NodePlan> plan_bootstrap(const BootstrapOptions& opts, ProcessRunner& runner) {
-  NodePlan out;
-  RootFs root(opts.root);
-  KA_TRY(auto spec, node_spec_for_this_machine(opts.node));
-  KA_TRY(auto plan, plan_render(spec));
+namespace {
 
-  if (!opts.skip_install) {
-    auto io = opts.install;
-    io.root = opts.root;
-    io.dry_run = true;
-    io.quiet = true;
-    if (io.kafka_version.empty()) io.kafka_version = spec.version.str();
-    KA_TRY(auto ir, install::run_install(io, runner));
-    for (const auto& c : ir.changes) out.changes.push_back({"release", c, "create", "", false});
-    for (const auto& c : ir.unchanged) out.changes.push_back({"release", c, "unchanged", "", false});
-  }
-
-  KA_TRY(auto preview, preview_plan(plan, root));
-  for (const auto& d : plan.dirs) {
-    std::string action = "unchanged";
-    for (const auto& p : preview)
-      if (p.path == d.path) action = to_string(p.change);
-    out.changes.push_back({"dir", d.path.string(), action == "created" ? "create" : action == "updated" ? "update" : action, "", false});
-  }
-  KA_TRY(auto state, StateFile::load(root));
-  const nlohmann::json recorded = state.find("rendered") ? *state.find("rendered") : nlohmann::json::object();
-  for (const auto& f : plan.files) {
-    KA_TRY(auto c, check_file(root, f.path.string(), f.content, recorded));
-    PlannedChange pc{"file", f.path.string(), to_string(c.fate), "", false};
-    if (c.fate != FileFate::unchanged) pc.diff = line_diff(c.current, f.content);
-    if (c.fate == FileFate::unchanged) {
-      // Same content: a mode or owner change still counts.
-      for (const auto& p : preview)
-        if (p.path == f.path && p.change != Change::unchanged) pc.action = "update";
-    }
-    pc.blocked = blocks(c.fate, opts.force);
-    out.changes.push_back(std::move(pc));
-  }
-
-  bool kraft = spec.role != Role::zookeeper && spec.zookeeper_connect.empty();
-  if (kraft && !spec.cluster_id.empty()) {
-    FormatRequest freq;
-    freq.version = spec.version;
-    freq.cluster_id = spec.cluster_id;
-    freq.kafka_home = spec.paths.kafka_home;
-    freq.dynamic = opts.dynamic;
-    freq.initial_controllers = opts.initial_controllers;
-    freq.scram = opts.scram;  // the very command bootstrap runs (shown redacted)
-    KA_TRY(auto check, check_storage(root, storage_dirs(plan.config), spec.cluster_id, spec.node_id));
-    auto fp = plan_format(freq, plan.config, check);
-    if (!fp.ok() && fp.error().code == Exit::refused) {
-      for (const auto& d : check.dirs)
-        if (d.state == DirState::foreign) out.changes.push_back({"storage", d.dir, "foreign: " + d.why, "", true});
-    } else if (!fp.ok()) {
-      return std::move(fp).error();
-    } else {
-      out.changes.push_back({"storage", "format", fp->needed ? "format: " + describe_argv(fp->argv) : "unchanged", "", false});
-    }
-  }
-
-  std::string unit = "kafka.service";
+std::string unit_of(const RenderPlan& plan) {
   for (const auto& f : plan.files)
-    if (f.path.filename() == "zookeeper.service") unit = "zookeeper.service";
-  auto why = systemd_unavailable_reason(root);
-  if (why.empty()) {
-    Systemd sd(runner);
-    KA_TRY(auto st, sd.state(unit));
-    std::vector<std::string> changed;
-    for (const auto& c : out.changes)
-      if (c.action != "unchanged" && (c.kind == "file" || c.kind == "release")) changed.push_back(c.kind == "release" ? "/opt/kafka" : c.target);
-    std::string action = !st.active() ? "start" : !units_touched_by(changed, unit).empty() ? "restart" : "unchanged";
-    if (st.unit_file_state != "enabled") action = "enable, " + action;
-    out.changes.push_back({"unit", unit, action, "", false});
-  } else {
-    out.changes.push_back({"unit", unit, "enable and start (not possible here: " + why + ")", "", false});
+    if (f.path.filename() == "zookeeper.service") return "zookeeper.service";
+  return "kafka.service";
+}
+
+Action action_of(Change c) { return c == Change::created ? Action::create : c == Change::updated ? Action::update : Action::none; }
+
+// The release: what install's dry run says it would do (install owns that answer).
+Status plan_release(Plan& p, Deps& deps) {
+  if (p.opts.skip_install) return ok_status();
+  auto io = p.opts.install;
+  io.root = deps.root.root().string();
+  io.dry_run = true;
+  io.quiet = true;
+  if (io.kafka_version.empty()) io.kafka_version = p.spec.version.str();
+  KA_TRY(auto ir, install::run_install(io, *deps.runner));
+  for (const auto& c : ir.changes) p.changes.push_back({Kind::release, c, Action::create});
+  for (const auto& c : ir.unchanged) p.changes.push_back({Kind::release, c, Action::none});
+  return ok_status();
+}
+
+// Directories and files: fate against disk and against what we recorded writing.
+Status plan_files(Plan& p, Deps& deps) {
+  KA_TRY(auto preview, preview_plan(p.render, deps.root));
+  auto previewed = [&](const fs::path& path) {
+    for (const auto& c : preview)
+      if (c.path == path) return action_of(c.change);
+    return Action::none;
+  };
+  for (const auto& d : p.render.dirs) p.changes.push_back({Kind::dir, d.path.string(), previewed(d.path)});
+  KA_TRY(auto state, StateFile::load(deps.root));
+  const nlohmann::json recorded = state.find("rendered") ? *state.find("rendered") : nlohmann::json::object();
+  std::vector<FileCheck> refused;
+  for (const auto& f : p.render.files) {
+    KA_TRY(auto c, check_file(deps.root, f.path.string(), f.content, recorded));
+    PlannedChange pc{Kind::file, f.path.string()};
+    if (c.fate == FileFate::create) pc.action = Action::create;
+    else if (c.fate == FileFate::unchanged) pc.action = previewed(f.path);  // same text: mode or owner may still differ
+    else pc.action = Action::update;
+    if (c.fate == FileFate::hand_edited || c.fate == FileFate::foreign)
+      pc.why = std::string(to_string(c.fate)) + (p.opts.force ? ", overwritten (--force)" : "");
+    if (c.fate != FileFate::unchanged) pc.diff = line_diff(c.current, f.content);
+    pc.blocked = blocks(c.fate, p.opts.force);
+    if (pc.blocked) refused.push_back(std::move(c));
+    p.changes.push_back(std::move(pc));
+  }
+  if (!refused.empty()) p.refusal = drift_error(refused);
+  return ok_status();
+}
+
+// Storage (KRaft): the exact format command, or the refusal for another cluster's storage.
+Status plan_storage(Plan& p, Deps& deps) {
+  if (!p.kraft) return ok_status();
+  auto& freq = p.format_request;
+  freq.version = p.spec.version;
+  freq.cluster_id = p.spec.cluster_id;
+  freq.config_path = p.spec.paths.etc_dir + "/server.properties";
+  freq.kafka_home = p.spec.paths.kafka_home;
+  freq.dynamic = p.opts.dynamic;
+  freq.initial_controllers = p.opts.initial_controllers;
+  freq.scram = p.opts.scram;
+  KA_TRY(auto check, check_storage(deps.root, storage_dirs(p.render.config), p.spec.cluster_id, p.spec.node_id));
+  auto fp = plan_format(freq, p.render.config, check);
+  if (!fp.ok() && fp.error().code != Exit::refused) return std::move(fp).error();
+  if (!fp.ok()) {
+    for (const auto& d : check.dirs)
+      if (d.state == DirState::foreign) p.changes.push_back({Kind::storage, d.dir, Action::none, "foreign: " + d.why, "", {}, true});
+    if (!p.refusal) p.refusal = std::move(fp).error();
+    return ok_status();
+  }
+  p.format = *fp;
+  if (fp->needed) p.changes.push_back({Kind::storage, "format", Action::format, "", "", fp->argv});
+  else p.changes.push_back({Kind::storage, "format", Action::none, fp->reason});
+  return ok_status();
+}
+
+// What the unit reads at start changed: its unit file, its config directory, its myid, the release.
+std::vector<std::string> touching_unit(const Plan& p) {
+  std::vector<std::string> out;
+  const std::string etc = p.spec.paths.etc_dir + "/";
+  for (const auto& c : p.changes) {
+    if (c.action == Action::none) continue;
+    if (c.kind == Kind::release) out.push_back(c.target);
+    if (c.kind == Kind::file && (c.target == "/etc/systemd/system/" + p.unit || c.target.rfind(etc, 0) == 0 ||
+                                 c.target.rfind("/var/lib/zookeeper/myid", 0) == 0))
+      out.push_back(c.target);
   }
   return out;
 }
 
-std::string plan_text(const NodePlan& p, bool show_unchanged) {
+bool unit_file_changes(const Plan& p) {
+  for (const auto& c : p.changes)
+    if (c.kind == Kind::file && c.action != Action::none && c.target.size() > 8 &&
+        c.target.compare(c.target.size() - 8, 8, ".service") == 0)
+      return true;
+  return false;
+}
+
+Status plan_units(Plan& p, Deps& deps) {
+  p.unit = unit_of(p.render);
+  p.systemd_unavailable = deps.systemd_unavailable ? deps.systemd_unavailable(deps.root) : systemd_unavailable_reason(deps.root);
+  if (p.opts.no_start) {
+    p.changes.push_back({Kind::unit, p.unit, Action::none, "not started (--no-start)"});
+    return ok_status();
+  }
+  if (!p.systemd_unavailable.empty()) {
+    p.changes.push_back({Kind::unit, p.unit, Action::start, "not possible here: " + p.systemd_unavailable});
+    return ok_status();
+  }
+  Systemd sd(*deps.runner);
+  KA_TRY(auto st, sd.state(p.unit));
+  if (unit_file_changes(p)) p.changes.push_back({Kind::systemd, "daemon-reload", Action::reload, "a unit file changed"});
+  if (st.unit_file_state != "enabled") p.changes.push_back({Kind::unit, p.unit, Action::enable, "it is " + st.unit_file_state});
+  auto touched = touching_unit(p);
+  std::string files;
+  for (const auto& t : touched) files += (files.empty() ? "" : ", ") + t;
+  if (!st.active() && st.active_state != "activating") p.changes.push_back({Kind::unit, p.unit, Action::start, "it is " + st.active_state});
+  else if (!touched.empty()) p.changes.push_back({Kind::unit, p.unit, Action::restart, "its files changed: " + files});
+  else p.changes.push_back({Kind::unit, p.unit, Action::none, "it is " + st.active_state});
+  return ok_status();
+}
+
+}  // namespace
+
+Result<Plan> plan_bootstrap(const BootstrapOptions& opts, Deps& deps) {
+  Plan p;
+  p.opts = opts;
+  KA_TRY(p.spec, node_spec_for_this_machine(opts.node));
+  p.kraft = p.spec.role != Role::zookeeper && p.spec.zookeeper_connect.empty();
+  if (p.kraft && p.spec.cluster_id.empty())
+    return bad_input("--cluster-id is required to bootstrap a KRaft node")
+        .note("make one with `kafka-appliance cluster-id` and give the same to every node of the cluster");
+  KA_TRY(p.render, plan_render(p.spec));
+  KA_TRY_STATUS(plan_release(p, deps));
+  KA_TRY_STATUS(plan_files(p, deps));
+  KA_TRY_STATUS(plan_storage(p, deps));
+  KA_TRY_STATUS(plan_units(p, deps));
+  return p;
+}
+
+namespace {
+std::string indent(const std::string& text) {
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    auto nl = text.find('\n', start);
+    out += "    " + text.substr(start, nl == std::string::npos ? std::string::npos : nl - start + 1);
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+  return out;
+}
+
+std::string describe(const PlannedChange& c) {
+  if (!c.blocked) return action_text(c);
+  return c.why + (c.kind == Kind::storage ? " (bootstrap refuses; it never formats another cluster's storage)"
+                                          : " (bootstrap refuses unless --force)");
+}
+}  // namespace
+
+std::string plan_text(const Plan& p, bool show_unchanged) {
   std::string o;
   size_t n = 0;
   for (const auto& c : p.changes) {
-    if (c.action == "unchanged" && !show_unchanged) continue;
+    if (c.action == Action::none && !c.blocked && !show_unchanged) continue;
     ++n;
-    o += (c.blocked ? "! " : c.action == "unchanged" ? "  " : c.action.rfind("create", 0) == 0 ? "+ " : "~ ");
-    o += c.kind + " " + c.target + ": " + c.action + (c.blocked ? " (bootstrap refuses unless --force)" : "") + "\n";
-    if (!c.diff.empty()) {
-      std::string indented;
-      size_t start = 0;
-      while (start < c.diff.size()) {
-        auto nl = c.diff.find('\n', start);
-        indented += "    " + c.diff.substr(start, nl == std::string::npos ? std::string::npos : nl - start + 1);
-        if (nl == std::string::npos) break;
-        start = nl + 1;
-      }
-      o += indented;
-    }
+    o += c.blocked ? "! " : c.action == Action::none ? "  " : c.action == Action::create ? "+ " : "~ ";
+    o += std::string(to_string(c.kind)) + " " + c.target + ": " + describe(c) + "\n";
+    if (!c.diff.empty()) o += indent(c.diff);
   }
   if (n == 0) o += "nothing to change\n";
   return o;
 }
 
-nlohmann::json plan_json(const NodePlan& p) {
+nlohmann::json plan_json(const Plan& p) {
   nlohmann::json j;
   j["changes"] = nlohmann::json::array();
-  for (const auto& c : p.changes)
-    j["changes"].push_back({{"kind", c.kind}, {"target", c.target}, {"action", c.action}, {"diff", c.diff}, {"blocked", c.blocked}});
+  for (const auto& c : p.changes) j["changes"].push_back(to_json(c));
   j["blocked"] = p.blocked();
   j["any_change"] = p.any_change();
   return j;

@@ -1,33 +1,45 @@
-// `plan`: what `bootstrap` would create or change (release, user, directories, files, symlinks,
-// units, storage), as a readable diff or JSON. Changes nothing.
+// The plan of a node: what `bootstrap` would create or change (release, directories, files,
+// storage, units), computed once. `plan` prints it (a diff, or --json), `bootstrap --dry-run`
+// prints the same value, and `bootstrap` hands that very value to apply_bootstrap: one code
+// path, never a second derivation (DESIGN.md §7.3).
 #pragma once
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "core/process.hpp"
+#include "core/deps.hpp"
 #include "core/result.hpp"
 #include "node/bootstrap.hpp"
-#include "render/drift.hpp"
+#include "node/change.hpp"
+#include "node/format.hpp"
+#include "render/render.hpp"
 
 namespace ka {
 
-struct PlannedChange {
-  std::string kind;    // release, user, dir, file, symlink, unit, storage
-  std::string target;  // path, unit or user name
-  std::string action;  // create, update, unchanged, edited by hand, ...
-  std::string diff;    // for files: line diff of disk -> planned
-  bool blocked = false;  // bootstrap would refuse (exit 3) unless --force
-};
-
-struct NodePlan {
+struct Plan {
+  BootstrapOptions opts;
+  NodeSpec spec;
+  RenderPlan render;
+  bool kraft = false;
+  FormatRequest format_request;
+  std::optional<FormatPlan> format;  // KRaft: what format found and would run
+  std::string unit;                  // kafka.service or zookeeper.service
+  std::string systemd_unavailable;   // "" when units can be managed here
   std::vector<PlannedChange> changes;
-  bool blocked() const;
+  std::optional<Error> refusal;      // the exit-3 error bootstrap gives when blocked()
+  bool blocked() const { return refusal.has_value(); }
   bool any_change() const;
 };
 
-Result<NodePlan> plan_bootstrap(const BootstrapOptions& opts, ProcessRunner& runner);
-std::string plan_text(const NodePlan& p, bool show_unchanged);
-nlohmann::json plan_json(const NodePlan& p);
+Result<Plan> plan_bootstrap(const BootstrapOptions& opts, Deps& deps);
+std::string plan_text(const Plan& p, bool show_unchanged);
+nlohmann::json plan_json(const Plan& p);
+
+// Carries out `plan` (which must not be blocked): install, render, format, units. Every change
+// it makes is in the report's `done`, in the plan's own terms.
+Result<BootstrapReport> apply_bootstrap(const Plan& plan, Deps& deps);
+// Waits for the started node to be healthy (deps.clock), logging what is still missing.
+Status wait_healthy(const Plan& plan, Deps& deps, BootstrapReport& rep);
 
 }  // namespace ka
