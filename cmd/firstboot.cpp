@@ -38,13 +38,11 @@ On failure no marker is written and the next boot tries again.)");
       auto o = f->opts;
       const auto& g = ctx.global;
       o.node_id_from = f->node_id_from == "ip" ? firstboot::NodeIdFrom::ip : firstboot::NodeIdFrom::given;
-      o.bootstrap.root = g.root;
-      o.bootstrap.dry_run = g.dry_run;
+      o.dry_run = g.dry_run;
       o.bootstrap.wait = std::chrono::seconds(static_cast<long>(f->wait_seconds));
       install_options_from_globals(g, o.bootstrap.install);
       auto source = cloud::make_imds_source(f->imds);
-      SystemProcessRunner runner;
-      KA_TRY(auto r, firstboot::run_firstboot(o, *source, runner));
+      KA_TRY(auto r, firstboot::run_firstboot(o, *source, ctx.deps));
       if (!g.quiet) std::fputs(firstboot::firstboot_text(r).c_str(), stdout);
       return ok_status();
     };
@@ -65,8 +63,7 @@ enables anything through a live systemd; empties /etc/machine-id and cleans the 
       auto opts = *o;
       install_options_from_globals(ctx.global, opts.install);
       opts.dry_run = ctx.global.dry_run;
-      SystemProcessRunner runner;
-      KA_TRY(auto r, firstboot::run_bake(opts, runner));
+      KA_TRY(auto r, firstboot::run_bake(opts, *ctx.deps.runner));
       if (!ctx.global.quiet)
         for (const auto& c : r.changes) std::printf("bake: %s\n", c.c_str());
       return ok_status();

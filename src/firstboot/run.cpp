@@ -22,8 +22,8 @@ Error no_marker(Error e) {
 
 }  // namespace
 
-Result<FirstbootReport> run_firstboot(const FirstbootOptions& opts, cloud::MetadataSource& metadata, ProcessRunner& runner) {
-  RootFs root(opts.bootstrap.root);
+Result<FirstbootReport> run_firstboot(const FirstbootOptions& opts, cloud::MetadataSource& metadata, Deps& deps) {
+  const RootFs& root = deps.root;
   FirstbootReport report;
   KA_TRY(auto marker, root.read_file(kDoneMarker));
   if (marker) {
@@ -75,10 +75,16 @@ Result<FirstbootReport> run_firstboot(const FirstbootOptions& opts, cloud::Metad
   b.install.kafka_version = b.node.kafka_version;
   b.dynamic = decision->format;
   b.initial_controllers = decision->initial_controllers;
-  auto boot = run_bootstrap(b, runner);
+  if (opts.dry_run) {
+    auto plan = plan_bootstrap(b, deps);
+    if (!plan.ok()) return no_marker(std::move(plan).error());
+    report.plan = plan_text(*plan, false);
+    return report;
+  }
+  auto boot = run_bootstrap(b, deps);
   if (!boot.ok()) return no_marker(std::move(boot).error());
   report.bootstrap = *boot;
-  if (!b.dry_run) {
+  {
     std::string text = "instance-id=" + md->instance_id + "\nnode-id=" + decision->node.node_id + "\ncluster-id=" +
                        decision->node.cluster_id + "\n";
     KA_TRY(auto dir_change, root.ensure_dir("/var/lib/kafka-appliance", 0755, Owner{}));
@@ -95,7 +101,7 @@ std::string firstboot_text(const FirstbootReport& r) {
   for (const auto& n : r.decision.notes) s += "firstboot: " + n + "\n";
   s += "firstboot: " + r.decision.node.role + " node " + r.decision.node.node_id +
        (r.decision.node.cluster_id.empty() ? "" : " of cluster " + r.decision.node.cluster_id) + "\n";
-  s += bootstrap_text(r.bootstrap);
+  s += r.plan.empty() ? bootstrap_text(r.bootstrap) : r.plan;
   return s;
 }
 

@@ -18,6 +18,7 @@
 #include "firstboot/decide.hpp"
 #include "install/install.hpp"
 #include "node/bootstrap.hpp"
+#include "node/plan.hpp"
 
 namespace ka::firstboot {
 
@@ -28,17 +29,19 @@ inline constexpr const char* kUnitName = "kafka-appliance-firstboot.service";
 struct FirstbootOptions {
   NodeIdFrom node_id_from = NodeIdFrom::given;
   bool no_initial_controllers = false;
-  // root, install options, no_start, wait, dry_run; the node and format mode come from decide().
+  // install options, no_start, wait; the node and format mode come from decide().
   BootstrapOptions bootstrap;
+  bool dry_run = false;  // decide and print bootstrap's plan; change nothing, write no marker
 };
 
 struct FirstbootReport {
   bool already_done = false;  // the marker was there: nothing was done
   FirstbootDecision decision;
   BootstrapReport bootstrap;
+  std::string plan;  // with dry_run: the plan bootstrap would carry out
 };
 
-Result<FirstbootReport> run_firstboot(const FirstbootOptions& opts, cloud::MetadataSource& metadata, ProcessRunner& runner);
+Result<FirstbootReport> run_firstboot(const FirstbootOptions& opts, cloud::MetadataSource& metadata, Deps& deps);
 std::string firstboot_text(const FirstbootReport& r);
 
 struct BakeOptions {
