@@ -127,8 +127,8 @@ inline std::vector<ka::Violation> run(const ka::Properties& p, const std::string
   return vs;
 }
 
-inline std::vector<ka::Violation> run_zk(const ka::Properties& p, std::optional<int> myid) {
-  auto vs = ka::validate_zookeeper_properties(p, myid);
+inline std::vector<ka::Violation> run_zk(const ka::Properties& p, std::optional<int> myid, bool myid_file_absent = false) {
+  auto vs = ka::validate_zookeeper_properties(p, myid, myid_file_absent);
   for (const auto& v : vs) seen_ids().insert(v.id);
   return vs;
 }
