@@ -10,6 +10,7 @@ ZooKeeper 3.8's QuorumPeerConfig (ZkConfigCheck.java).
 
 usage: differential.py --binary BIN [--versions 3.9.1,4.3.1] [--count 2000] [--seed 1]
        [--show 10] [--min-agreement 100] [--zookeeper-count 1000]
+       differential.py --binary BIN --cases DIR   (the validate tests' own configs, see test_repo_cases.sh)
 Prints the agreement per version and the first disagreements; exits 1 below --min-agreement.
 """
 import argparse
@@ -264,6 +265,57 @@ def our_verdicts(binary, version, files, policy):
     return verdicts
 
 
+def cached_release(version):
+    """The Kafka release whose jars judge a case written for `version`: itself when the generated
+    schema has it, else the newest one before it; None outside 3.6 to 4.x."""
+    known = []
+    for line in open(SCHEMA, encoding="utf-8"):
+        if line.startswith("#versions\t"):
+            known = line.split("\t")[1].split()
+            break
+    try:
+        v = vkey(version)
+    except ValueError:
+        return None
+    if v < (3, 6, 0) or v >= (5, 0, 0):
+        return None
+    older = [k for k in known if vkey(k) <= v]
+    return max(older, key=vkey) if older else None
+
+
+def repo_cases(cases_dir, tmp):
+    """{release or "zookeeper": (files, version to pass validate)} from a directory the validate
+    tests wrote (tests/unit/validate/helpers.hpp, the binary shim of test_repo_cases.sh). A
+    ZooKeeper case's absolute dataDir becomes a real directory holding its myid file, if it had one."""
+    groups = {}
+    for kind in sorted(os.listdir(cases_dir)):
+        d = os.path.join(cases_dir, kind)
+        names = sorted(n for n in os.listdir(d) if n.endswith((".properties", ".cfg")))
+        if kind == "zookeeper":
+            files = []
+            for n in names:
+                stem = os.path.join(d, os.path.splitext(n)[0])
+                data_dir = os.path.join(tmp, "zk-case-" + os.path.basename(stem))
+                if os.path.exists(stem + ".myid") or os.path.exists(stem + ".nomyid"):
+                    os.mkdir(data_dir)
+                if os.path.exists(stem + ".myid"):
+                    with open(stem + ".myid") as src, open(os.path.join(data_dir, "myid"), "w") as dst:
+                        dst.write(src.read())
+                lines = [f"dataDir={data_dir}" if l.startswith("dataDir=/") else l
+                         for l in open(os.path.join(d, n), encoding="latin-1").read().splitlines()]
+                path = os.path.join(tmp, f"zk-case-{n}")
+                with open(path, "w", encoding="latin-1") as f:
+                    f.write("\n".join(lines) + "\n")
+                files.append(path)
+            groups["zookeeper"] = (files, ZK_LIBS_FROM)
+            continue
+        release = cached_release(kind)
+        if release is None:
+            continue  # a version validate refuses outright (3.5, 5.0): no Kafka to ask
+        groups.setdefault(kind, ([], kind))[0].extend(os.path.join(d, n) for n in names)
+    return groups
+
+
 def report(what, files, theirs, ours, policy, show):
     """Prints the agreement and the first disagreements; returns the agreement in percent."""
     diff = [f for f in files if theirs[f][0] != ours[f][0]]
@@ -290,9 +342,25 @@ def main():
     ap.add_argument("--show", type=int, default=10)
     ap.add_argument("--min-agreement", type=float, default=100.0)
     ap.add_argument("--zookeeper-count", type=int, default=1000, help="ZooKeeper configs (0: none)")
+    ap.add_argument("--cases", help="judge the configs the validate tests wrote to this directory instead of a generated corpus")
     a = ap.parse_args()
     worst = 100.0
     policy = policy_rules(a.binary)
+    if a.cases:
+        with tempfile.TemporaryDirectory() as tmp:
+            for kind, (files, version) in sorted(repo_cases(a.cases, tmp).items()):
+                if not files:
+                    continue
+                if kind == "zookeeper":
+                    theirs = kafka_verdicts(ZK_LIBS_FROM, files, "ZkConfigCheck.java")
+                    what = "test cases, ZooKeeper 3.8"
+                else:
+                    theirs = kafka_verdicts(cached_release(version), files)
+                    what = f"test cases for {version} (Kafka {cached_release(version)})"
+                ours = our_verdicts(a.binary, version, files, policy)
+                worst = min(worst, report(what, files, theirs, ours, policy, a.show))
+        print(f"lowest agreement {worst:.2f}% (required {a.min_agreement}%)")
+        return 0 if worst >= a.min_agreement else 1
     with tempfile.TemporaryDirectory() as tmp:
         for version in filter(None, a.versions.split(",")):
             rnd = random.Random(f"{a.seed}-{version}")
