@@ -290,6 +290,8 @@ def repo_cases(cases_dir, tmp):
     groups = {}
     for kind in sorted(os.listdir(cases_dir)):
         d = os.path.join(cases_dir, kind)
+        if not os.path.isdir(d):
+            continue
         names = sorted(n for n in os.listdir(d) if n.endswith((".properties", ".cfg")))
         if kind == "zookeeper":
             files = []
