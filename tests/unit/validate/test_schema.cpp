@@ -146,6 +146,14 @@ TEST_CASE("early start listeners are listeners of this node", "[listeners.early-
   EXPECT_NONE(run(with(broker(), {{"early.start.listeners", "internal"}}), "4.3.1"), "listeners.early-start");
 }
 
+TEST_CASE("group heartbeat and session intervals lie within their min and max", "[groups.intervals]") {
+  EXPECT_ERROR(run(with(broker(), {{"group.consumer.max.heartbeat.interval.ms", "4000"}}), "3.6.0"), "groups.intervals");
+  EXPECT_ERROR(run(with(broker(), {{"group.consumer.session.timeout.ms", "70000"}}), "4.3.1"), "groups.intervals");
+  EXPECT_ERROR(run(with(broker(), {{"group.share.min.session.timeout.ms", "50000"}}), "4.1.2"), "groups.intervals");
+  EXPECT_NONE(run(with(broker(), {{"group.consumer.heartbeat.interval.ms", "6000"}}), "3.9.1"), "groups.intervals");
+  EXPECT_NONE(run(broker(), "4.4.0"), "groups.intervals");
+}
+
 TEST_CASE("the classic group protocol stays enabled (3.7+)", "[groups.classic-required]") {
   EXPECT_ERROR(run(with(broker(), {{"group.coordinator.rebalance.protocols", "consumer"}}), "3.7.2"), "groups.classic-required");
   EXPECT_ERROR(run(with(broker(), {{"group.coordinator.rebalance.protocols", "consumer"}}), "4.3.1"), "groups.classic-required");
