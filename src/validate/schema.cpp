@@ -275,6 +275,8 @@ bool instantiated_class_list(const std::string& key) {
 
 }  // namespace
 
+std::vector<std::string> kafka_list(const std::string& raw) { return java_list(java_trim(raw)); }
+
 bool KeyDef::deprecated() const {
   return vdetail::upper(doc).find("DEPRECATED") != std::string::npos;
 }

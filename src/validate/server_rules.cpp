@@ -348,7 +348,8 @@ class ServerCheck {
 
   void parse_quorum() {
     const char* src = quorum_source(v_);
-    for (const auto& entry : split_list(val("controller.quorum.voters"))) {
+    // Kafka's list parse keeps empty items, which its validators refuse ("," is two bad entries).
+    for (const auto& entry : schema::kafka_list(p_.get_or("controller.quorum.voters", ""))) {
       Voter voter;
       if (auto err = parse_voter(entry, voter)) {
         s_.error("kraft.quorum.voters-parse", "controller.quorum.voters", val("controller.quorum.voters"), *err,
@@ -374,7 +375,7 @@ class ServerCheck {
                  "set controller.quorum.voters, or use Kafka 3.9 or later for a dynamic quorum", kKafkaConfig);
       return;
     }
-    for (const auto& entry : split_list(val("controller.quorum.bootstrap.servers"))) {
+    for (const auto& entry : schema::kafka_list(p_.get_or("controller.quorum.bootstrap.servers", ""))) {
       std::string host;
       long port = 0;
       if (!parse_host_port(entry, host, port)) {

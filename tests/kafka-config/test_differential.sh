@@ -15,4 +15,4 @@ if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
 fi
 exec python3 "$here/tests/kafka-config/differential.py" --binary "$BIN" \
   --seed "${KA_DIFF_SEED:-1}" --count "${KA_DIFF_COUNT:-2000}" --zookeeper-count "${KA_DIFF_ZK_COUNT:-1000}" \
-  ${KA_DIFF_VERSIONS:+--versions "$KA_DIFF_VERSIONS"} --show 5 --min-agreement "${KA_DIFF_MIN:-97.5}"
+  ${KA_DIFF_VERSIONS:+--versions "$KA_DIFF_VERSIONS"} --show 5 --min-agreement "${KA_DIFF_MIN:-98.0}"
