@@ -13,7 +13,7 @@ const std::vector<RuleInfo>& rule_catalog() {
       {"config.range", "all", "numeric keys", "value must be within the key's ConfigDef range (e.g. min.insync.replicas >= 1)", kConfigDef},
       {"config.value", "all", "keys with a ConfigDef validator", "value must pass the key's validator (valid strings, list rules, non-empty, quorum entries, metadata versions)", kConfigDef},
       {"listeners.early-start", "all", "early.start.listeners", "every name is a listener or a controller listener", kKafkaConfig},
-      {"groups.intervals", "all (share groups 4.0+)", "group.consumer|share.[min.|max.]heartbeat.interval.ms, ...session.timeout.ms", "min <= value <= max", kKafkaConfig},
+      {"groups.intervals", "all (share 4.0+, streams 4.1+)", "group.consumer|share|streams.[min.|max.]heartbeat.interval.ms, ...session.timeout.ms", "min <= value <= max", kKafkaConfig},
       {"groups.classic-required", "3.7+", "group.coordinator.rebalance.protocols", "the classic protocol cannot be disabled", kKafkaConfig},
       {"connections.ip-overrides", "all", "max.connections.per.ip.overrides", "host:count pairs", kKafkaConfig},
       {"kraft.ibp-minimum", "3.x (KRaft)", "inter.broker.protocol.version", "at least 3.0-IV1 in KRaft mode", kKafkaConfig},

@@ -669,9 +669,10 @@ class ServerCheck {
                  "early.start.listeners contains listener " + n + ", but this is not contained in listeners or controller.listener.names",
                  "name only listeners of this node in early.start.listeners", src);
     // The group coordinators' intervals: min <= value <= max, for heartbeats and sessions
-    // (KafkaConfig in 3.x, GroupCoordinatorConfig from 4.0, which adds the share groups).
+    // (KafkaConfig in 3.x, GroupCoordinatorConfig from 4.0, which adds the share groups and from
+    // 4.1 the streams groups; a release without the keys skips them).
     std::vector<std::string> groups = {"group.consumer"};
-    if (v_.major >= 4) groups.push_back("group.share");
+    if (v_.major >= 4) groups.insert(groups.end(), {"group.share", "group.streams"});
     for (const auto& g : groups)
       for (const char* what : {"heartbeat.interval.ms", "session.timeout.ms"}) {
         std::string key = g + "." + what, min_key = g + ".min." + what, max_key = g + ".max." + what;

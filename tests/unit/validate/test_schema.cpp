@@ -151,6 +151,8 @@ TEST_CASE("group heartbeat and session intervals lie within their min and max", 
   EXPECT_ERROR(run(with(broker(), {{"group.consumer.session.timeout.ms", "70000"}}), "4.3.1"), "groups.intervals");
   EXPECT_ERROR(run(with(broker(), {{"group.share.min.session.timeout.ms", "50000"}}), "4.1.2"), "groups.intervals");
   EXPECT_NONE(run(with(broker(), {{"group.consumer.heartbeat.interval.ms", "6000"}}), "3.9.1"), "groups.intervals");
+  EXPECT_ERROR(run(with(broker(), {{"group.streams.min.heartbeat.interval.ms", "99999"}}), "4.1.2"), "groups.intervals");
+  EXPECT_NONE(run(with(broker(), {{"group.streams.min.heartbeat.interval.ms", "99999"}}), "4.0.1"), "groups.intervals");  // no streams groups
   EXPECT_NONE(run(broker(), "4.4.0"), "groups.intervals");
 }
 
