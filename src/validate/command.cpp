@@ -28,21 +28,29 @@ Result<std::string> read_input(const std::string& file) {
   return ss.str();
 }
 
-// ZooKeeper's myid file holds the id as a decimal number, possibly followed by a newline.
-Result<std::optional<int>> read_myid(const Properties& props, const std::filesystem::path& root) {
-  auto data_dir = trim(props.get_or("dataDir", ""));
-  if (data_dir.empty()) return std::optional<int>{};
+// What ZooKeeper's setupMyId finds in <dataDir>/myid: the id (first line, Long.parseLong as it
+// is), or none; `absent` when the dataDir is there but holds no myid file.
+struct MyidFile {
+  std::optional<int> id;
+  bool absent = false;
+};
+Result<MyidFile> read_myid(const Properties& props, const std::filesystem::path& root) {
+  auto data_dir = schema::java_trim(props.get_or("dataDir", ""));
+  if (data_dir.empty()) return MyidFile{};
   RootFs rfs(root);
   std::filesystem::path target = std::filesystem::path(data_dir) / "myid";
   KA_TRY(auto text, rfs.read_file(target));
-  if (!text) return std::optional<int>{};
-  std::string t = trim(*text);
-  bool digits = !t.empty() && t.size() < 10;
-  for (char c : t) digits = digits && std::isdigit(static_cast<unsigned char>(c));
+  if (!text) {
+    std::error_code ec;
+    return MyidFile{std::nullopt, std::filesystem::is_directory(rfs.host_path(data_dir), ec)};
+  }
+  std::string first = text->substr(0, text->find_first_of("\r\n"));
+  bool digits = !first.empty() && first.size() < 10;
+  for (char c : first) digits = digits && std::isdigit(static_cast<unsigned char>(c));
   if (!digits)
-    return bad_input(rfs.host_path(target).string() + ": myid file does not hold a number ('" + t + "')")
-        .note("write this node's ensemble id into it, or pass --myid N");
-  return std::optional<int>{std::stoi(t)};
+    return bad_input(rfs.host_path(target).string() + ": myid file does not hold a number ('" + first + "')")
+        .note("ZooKeeper refuses it too (serverid " + first + " is not a number): write this node's ensemble id into it, or pass --myid N");
+  return MyidFile{std::stoi(first), false};
 }
 
 size_t count(const std::vector<Violation>& v, Severity s) {
@@ -54,10 +62,16 @@ size_t count(const std::vector<Violation>& v, Severity s) {
 }  // namespace
 
 bool looks_like_zookeeper(const std::string& file, const Properties& props) {
-  if (std::filesystem::path(file).filename() == "zookeeper.properties") return true;
-  for (const auto& [k, v] : props.entries())
-    if (k.rfind("server.", 0) == 0 && k.size() > 7 && std::isdigit(static_cast<unsigned char>(k[7]))) return true;
-  return false;
+  size_t zk = 0, kafka = 0;
+  for (const auto& [k, v] : props.entries()) {
+    if (is_zookeeper_key(k))
+      ++zk;
+    else if (!schema::history(k).empty())
+      ++kafka;
+  }
+  if (zk != kafka) return zk > kafka;
+  auto name = std::filesystem::path(file).filename();
+  return name == "zookeeper.properties" || name == "zoo.cfg";
 }
 
 Result<std::vector<FileReport>> validate_files(const ValidateOptions& opts, const std::filesystem::path& root) {
@@ -81,11 +95,13 @@ Result<std::vector<FileReport>> validate_files(const ValidateOptions& opts, cons
     if (looks_like_zookeeper(file, props)) {
       r.kind = "zookeeper";
       r.myid = opts.myid;
+      bool myid_absent = false;
       if (!r.myid) {
         KA_TRY(auto from_disk, read_myid(props, root));
-        r.myid = from_disk;
+        r.myid = from_disk.id;
+        myid_absent = from_disk.absent;
       }
-      r.violations = validate_zookeeper_properties(props, r.myid);
+      r.violations = validate_zookeeper_properties(props, r.myid, myid_absent);
     } else {
       if (!version)
         return bad_input("--kafka-version is required to check " + file)

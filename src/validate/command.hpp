@@ -27,7 +27,9 @@ struct FileReport {
   std::vector<Violation> violations;
 };
 
-// A file is ZooKeeper config when it is named zookeeper.properties or has server.N lines.
+// A file is ZooKeeper config when more of its keys are ZooKeeper's (dataDir, clientPort,
+// server.N, ...) than Kafka's, whatever it is called; on a tie, when it is named
+// zookeeper.properties or zoo.cfg.
 bool looks_like_zookeeper(const std::string& file, const Properties& props);
 
 // Reads and checks every file. An unreadable or unparsable file, a missing or unsupported

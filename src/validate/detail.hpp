@@ -15,6 +15,8 @@ namespace ka::vdetail {
 // Source files the rules are read from (repo apache/kafka unless it says otherwise).
 // A rule of this tool, stricter than Kafka (which accepts it), where Kafka's choice would hurt.
 inline constexpr const char* kAppliance = "kafka-appliance (stricter than Kafka)";
+// The same for ZooKeeper configs: ZooKeeper accepts it, but the node would not work.
+inline constexpr const char* kApplianceZk = "kafka-appliance (stricter than ZooKeeper)";
 inline constexpr const char* kKafkaConfig = "core/src/main/scala/kafka/server/KafkaConfig.scala";
 inline constexpr const char* kCoreUtils = "core/src/main/scala/kafka/utils/CoreUtils.scala";
 inline constexpr const char* kAbstractKafkaConfig = "server/src/main/java/org/apache/kafka/server/config/AbstractKafkaConfig.java";

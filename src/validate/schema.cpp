@@ -4,6 +4,7 @@
 #include "validate/schema.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -253,7 +254,28 @@ std::vector<std::string> java_list(const std::string& trimmed) {
   return out;
 }
 
+// Could `name` be a class Kafka finds? A binary name with a package (a.b.C, a.b.C$D): Kafka's
+// own classes and any plugin have one; "x", "1", "true" or "" are refused (Class.forName fails).
+bool plausible_class_name(const std::string& name) {
+  auto parts = split(name, '.');
+  if (parts.size() < 2) return false;
+  for (const auto& seg : parts) {
+    if (seg.empty() || std::isdigit(static_cast<unsigned char>(seg[0]))) return false;
+    for (char c : seg)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '$') return false;
+  }
+  return true;
+}
+
+// Lists of classes KafkaConfig instantiates while it is built (getConfiguredInstances); from 4.0
+// they also take the built-in names of their default ("uniform,range", "simple").
+bool instantiated_class_list(const std::string& key) {
+  return key == "group.consumer.assignors" || key == "group.share.assignors";
+}
+
 }  // namespace
+
+std::vector<std::string> kafka_list(const std::string& raw) { return java_list(java_trim(raw)); }
 
 bool KeyDef::deprecated() const {
   return vdetail::upper(doc).find("DEPRECATED") != std::string::npos;
@@ -404,6 +426,19 @@ std::optional<ValueError> check_value(const KeyDef& def, const std::string& raw)
       shown = java_double_text(*d);
       break;
     }
+    case Type::class_:
+      // ConfigDef.parseType: Class.forName(trimmed); a custom class cannot be checked here.
+      if (!plausible_class_name(t)) return type_error("Class " + t + " could not be found.");
+      break;
+    case Type::list:
+      if (instantiated_class_list(key)) {
+        auto builtin = java_list(def.default_text);
+        for (const auto& item : java_list(t))
+          if (std::find(builtin.begin(), builtin.end(), item) == builtin.end() && !plausible_class_name(item))
+            return ValueError{"type", "Class " + item + " cannot be found (" + key + " takes " +
+                                          (builtin.empty() ? "class names" : "built-in names (" + def.default_text + ") or class names") + ")"};
+      }
+      break;
     default:
       break;
   }

@@ -70,6 +70,10 @@ std::optional<ValueError> check_value(const KeyDef& def, const std::string& raw)
 // when the key has no such validator or the value is not a version.
 std::optional<size_t> metadata_version_rank(const KeyDef& def, const std::string& value);
 
+// ConfigDef.parseType LIST: the trimmed value split at commas (with the spaces around them),
+// empty items kept ("a,,b" and "," have empty items; "" is the empty list).
+std::vector<std::string> kafka_list(const std::string& raw);
+
 // java.lang.String.trim(): strips every char <= U+0020 at both ends.
 std::string java_trim(const std::string& s);
 

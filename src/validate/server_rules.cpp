@@ -348,7 +348,8 @@ class ServerCheck {
 
   void parse_quorum() {
     const char* src = quorum_source(v_);
-    for (const auto& entry : split_list(val("controller.quorum.voters"))) {
+    // Kafka's list parse keeps empty items, which its validators refuse ("," is two bad entries).
+    for (const auto& entry : schema::kafka_list(p_.get_or("controller.quorum.voters", ""))) {
       Voter voter;
       if (auto err = parse_voter(entry, voter)) {
         s_.error("kraft.quorum.voters-parse", "controller.quorum.voters", val("controller.quorum.voters"), *err,
@@ -374,7 +375,7 @@ class ServerCheck {
                  "set controller.quorum.voters, or use Kafka 3.9 or later for a dynamic quorum", kKafkaConfig);
       return;
     }
-    for (const auto& entry : split_list(val("controller.quorum.bootstrap.servers"))) {
+    for (const auto& entry : schema::kafka_list(p_.get_or("controller.quorum.bootstrap.servers", ""))) {
       std::string host;
       long port = 0;
       if (!parse_host_port(entry, host, port)) {
@@ -568,9 +569,10 @@ class ServerCheck {
                  "broker.id must be greater than or equal to 0 when broker.id.generation.enable=false",
                  "set broker.id to this broker's id", src);
     }
+    // The quorum keys' validators run in ZooKeeper mode too (ConfigDef parses every key).
+    parse_quorum();
     bool migration = flag("zookeeper.metadata.migration.enable", false);
     if (migration) {
-      parse_quorum();
       if (!voters_bad_ && voters_.empty() && (bootstrap_.empty() || !v_.at_least(3, 9)))
         s_.error("zk.migration.quorum", "controller.quorum.voters", "",
                  "with zookeeper.metadata.migration.enable=true the KRaft controller quorum must be configured",
@@ -666,6 +668,30 @@ class ServerCheck {
         s_.error("listeners.early-start", "early.start.listeners", val("early.start.listeners"),
                  "early.start.listeners contains listener " + n + ", but this is not contained in listeners or controller.listener.names",
                  "name only listeners of this node in early.start.listeners", src);
+    // The group coordinators' intervals: min <= value <= max, for heartbeats and sessions
+    // (KafkaConfig in 3.x, GroupCoordinatorConfig from 4.0, which adds the share groups and from
+    // 4.1 the streams groups; a release without the keys skips them).
+    std::vector<std::string> groups = {"group.consumer"};
+    if (v_.major >= 4) groups.insert(groups.end(), {"group.share", "group.streams"});
+    for (const auto& g : groups)
+      for (const char* what : {"heartbeat.interval.ms", "session.timeout.ms"}) {
+        std::string key = g + "." + what, min_key = g + ".min." + what, max_key = g + ".max." + what;
+        auto dflt = [&](const std::string& k) -> std::optional<int64_t> {
+          const auto* def = schema::find(k, v_);
+          if (!def) return std::nullopt;
+          auto n = parse_java_integer(def->default_text, kLongMin, kLongMax);
+          return n ? std::optional<int64_t>(num(k, *n)) : std::nullopt;
+        };
+        auto value = dflt(key), lo = dflt(min_key), hi = dflt(max_key);
+        if (!value || !lo || !hi) continue;
+        auto bad = [&](const std::string& k, const std::string& rule) {
+          s_.error("groups.intervals", k, val(k).empty() ? std::to_string(num(k, 0)) : val(k), rule,
+                   "keep " + min_key + " <= " + key + " <= " + max_key, src);
+        };
+        if (*hi < *lo) bad(max_key, max_key + " must be greater than or equal to " + min_key);
+        else if (*value < *lo) bad(key, key + " must be greater than or equal to " + min_key);
+        else if (*value > *hi) bad(key, key + " must be less than or equal to " + max_key);
+      }
     // 3.7+: the classic group protocol cannot be turned off
     if (v_.at_least(3, 7) && set("group.coordinator.rebalance.protocols")) {
       auto protos = split_list(val("group.coordinator.rebalance.protocols"));

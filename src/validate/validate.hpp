@@ -42,8 +42,14 @@ std::vector<Violation> validate_server_properties(const Properties& props, const
 // validate_server_properties; `format` runs it before it looks at any storage directory.
 std::vector<Violation> validate_storage_paths(const Properties& props);
 
-// zookeeper.properties of an ensemble member, with the node's myid when known.
-std::vector<Violation> validate_zookeeper_properties(const Properties& props, std::optional<int> myid);
+// A ZooKeeper config (zookeeper.properties, zoo.cfg) as ZooKeeper 3.8's QuorumPeerConfig reads
+// it, with the node's myid when known; `myid_file_absent`: the node's dataDir was found and holds
+// no myid file (an ensemble member then cannot start; when the dataDir is elsewhere, a warning).
+std::vector<Violation> validate_zookeeper_properties(const Properties& props, std::optional<int> myid,
+                                                     bool myid_file_absent = false);
+// A key only ZooKeeper reads (dataDir, clientPort, tickTime, server.N, ...): how a ZooKeeper
+// config is told from a Kafka one, whatever the file is called.
+bool is_zookeeper_key(const std::string& key);
 
 // Every rule this area knows, for `validate --list-rules` and docs/validate.md.
 struct RuleInfo {

@@ -56,6 +56,8 @@ server.2=10.0.4.12:2888:3888
 server.3=10.0.4.13:2888:3888
 4lw.commands.whitelist=srvr,ruok,mntr
 P
+printf 'dataDir=/var/lib/zookeeper\nclientPort=2181\ntickTime=2000\n' >"$work/zk/standalone.cfg"
+printf 'dataDir=/var/lib/zookeeper\nclientPort=2181\ntickTime=0\nmaxClientCnxns=60\n' >"$work/zk/node.conf"
 sed 's/^min.insync.replicas=2/min.insync.replicas=4/' "$work/broker.properties" >"$work/warn.properties"
 before=$(cd "$work" && find . -type f | sort | xargs sha256sum)
 
@@ -98,6 +100,15 @@ contains zk-myid-file err "myid 9"
 echo 3 >"$work/root/var/lib/zookeeper/myid"
 run zk-myid-file-ok 0 --root "$work/root" validate "$work/zk/zookeeper.properties"
 contains zk-myid-file-ok out "myid 3"
+# ...recognised by its keys whatever the file is called (a standalone zoo.cfg has no server lines)
+run zk-by-content 0 validate "$work/zk/standalone.cfg"
+contains zk-by-content out "ZooKeeper"
+run zk-by-content-bad 2 validate "$work/zk/node.conf"
+contains zk-by-content-bad err "tickTime is not set"
+# the dataDir is there and its myid file is not: ZooKeeper refuses an ensemble member
+rm "$work/root/var/lib/zookeeper/myid"
+run zk-myid-missing 2 --root "$work/root" validate "$work/zk/zookeeper.properties"
+contains zk-myid-missing err "myid file is missing"
 
 # JSON output parses, on success and on failure (stdout stays pure JSON).
 run json-good 0 --json validate --kafka-version 4.0.0 "$work/broker.properties" "$work/zk/zookeeper.properties"

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""validate against the real KafkaConfig, on a generated corpus.
+"""validate against the real KafkaConfig (and ZooKeeper's QuorumPeerConfig), on a generated corpus.
 
 For each Kafka release: realistic configs of every node kind, mutated the ways operators get
 them wrong (keys dropped, duplicated, misspelt, re-cased; numbers out of range or of the wrong
 type; listener and quorum shapes; role changes), written to files; Kafka's own KafkaConfig
 (KafkaConfigCheck.java, with the release's jars from Maven Central) and `kafka-appliance
-validate` judge every file; their verdicts must agree.
+validate` judge every file; their verdicts must agree. ZooKeeper configs likewise, judged by
+ZooKeeper 3.8's QuorumPeerConfig (ZkConfigCheck.java).
 
 usage: differential.py --binary BIN [--versions 3.9.1,4.3.1] [--count 2000] [--seed 1]
-       [--show 10] [--min-agreement 100]
+       [--show 10] [--min-agreement 100] [--zookeeper-count 1000]
+       differential.py --binary BIN --cases DIR   (the validate tests' own configs, see test_repo_cases.sh)
 Prints the agreement per version and the first disagreements; exits 1 below --min-agreement.
 """
 import argparse
@@ -137,14 +139,89 @@ def mutate(cfg, rnd, keys):
     return cfg
 
 
-def escape(s):
-    out = []
-    for ch in s:
-        if ch in "\\#!=: " and False:
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out)
+# ZooKeeper configs, judged by ZooKeeper 3.8's QuorumPeerConfig (ZkConfigCheck.java, with the jars
+# of the newest 3.x Kafka, which ships it). Hosts are IP addresses: ZooKeeper resolves them.
+ZK_LIBS_FROM = "3.9.1"
+ZK_SERVERS = [("server.1", "10.0.4.11:2888:3888"), ("server.2", "10.0.4.12:2888:3888"), ("server.3", "10.0.4.13:2888:3888")]
+ZK_INTS = ["clientPort", "secureClientPort", "tickTime", "initLimit", "syncLimit", "maxClientCnxns", "minSessionTimeout",
+           "maxSessionTimeout", "electionAlg", "autopurge.snapRetainCount", "autopurge.purgeInterval", "observerMasterPort",
+           "connectToLearnerMasterLimit", "clientPortListenBacklog", "quorum.cnxn.threads.size"]
+ZK_BOOLS = ["standaloneEnabled", "reconfigEnabled", "quorumListenOnAllIPs", "syncEnabled", "sslQuorum", "portUnification",
+            "localSessionsEnabled", "quorum.auth.enableSasl", "quorum.auth.serverRequireSasl", "quorum.auth.learnerRequireSasl",
+            "multiAddress.enabled"]
+ZK_NUMBERS = BAD_NUMBERS + ["65535", "65536", "70000", "2181", "3", "-5", "4000", "007"]
+
+
+def zk_bases(data_dir):
+    """(config, myid) pairs: a standalone server and ensemble members, as written in the field."""
+    base = [("dataDir", data_dir), ("clientPort", "2181"), ("tickTime", "2000")]
+    ens = base + [("initLimit", "10"), ("syncLimit", "5")] + ZK_SERVERS
+    return [(base + [("maxClientCnxns", "0"), ("admin.enableServer", "false")], None),
+            (ens, "1"), (ens + [("4lw.commands.whitelist", "srvr,ruok,mntr")], "2"),
+            ([(k, v + ";2181" if k.startswith("server.") else v) for k, v in ens if k != "clientPort"], "3"),
+            (ens + [("server.4", "10.0.4.14:2888:3888:observer")], "1")]
+
+
+def zk_mutate(cfg, myid, rnd):
+    cfg = list(cfg)
+    kind = rnd.choice(["drop", "dup", "misspell", "case", "int", "bool", "server", "myid", "peer", "address", "sasl", "session"])
+    if kind == "drop" and cfg:
+        del cfg[rnd.randrange(len(cfg))]
+    elif kind == "dup" and cfg:
+        k, v = rnd.choice(cfg)
+        cfg.append((k, rnd.choice([v, v.upper(), "", v + " ", v + ",x"])))
+    elif kind == "misspell" and cfg:
+        i = rnd.randrange(len(cfg))
+        k, v = cfg[i]
+        j = rnd.randrange(len(k))
+        cfg[i] = (k[:j] + k[j + 1:], v)
+    elif kind == "case" and cfg:
+        i = rnd.randrange(len(cfg))
+        k, v = cfg[i]
+        cfg[i] = (rnd.choice([k.lower(), k.upper(), k]), rnd.choice([v.upper(), v.lower(), v]))
+    elif kind == "int":
+        cfg.append((rnd.choice(ZK_INTS), rnd.choice(ZK_NUMBERS)))
+    elif kind == "bool":
+        cfg.append((rnd.choice(ZK_BOOLS), rnd.choice(BAD_BOOLS + ["true", "false", "True", "FALSE"])))
+    elif kind == "server":
+        cfg.append((rnd.choice(["server.3", "server.4", "server.5", "server.x", "server.01", "server.-1", "server. 2"]), rnd.choice([
+            "10.0.4.13:2888", "10.0.4.13:2888:3888:leader", "10.0.4.13:2888:3888:Observer", "10.0.4.13:2888:3888:participant",
+            "10.0.4.13:2888:2888", "10.0.4.13:2888:3888;2181", "10.0.4.13:2888:3888;0.0.0.0:2181", "10.0.4.13:2888:3888;x",
+            "10.0.4.13:2888:3888;1:2:3", "10.0.4.13:2888:3888|10.0.5.13:2888:3888", "10.0.4.13:0:3888", "10.0.4.13:65536:3888",
+            "10.0.4.13:2888:3888;2181;2182", "10.0.4.13:2888:3888 ", "[fd00::13]:2888:3888", "[fd00::13]:2888", "[fd00::13",
+            ":2888:3888", "10.0.4.13:2888:3888:", "10.0.4.13:2888:3888;", "10.0.4.13: 2888:3888", "10.0.4.12:2888:3889",
+            "10.0.4.13:+2888:3888", "10.0.4.13:2888:3888:observer;2182", ""])))
+    elif kind == "myid":
+        myid = rnd.choice([None, "1", "2", "3", "4", "7"])
+    elif kind == "peer":
+        cfg.append(rnd.choice([("peerType", "observer"), ("peerType", "Participant"), ("peerType", "leader"),
+                               ("standaloneEnabled", "false"), ("electionAlg", "3"), ("electionAlg", "1")]))
+    elif kind == "address":
+        cfg.append(rnd.choice([("clientPortAddress", "127.0.0.1"), ("clientPortAddress", "0.0.0.0"), ("secureClientPortAddress", "127.0.0.1"),
+                               ("clientPort", "2182"), ("clientPort", "0")]))
+    elif kind == "sasl":
+        cfg.append((rnd.choice(["quorum.auth.enableSasl", "quorum.auth.serverRequireSasl", "quorum.auth.learnerRequireSasl"]), "true"))
+    elif kind == "session":
+        cfg.append((rnd.choice(["minSessionTimeout", "maxSessionTimeout", "tickTime"]), rnd.choice(["1", "-1", "4000", "100000", "-2000", "1200000000"])))
+    return cfg, myid
+
+
+def zk_corpus(tmp, seed, count):
+    rnd = random.Random(f"{seed}-zookeeper")
+    files = []
+    for i in range(count):
+        data_dir = os.path.join(tmp, f"zk-{i:05d}")
+        os.mkdir(data_dir)
+        cfg, myid = rnd.choice(zk_bases(data_dir))
+        for _ in range(rnd.choice([0, 1, 1, 2, 3]) if i else 0):
+            cfg, myid = zk_mutate(cfg, myid, rnd)
+        if myid is not None:
+            with open(os.path.join(data_dir, "myid"), "w") as f:
+                f.write(myid + "\n")
+        path = os.path.join(tmp, f"zk-{i:05d}.cfg")
+        write(path, cfg)
+        files.append(path)
+    return files
 
 
 def write(path, cfg):
@@ -153,10 +230,10 @@ def write(path, cfg):
             f.write(f"{k}={v}\n")
 
 
-def kafka_verdicts(version, files):
+def kafka_verdicts(version, files, oracle="KafkaConfigCheck.java"):
     libs = subprocess.run([os.path.join(REPO, "scripts", "kafka-libs.sh"), version], check=True,
                           capture_output=True, text=True).stdout.strip()
-    out = subprocess.run(["java", "-cp", libs + "/*", os.path.join(HERE, "KafkaConfigCheck.java")] + files,
+    out = subprocess.run(["java", "-cp", libs + "/*", os.path.join(HERE, oracle)] + files,
                          capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f"differential.py: KafkaConfigCheck failed on Kafka {version}: {out.stderr[-2000:]}")
@@ -171,14 +248,14 @@ def policy_rules(binary):
     """Rule ids that are the product's own policy, stricter than Kafka on purpose (relative storage
     paths): they are left out of the verdict compared with Kafka's and counted on their own."""
     out = subprocess.run([binary, "--json", "validate", "--list-rules"], capture_output=True, text=True, check=True)
-    return {r["id"] for r in json.loads(out.stdout) if "stricter than Kafka" in r["source"]}
+    return {r["id"] for r in json.loads(out.stdout) if "stricter than" in r["source"]}
 
 
 def our_verdicts(binary, version, files, policy):
     verdicts = {}
     for i in range(0, len(files), 500):
         chunk = files[i:i + 500]
-        out = subprocess.run([binary, "--json", "validate", "--kafka-version", version] + chunk, capture_output=True, text=True)
+        out = subprocess.run([binary, "--json", "--root", "/", "validate", "--kafka-version", version] + chunk, capture_output=True, text=True)
         if out.returncode not in (0, 2) or not out.stdout:
             sys.exit(f"differential.py: validate exited {out.returncode}: {out.stderr[-2000:]}")
         for f in json.loads(out.stdout)["files"]:
@@ -186,6 +263,76 @@ def our_verdicts(binary, version, files, policy):
             by_policy = any(v["severity"] == "error" and v["id"] in policy for v in f["violations"])
             verdicts[f["file"]] = (not errs, "; ".join(f"{v['id']}: {v['rule']}" for v in errs[:2]), by_policy)
     return verdicts
+
+
+def cached_release(version):
+    """The Kafka release whose jars judge a case written for `version`: itself when the generated
+    schema has it, else the newest one before it; None outside 3.6 to 4.x."""
+    known = []
+    for line in open(SCHEMA, encoding="utf-8"):
+        if line.startswith("#versions\t"):
+            known = line.split("\t")[1].split()
+            break
+    try:
+        v = vkey(version)
+    except ValueError:
+        return None
+    if v < (3, 6, 0) or v >= (5, 0, 0):
+        return None
+    older = [k for k in known if vkey(k) <= v]
+    return max(older, key=vkey) if older else None
+
+
+def repo_cases(cases_dir, tmp):
+    """{release or "zookeeper": (files, version to pass validate)} from a directory the validate
+    tests wrote (tests/unit/validate/helpers.hpp, the binary shim of test_repo_cases.sh). A
+    ZooKeeper case's absolute dataDir becomes a real directory holding its myid file, if it had one."""
+    groups = {}
+    for kind in sorted(os.listdir(cases_dir)):
+        d = os.path.join(cases_dir, kind)
+        if not os.path.isdir(d):
+            continue
+        names = sorted(n for n in os.listdir(d) if n.endswith((".properties", ".cfg")))
+        if kind == "zookeeper":
+            files = []
+            for n in names:
+                stem = os.path.join(d, os.path.splitext(n)[0])
+                data_dir = os.path.join(tmp, "zk-case-" + os.path.basename(stem))
+                if os.path.exists(stem + ".myid") or os.path.exists(stem + ".nomyid"):
+                    os.mkdir(data_dir)
+                if os.path.exists(stem + ".myid"):
+                    with open(stem + ".myid") as src, open(os.path.join(data_dir, "myid"), "w") as dst:
+                        dst.write(src.read())
+                lines = [f"dataDir={data_dir}" if l.startswith("dataDir=/") else l
+                         for l in open(os.path.join(d, n), encoding="latin-1").read().splitlines()]
+                path = os.path.join(tmp, f"zk-case-{n}")
+                with open(path, "w", encoding="latin-1") as f:
+                    f.write("\n".join(lines) + "\n")
+                files.append(path)
+            groups["zookeeper"] = (files, ZK_LIBS_FROM)
+            continue
+        release = cached_release(kind)
+        if release is None:
+            continue  # a version validate refuses outright (3.5, 5.0): no Kafka to ask
+        groups.setdefault(kind, ([], kind))[0].extend(os.path.join(d, n) for n in names)
+    return groups
+
+
+def report(what, files, theirs, ours, policy, show):
+    """Prints the agreement and the first disagreements; returns the agreement in percent."""
+    diff = [f for f in files if theirs[f][0] != ours[f][0]]
+    agree = 100.0 * (len(files) - len(diff)) / len(files)
+    refused = sum(1 for f in files if not theirs[f][0])
+    policy_only = sum(1 for f in files if ours[f][2] and ours[f][0])
+    print(f"{what}: {len(files) - len(diff)}/{len(files)} agree ({agree:.2f}%), it refuses {refused}"
+          f"; refused by our stricter policy alone ({', '.join(sorted(policy))}): {policy_only}")
+    for f in diff[:show]:
+        print(f"  {os.path.basename(f)}: it {'accepts' if theirs[f][0] else 'refuses'} ({theirs[f][1][:300]}), "
+              f"validate {'accepts' if ours[f][0] else 'refuses'} ({ours[f][1][:300]})")
+        for line in open(f, encoding="latin-1"):
+            print("      " + line.rstrip("\n"))
+    sys.stdout.flush()
+    return agree
 
 
 def main():
@@ -196,11 +343,28 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--show", type=int, default=10)
     ap.add_argument("--min-agreement", type=float, default=100.0)
+    ap.add_argument("--zookeeper-count", type=int, default=1000, help="ZooKeeper configs (0: none)")
+    ap.add_argument("--cases", help="judge the configs the validate tests wrote to this directory instead of a generated corpus")
     a = ap.parse_args()
     worst = 100.0
     policy = policy_rules(a.binary)
+    if a.cases:
+        with tempfile.TemporaryDirectory() as tmp:
+            for kind, (files, version) in sorted(repo_cases(a.cases, tmp).items()):
+                if not files:
+                    continue
+                if kind == "zookeeper":
+                    theirs = kafka_verdicts(ZK_LIBS_FROM, files, "ZkConfigCheck.java")
+                    what = "test cases, ZooKeeper 3.8"
+                else:
+                    theirs = kafka_verdicts(cached_release(version), files)
+                    what = f"test cases for {version} (Kafka {cached_release(version)})"
+                ours = our_verdicts(a.binary, version, files, policy)
+                worst = min(worst, report(what, files, theirs, ours, policy, a.show))
+        print(f"lowest agreement {worst:.2f}% (required {a.min_agreement}%)")
+        return 0 if worst >= a.min_agreement else 1
     with tempfile.TemporaryDirectory() as tmp:
-        for version in a.versions.split(","):
+        for version in filter(None, a.versions.split(",")):
             rnd = random.Random(f"{a.seed}-{version}")
             keys = schema_keys(version)
             files = []
@@ -213,19 +377,12 @@ def main():
                 files.append(path)
             theirs = kafka_verdicts(version, files)
             ours = our_verdicts(a.binary, version, files, policy)
-            diff = [f for f in files if theirs[f][0] != ours[f][0]]
-            agree = 100.0 * (len(files) - len(diff)) / len(files)
-            worst = min(worst, agree)
-            refused = sum(1 for f in files if not theirs[f][0])
-            policy_only = sum(1 for f in files if ours[f][2] and ours[f][0])
-            print(f"Kafka {version}: {len(files) - len(diff)}/{len(files)} agree ({agree:.2f}%), Kafka refuses {refused}"
-                  f"; refused by our stricter policy alone ({', '.join(sorted(policy))}): {policy_only}")
-            for f in diff[:a.show]:
-                print(f"  {os.path.basename(f)}: Kafka {'accepts' if theirs[f][0] else 'refuses'} ({theirs[f][1][:200]}), "
-                      f"validate {'accepts' if ours[f][0] else 'refuses'} ({ours[f][1][:200]})")
-                for line in open(f, encoding="latin-1"):
-                    print("      " + line.rstrip("\n"))
-            sys.stdout.flush()
+            worst = min(worst, report(f"Kafka {version}", files, theirs, ours, policy, a.show))
+        if a.zookeeper_count:
+            files = zk_corpus(tmp, a.seed, a.zookeeper_count)
+            theirs = kafka_verdicts(ZK_LIBS_FROM, files, "ZkConfigCheck.java")
+            ours = our_verdicts(a.binary, ZK_LIBS_FROM, files, policy)
+            worst = min(worst, report("ZooKeeper 3.8 (QuorumPeerConfig)", files, theirs, ours, policy, a.show))
     print(f"lowest agreement {worst:.2f}% (required {a.min_agreement}%)")
     return 0 if worst >= a.min_agreement else 1
 

@@ -1,6 +1,9 @@
 // Builders for the validate tests: realistic configs of each node kind, changed one key at a time.
 #pragma once
 #include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <string>
 #include <utility>
@@ -120,15 +123,33 @@ inline std::set<std::string>& seen_ids() {
   return ids;
 }
 
+// With KA_VALIDATE_CASES_DIR set, every config a test checks is also written there
+// (<dir>/<version>/N.properties, <dir>/zookeeper/N.cfg with N.myid), so that
+// tests/kafka-config/test_repo_cases.sh can have the real Kafka and ZooKeeper judge them too.
+inline void keep_case(const ka::Properties& p, const std::string& kind, const std::string& ext, std::optional<int> myid = std::nullopt,
+                      bool myid_file_absent = false) {
+  const char* dir = std::getenv("KA_VALIDATE_CASES_DIR");
+  if (!dir || !*dir) return;
+  static int n = 0;
+  std::filesystem::path d = std::filesystem::path(dir) / kind;
+  std::filesystem::create_directories(d);
+  std::string stem = std::to_string(++n);
+  std::ofstream(d / (stem + ext)) << p.serialize();
+  if (myid) std::ofstream(d / (stem + ".myid")) << *myid << "\n";
+  if (myid_file_absent) std::ofstream(d / (stem + ".nomyid")) << "";
+}
+
 inline std::vector<ka::Violation> run(const ka::Properties& p, const std::string& version,
                                       std::optional<ka::FormatOptions> fmt = std::nullopt) {
+  if (!fmt) keep_case(p, version, ".properties");  // the format-time rules are not KafkaConfig's
   auto vs = ka::validate_server_properties(p, ver(version), fmt);
   for (const auto& v : vs) seen_ids().insert(v.id);
   return vs;
 }
 
-inline std::vector<ka::Violation> run_zk(const ka::Properties& p, std::optional<int> myid) {
-  auto vs = ka::validate_zookeeper_properties(p, myid);
+inline std::vector<ka::Violation> run_zk(const ka::Properties& p, std::optional<int> myid, bool myid_file_absent = false) {
+  keep_case(p, "zookeeper", ".cfg", myid, myid_file_absent);
+  auto vs = ka::validate_zookeeper_properties(p, myid, myid_file_absent);
   for (const auto& v : vs) seen_ids().insert(v.id);
   return vs;
 }

@@ -51,6 +51,22 @@ TEST_CASE("values are parsed as ConfigDef.parseType does", "[validate][schema]")
         "Invalid value yes for configuration auto.create.topics.enable: Expected value to be either true or false");
 }
 
+TEST_CASE("class names: what cannot be a class is refused, a custom class is not judged", "[validate][schema]") {
+  CHECK(check("principal.builder.class", "true", "3.9.1")->message ==
+        "Invalid value true for configuration principal.builder.class: Class true could not be found.");
+  CHECK(check("sasl.server.callback.handler.class", "", "4.3.1")->kind == "type");
+  CHECK(check("principal.builder.class", "Builder", "4.3.1")->kind == "type");  // no package
+  CHECK_FALSE(check("principal.builder.class", " com.example.kafka.Builder$Inner ", "4.3.1"));
+  // lists KafkaConfig instantiates: each item a class, or from 4.0 a built-in name of the default
+  CHECK(check("group.consumer.assignors", "a,,b", "3.9.1")->message.find("Class a cannot be found") == 0);
+  CHECK(check("group.consumer.assignors", ",", "4.1.2")->message.find("Class  cannot be found") == 0);
+  CHECK(check("group.share.assignors", " x , y ", "4.1.2")->kind == "type");
+  CHECK_FALSE(check("group.consumer.assignors", "uniform, range", "4.1.2"));
+  CHECK(check("group.consumer.assignors", "uniform", "3.9.1")->kind == "type");  // names came in 4.0
+  CHECK_FALSE(check("group.consumer.assignors", "org.apache.kafka.coordinator.group.assignor.RangeAssignor", "3.9.1"));
+  CHECK_FALSE(check("group.share.assignors", "simple", "4.3.1"));
+}
+
 TEST_CASE("validators: valid strings, case-insensitive strings, metadata versions", "[validate][schema]") {
   CHECK(check("compression.type", "GZIP", "4.3.1")->kind == "validator");
   CHECK_FALSE(check("compression.type", " gzip", "4.3.1"));
@@ -128,6 +144,16 @@ TEST_CASE("a key the newest release no longer has warns before an upgrade", "[co
 TEST_CASE("early start listeners are listeners of this node", "[listeners.early-start]") {
   EXPECT_ERROR(run(with(broker(), {{"early.start.listeners", "OTHER"}}), "3.9.1"), "listeners.early-start");
   EXPECT_NONE(run(with(broker(), {{"early.start.listeners", "internal"}}), "4.3.1"), "listeners.early-start");
+}
+
+TEST_CASE("group heartbeat and session intervals lie within their min and max", "[groups.intervals]") {
+  EXPECT_ERROR(run(with(broker(), {{"group.consumer.max.heartbeat.interval.ms", "4000"}}), "3.6.0"), "groups.intervals");
+  EXPECT_ERROR(run(with(broker(), {{"group.consumer.session.timeout.ms", "70000"}}), "4.3.1"), "groups.intervals");
+  EXPECT_ERROR(run(with(broker(), {{"group.share.min.session.timeout.ms", "50000"}}), "4.1.2"), "groups.intervals");
+  EXPECT_NONE(run(with(broker(), {{"group.consumer.heartbeat.interval.ms", "6000"}}), "3.9.1"), "groups.intervals");
+  EXPECT_ERROR(run(with(broker(), {{"group.streams.min.heartbeat.interval.ms", "99999"}}), "4.1.2"), "groups.intervals");
+  EXPECT_NONE(run(with(broker(), {{"group.streams.min.heartbeat.interval.ms", "99999"}}), "4.0.1"), "groups.intervals");  // no streams groups
+  EXPECT_NONE(run(broker(), "4.4.0"), "groups.intervals");
 }
 
 TEST_CASE("the classic group protocol stays enabled (3.7+)", "[groups.classic-required]") {

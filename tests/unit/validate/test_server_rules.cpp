@@ -174,6 +174,12 @@ TEST_CASE("controller.quorum.voters entries parse", "[kraft.quorum.voters-parse]
   EXPECT_ERROR(run(with(broker(), {{"controller.quorum.voters", "one@10.0.1.11:9093"}}), "4.0.0"), "kraft.quorum.voters-parse");
   EXPECT_ERROR(run(with(broker(), {{"controller.quorum.voters", "1@10.0.1.11"}}), "4.0.0"), "kraft.quorum.voters-parse");
   EXPECT_NONE(run(with(broker(), {{"controller.quorum.voters", "1@[fd00::11]:9093"}}), "4.0.0"), "kraft.quorum.voters-parse");
+  // a ZooKeeper-mode broker's ConfigDef parses the key too (KafkaConfig refuses "x" there)
+  EXPECT_ERROR(run(with(zk_broker(), {{"controller.quorum.voters", "x"}}), "3.9.1"), "kraft.quorum.voters-parse");
+  EXPECT_NONE(run(zk_broker(), "3.9.1"), "kraft.quorum.voters-parse");
+  // empty items are entries too, which do not parse
+  EXPECT_ERROR(run(with(zk_broker(), {{"controller.quorum.voters", ","}}), "3.6.2"), "kraft.quorum.voters-parse");
+  EXPECT_ERROR(run(with(broker(), {{"controller.quorum.voters", "1@10.0.1.11:9093,"}}), "4.0.0"), "kraft.quorum.voters-parse");
 }
 
 TEST_CASE("voters are routable", "[kraft.quorum.voters-routable]") {
