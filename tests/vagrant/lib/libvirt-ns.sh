@@ -111,9 +111,11 @@ kav_init() {
   log "libvirtd running in network namespace $KAV_NS (state under $KAV_WORK)"
 }
 
+# KAV_VAGRANT_LOG=debug|info: Vagrant's own log level (an empty VAGRANT_LOG breaks vagrant_cloud)
 kav_vagrant() {
-  (cd "$KAV_PROJECT" && kav_ns env VAGRANT_HOME="$KAV_WORK/vagrant.d" VAGRANT_DEFAULT_PROVIDER=libvirt \
-     VAGRANT_CHECKPOINT_DISABLE=1 VAGRANT_NO_COLOR=1 VAGRANT_LOG="${KAV_VAGRANT_LOG:-}" vagrant "$@")
+  local e=(VAGRANT_HOME="$KAV_WORK/vagrant.d" VAGRANT_DEFAULT_PROVIDER=libvirt VAGRANT_CHECKPOINT_DISABLE=1 VAGRANT_NO_COLOR=1)
+  [ -n "${KAV_VAGRANT_LOG:-}" ] && e+=(VAGRANT_LOG="$KAV_VAGRANT_LOG")
+  (cd "$KAV_PROJECT" && kav_ns env "${e[@]}" vagrant "$@")
 }
 
 kav_teardown() {
