@@ -81,7 +81,11 @@ artifacts:
   upload: [test-ca.pem, test-KEYS, test-adoptium.asc]
   flags: [--cacert, $v/test-ca.pem, --asf-url, "$url", --archive-url, "$url", --private-build, --sha512, "$sha",
           --keys, $v/test-KEYS, --adoptium-api-url, "$url", --adoptium-key, $v/test-adoptium.asc]
-wait: 1200
+wait: 1800
+# software emulation on a shared 2-core machine: see settings.yaml (elections never settle with 1 s)
+set: [controller.quorum.election.timeout.ms=15000, controller.quorum.fetch.timeout.ms=30000,
+      controller.quorum.election.backoff.max.ms=10000, controller.quorum.request.timeout.ms=30000,
+      broker.session.timeout.ms=60000]
 EOF
 printf 'ENV["KA_VAGRANT_SETTINGS"] = %s\nload %s\n' "'$KAV_WORK/settings.yaml'" "'$here/Vagrantfile'" > "$KAV_PROJECT/Vagrantfile"
 

@@ -80,6 +80,7 @@ EOF
 kav_init() {
   kav_skip_unless_ready
   trap 'kav_teardown $?' EXIT
+  trap 'exit 143' TERM INT   # a timeout's SIGTERM still tears down (through the EXIT trap)
   local d
   mkdir -p "$KAV_WORK"
   kav_write_config
