@@ -85,7 +85,7 @@ wait: 1800
 # software emulation on a shared 2-core machine: see settings.yaml (elections never settle with 1 s)
 set: [controller.quorum.election.timeout.ms=15000, controller.quorum.fetch.timeout.ms=30000,
       controller.quorum.election.backoff.max.ms=10000, controller.quorum.request.timeout.ms=30000,
-      broker.session.timeout.ms=60000]
+      broker.session.timeout.ms=60000, initial.broker.registration.timeout.ms=600000]
 EOF
 printf 'ENV["KA_VAGRANT_SETTINGS"] = %s\nload %s\n' "'$KAV_WORK/settings.yaml'" "'$here/Vagrantfile'" > "$KAV_PROJECT/Vagrantfile"
 
