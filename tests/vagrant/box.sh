@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# box.sh [CACHE_DIR] -> prints the path of a Vagrant box for the libvirt provider, made from the
+# Debian 12 VM disk of tests/vm/disk.sh (built first when missing):
+#
+#   metadata.json   {"provider": "libvirt", "format": "qcow2", "virtual_size": GB}
+#   box.img         the qcow2 disk
+#   vmlinuz, initrd.img
+#   Vagrantfile     boots them by direct kernel boot (libvirt.kernel/initrd/cmd_line, paths
+#                   relative to the box's own directory, where Vagrant unpacked it)
+#
+# Cached as CACHE_DIR/vagrant-box-<key>/debian12-libvirt.box, keyed by the disk's directory name
+# (itself a hash of its recipe) and this file.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${1:-${KA_CLUSTER_CACHE:-/var/cache/kafka-appliance-test}}
+disk=$("$here/../vm/disk.sh" "$cache")
+key=$( { basename "$disk"; cat "$0"; } | sha256sum | cut -c1-12)
+dest=$cache/vagrant-box-$key
+box=$dest/debian12-libvirt.box
+if [ -f "$dest/.complete" ]; then echo "$box"; exit 0; fi
+exec 9>"$cache/.vagrant-box.lock"
+flock 9
+if [ -f "$dest/.complete" ]; then echo "$box"; exit 0; fi
+
+tmp=$cache/.build-vagrant-box-$$
+rm -rf "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/box"
+vsize=$(qemu-img info --output=json "$disk/disk.qcow2" | python3 -c 'import json,sys; print(-(-json.load(sys.stdin)["virtual-size"] // 2**30))')
+printf '{"provider": "libvirt", "format": "qcow2", "virtual_size": %s}\n' "$vsize" > "$tmp/box/metadata.json"
+ln "$disk/disk.qcow2" "$tmp/box/box.img" 2>/dev/null || cp "$disk/disk.qcow2" "$tmp/box/box.img"
+cp "$disk/vmlinuz" "$disk/initrd.img" "$tmp/box/"
+cat > "$tmp/box/Vagrantfile" <<EOF
+# Debian 12 (bookworm) made by kafka-appliance's tests/vm/disk.sh; no bootloader: the kernel
+# beside this file is booted directly.
+Vagrant.configure("2") do |config|
+  config.vm.provider :libvirt do |lv|
+    lv.kernel = File.join(__dir__, "vmlinuz")
+    lv.initrd = File.join(__dir__, "initrd.img")
+    lv.cmd_line = "$(cat "$disk/cmdline")"
+    lv.disk_bus = "virtio"
+  end
+end
+EOF
+tar -C "$tmp/box" -cf "$tmp/debian12-libvirt.box" metadata.json Vagrantfile box.img vmlinuz initrd.img
+rm -rf "$tmp/box"
+touch "$tmp/.complete"
+mv "$tmp" "$dest"
+trap - EXIT
+echo "box.sh: $box ($(du -sh "$box" | cut -f1))" >&2
+echo "$box"
