@@ -1,5 +1,7 @@
 #include "core/fs.hpp"
 
+#include "core/number.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,6 +28,40 @@ const char* to_string(Change c) {
 std::string errno_text(int err) { return std::strerror(err); }
 
 namespace {
+// The whole file into `out`; 0, or the errno of what failed.
+int read_all(const fs::path& p, std::string& out) {
+  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  char buf[1 << 16];
+  int err = 0;
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) err = errno;
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return err;
+}
+}  // namespace
+
+Result<std::optional<std::string>> read_whole_file(const fs::path& p) {
+  std::string out;
+  const int err = read_all(p, out);
+  if (err == ENOENT || err == ENOTDIR) return std::optional<std::string>();
+  if (err) return fail("cannot read " + p.string() + ": " + errno_text(err));
+  return std::optional<std::string>(std::move(out));
+}
+
+Result<std::string> read_named_file(const fs::path& p, const std::string& what) {
+  std::string out;
+  const int err = read_all(p, out);
+  if (err) return bad_input("cannot read " + what + " " + p.string() + ": " + errno_text(err));
+  return out;
+}
+
+namespace {
 
 // Field 3 (uid/gid) of the line whose field 1 is `name` in a passwd/group file.
 std::optional<unsigned> lookup_id(const fs::path& file, const std::string& name) {
@@ -37,11 +73,8 @@ std::optional<unsigned> lookup_id(const fs::path& file, const std::string& name)
     auto c2 = line.find(':', c1 + 1);
     if (c2 == std::string::npos) return std::nullopt;
     auto c3 = line.find(':', c2 + 1);
-    try {
-      return static_cast<unsigned>(std::stoul(line.substr(c2 + 1, c3 - c2 - 1)));
-    } catch (...) {
-      return std::nullopt;
-    }
+    auto id = parse_number<unsigned>(line.substr(c2 + 1, c3 - c2 - 1), file.string());
+    return id.ok() ? std::optional<unsigned>(*id) : std::nullopt;
   }
   return std::nullopt;
 }
@@ -86,10 +119,9 @@ Result<Change> write_file_atomic(const fs::path& path, const std::string& conten
   struct stat st {};
   bool exists = ::lstat(path.c_str(), &st) == 0;
   if (exists && S_ISREG(st.st_mode)) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (in && ss.str() == content && (st.st_mode & 07777) == mode && owner_matches(st, owner)) return Change::unchanged;
+    std::string current;
+    if (read_all(path, current) == 0 && current == content && (st.st_mode & 07777) == mode && owner_matches(st, owner))
+      return Change::unchanged;
   } else if (exists && !S_ISREG(st.st_mode)) {
     return bad_input(path.string() + " exists and is not a regular file").note("move it out of the way and run again");
   }
@@ -244,16 +276,7 @@ Result<Change> RootFs::ensure_symlink(const fs::path& link, const fs::path& dest
 }
 
 Result<std::optional<std::string>> RootFs::read_file(const fs::path& target) const {
-  auto p = host_path(target);
-  std::ifstream in(p, std::ios::binary);
-  if (!in) {
-    std::error_code ec;
-    if (!fs::exists(p, ec)) return std::optional<std::string>{};
-    return fail("cannot read " + p.string());
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return std::optional<std::string>{ss.str()};
+  return read_whole_file(host_path(target));
 }
 
 }  // namespace ka

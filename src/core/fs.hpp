@@ -49,5 +49,10 @@ class RootFs {
 Result<Change> write_file_atomic(const fs::path& path, const std::string& content, mode_t mode, Owner owner);
 Status fsync_dir(const fs::path& dir);
 std::string errno_text(int err);
+// The whole file at `p`; nullopt when there is none. Other errors name the path and the reason.
+Result<std::optional<std::string>> read_whole_file(const fs::path& p);
+// The whole of a file the user named: a missing or unreadable one is bad input, "cannot read
+// <what> <path>: <reason>", where `what` says where the path came from ("--keys", "template").
+Result<std::string> read_named_file(const fs::path& p, const std::string& what);
 
 }  // namespace ka

@@ -20,7 +20,6 @@ bool Properties::erase(const std::string& key) {
   entries_.erase(entries_.begin() + static_cast<long>(it->second));
   index_.clear();
   for (size_t i = 0; i < entries_.size(); ++i) index_[entries_[i].first] = i;
-  lines_.erase(key);
   return true;
 }
 
@@ -33,11 +32,6 @@ std::optional<std::string> Properties::get(const std::string& key) const {
 std::string Properties::get_or(const std::string& key, const std::string& fallback) const {
   auto v = get(key);
   return v ? *v : fallback;
-}
-
-int Properties::line_of(const std::string& key) const {
-  auto it = lines_.find(key);
-  return it == lines_.end() ? 0 : it->second;
 }
 
 namespace {
@@ -65,7 +59,6 @@ void append_wtf8(std::string& out, char32_t cp) {
 // Java's Properties.saveConvert, except that '=', ':', '#' and '!' are escaped only where a
 // reader would otherwise take them as syntax (the output stays readable; it parses the same).
 void escape_into(std::string& out, const std::string& s, bool is_key) {
-  static const char* hex = "0123456789ABCDEF";
   const std::u16string chars = java_chars(s);
   for (size_t i = 0; i < chars.size(); ++i) {
     char16_t c = chars[i];
@@ -81,8 +74,8 @@ void escape_into(std::string& out, const std::string& s, bool is_key) {
       default:
         if (c < 0x20 || c > 0x7E) {
           // Kafka reads the file as ISO-8859-1: anything else only survives as \uXXXX.
-          out += "\\u";
-          for (int shift = 12; shift >= 0; shift -= 4) out += hex[(c >> shift) & 0xF];
+          const unsigned char be[2] = {static_cast<unsigned char>(c >> 8), static_cast<unsigned char>(c & 0xFF)};
+          out += "\\u" + hex_encode(be, 2, true);
         } else {
           out += static_cast<char>(c);
         }
@@ -303,16 +296,8 @@ Result<Properties> Properties::parse(const std::string& text, const std::string&
     }
     auto k = from_java_chars(*key);
     props.set(k, from_java_chars(*value));
-    props.lines_[k] = lineno;
   }
   return props;
-}
-
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\n\f");
-  if (b == std::string::npos) return "";
-  size_t e = s.find_last_not_of(" \t\r\n\f");
-  return s.substr(b, e - b + 1);
 }
 
 std::vector<std::string> split_list(const std::string& s, char sep) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "core/text.hpp"  // trim, used with split_list by callers
 
 namespace ka {
 
@@ -25,9 +26,6 @@ class Properties {
   bool has(const std::string& key) const { return index_.count(key) != 0; }
   const std::vector<std::pair<std::string, std::string>>& entries() const { return entries_; }
   size_t size() const { return entries_.size(); }
-  // Line of the key in the parsed source (1-based; \r, \n and \r\n each end a line, as for
-  // Java): where its logical line starts. 0 when set in code.
-  int line_of(const std::string& key) const;
 
   // key=value lines in insertion order, escaped so that Properties.load reads back the same
   // strings (chars outside printable ASCII as \uXXXX).
@@ -41,7 +39,6 @@ class Properties {
  private:
   std::vector<std::pair<std::string, std::string>> entries_;
   std::map<std::string, size_t> index_;
-  std::map<std::string, int> lines_;
 };
 
 // The UTF-16 chars of a Java String held as UTF-8 (WTF-8); a byte that is not part of valid
@@ -51,6 +48,5 @@ std::string from_java_chars(const std::u16string& s);
 
 // "a, b ,c" -> {"a","b","c"}; empty items dropped (Kafka's Utils.splitCommaSeparated / getList).
 std::vector<std::string> split_list(const std::string& s, char sep = ',');
-std::string trim(const std::string& s);
 
 }  // namespace ka

@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include "core/text.hpp"
+
 namespace ka {
 
 Result<StateFile> StateFile::load(const RootFs& root) {
@@ -36,13 +38,7 @@ std::string sha256_hex(const std::string& data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
+  return hex_encode(md, len);
 }
 
 }  // namespace ka

@@ -1,5 +1,7 @@
 #include "core/templates.hpp"
 
+#include "core/fs.hpp"
+
 #include <fstream>
 #include <sstream>
 
@@ -10,11 +12,9 @@ Result<std::string> load_template(const std::string& name, const std::optional<s
     auto p = *override_dir / name;
     std::error_code ec;
     if (std::filesystem::exists(p, ec)) {
-      std::ifstream in(p, std::ios::binary);
-      if (!in) return bad_input("cannot read template " + p.string()).note("check --templates and the file's permissions");
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      return ss.str();
+      auto text = read_named_file(p, "template");
+      if (!text.ok()) return Error(text.error()).note("check --templates and the file's permissions");
+      return text;
     }
   }
   const auto& all = embedded_templates();

@@ -5,6 +5,7 @@
 #include <utility>
 #include <nlohmann/json.hpp>
 
+#include "core/number.hpp"
 #include "fetch/url.hpp"
 #include "verify/checksum.hpp"
 
@@ -23,7 +24,7 @@ Status check_java_request(const JavaRequest& r) {
   if (r.arch != "x64" && r.arch != "aarch64")
     return bad_input("--arch " + r.arch + ": expected x64 (x86_64) or aarch64");
   if (is_java_feature_version(r.java)) {
-    int v = std::stoi(r.java);
+    KA_TRY(int v, parse_number<int>(r.java, "--java"));
     if (v < 17) return bad_input("--java " + r.java + ": Kafka 3.6+ brokers need Java 17 or newer").note("use 17, 21 or 25");
     return ok_status();
   }

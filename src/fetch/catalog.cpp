@@ -66,11 +66,9 @@ const KafkaCatalog& KafkaCatalog::builtin() {
 
 Result<KafkaCatalog> KafkaCatalog::select(const std::string& file) {
   if (file.empty()) return builtin();
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return bad_input("--catalog " + file + ": cannot read it: " + errno_text(errno)).note("name a readable catalog file, or drop --catalog");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
+  auto read = read_named_file(file, "--catalog");
+  if (!read.ok()) return Error(read.error()).note("name a readable catalog file, or drop --catalog");
+  const std::string text = std::move(read).value();
   auto parsed = parse_catalog_file(text, "--catalog " + file);
   if (!parsed.ok()) return Error(parsed.error()).note("each line: VERSION SCALA METADATA_VERSION SHA512, '#' starts a comment");
   KafkaCatalog k;

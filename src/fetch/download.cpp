@@ -145,120 +145,136 @@ DownloadEnv default_download_env(Http* http, Progress* progress) {
   return env;
 }
 
-Result<Downloaded> download(const DownloadJob& job, DownloadEnv& env, ByteSink& sink) {
-  Downloaded out;
-  uint64_t offset = 0;
-  std::optional<PartFile> part;
-  if (!job.part.empty()) {
-    // Bytes of an earlier, interrupted run: the sink must see them too (it hashes from byte 0).
-    std::error_code ec;
-    if (std::filesystem::is_regular_file(job.part, ec)) {
-      std::unique_ptr<FILE, decltype(&std::fclose)> f(std::fopen(job.part.c_str(), "rb"), &std::fclose);
-      if (!f) return fail("cannot read " + job.part.string() + ": " + errno_text(errno));
-      std::vector<unsigned char> buf(1 << 16);
-      size_t n;
-      while ((n = std::fread(buf.data(), 1, buf.size(), f.get())) > 0) {
-        KA_TRY_STATUS(sink.write(buf.data(), n));
-        offset += n;
-      }
-      out.replayed = offset;
-      if (offset > 0) spdlog::info("resuming {} after {} from an earlier run", job.what, human_bytes(offset));
-    }
-    part.emplace();
-    KA_TRY_STATUS(part->open(job.part));
-  }
-  if (env.progress) env.progress->start(job.what, job.expected_size, offset);
+namespace {
 
-  bool all_not_found = true;
-  for (const auto& url : job.urls) {
-    const std::string shown = redact_url(url);
-    int tries = 0;
-    bool source_done = false;
-    while (!source_done) {
-      ++tries;
-      const uint64_t start = offset;
-      uint64_t skip = 0;
-      bool skip_set = false;
-      auto on_body = [&](long status, const unsigned char* d, size_t n) -> Status {
-        if (!skip_set) {
-          // A 200 to a Range request starts again at byte 0: drop what the sink already has.
-          skip = (status == 200) ? start : 0;
-          skip_set = true;
-        }
-        if (skip > 0) {
-          size_t drop = static_cast<size_t>(std::min<uint64_t>(skip, n));
-          skip -= drop;
-          d += drop;
-          n -= drop;
-          if (n == 0) return ok_status();
-        }
-        if (part) KA_TRY_STATUS(part->write(d, n));
-        KA_TRY_STATUS(sink.write(d, n));
-        offset += n;
-        if (env.progress) env.progress->advance(offset);
-        return ok_status();
-      };
-      spdlog::debug("GET {}{}", shown, start ? " (from byte " + std::to_string(start) + ")" : "");
-      HttpReply r = env.http->get(HttpGet{url, start}, on_body);
-      if (r.fatal) {
-        if (env.progress) env.progress->end(false);
-        return *r.fatal;
-      }
-      std::string reason;
-      bool retry = false;
-      if (!r.transport_failed && r.status >= 200 && r.status <= 299) {
-        if (skip > 0) {
-          reason = "the answer ended before the bytes already downloaded (" + std::to_string(start) + ")";
-        } else {
-          out.url = url;
-          out.bytes = offset;
-          if (env.progress) env.progress->end(true);
-          return out;
-        }
-      } else if (!r.transport_failed && r.status == 416 && start > 0) {
-        // The .part already holds the whole file; verification decides whether it is right.
-        out.url = url;
-        out.bytes = offset;
-        if (env.progress) env.progress->end(true);
-        return out;
-      } else if (r.transport_failed) {
-        reason = r.transport_error;
-        retry = r.transport_retryable;
-        if (offset > start) tries = 0;  // progress was made: a flaky link, not a dead source
-      } else if (r.status == 404 || r.status == 410) {
-        out.failures.push_back(shown + ": " + status_reason(r.status));
-        spdlog::debug("{}", out.failures.back());
-        break;
-      } else {
-        reason = status_reason(r.status);
-        retry = retryable_status(r.status);
-      }
-      all_not_found = false;
-      if (!retry || tries >= env.policy.attempts_per_source) {
-        out.failures.push_back(shown + ": " + reason + (tries > 1 ? " (after " + std::to_string(tries) + " tries)" : ""));
-        spdlog::warn("{}", out.failures.back());
-        source_done = true;
-        continue;
-      }
-      std::optional<Millis> ra;
-      if (!r.retry_after.empty()) ra = parse_retry_after(r.retry_after, env.now());
-      Millis wait = next_delay(env.policy, std::max(tries, 1), env.jitter(), ra);
-      spdlog::warn("{}: {}; trying again in {:.1f} s{}", shown, reason, static_cast<double>(wait.count()) / 1000.0,
-                   offset > 0 ? " from byte " + std::to_string(offset) : "");
-      env.sleep(wait);
-    }
+// Bytes of an earlier, interrupted run: the sink must see them too (it hashes from byte 0).
+// Returns how many there were.
+Result<uint64_t> replay_part(const DownloadJob& job, ByteSink& sink) {
+  uint64_t offset = 0;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(job.part, ec)) return offset;
+  std::unique_ptr<FILE, decltype(&std::fclose)> f(std::fopen(job.part.c_str(), "rb"), &std::fclose);
+  if (!f) return fail("cannot read " + job.part.string() + ": " + errno_text(errno));
+  std::vector<unsigned char> buf(1 << 16);
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), f.get())) > 0) {
+    KA_TRY_STATUS(sink.write(buf.data(), n));
+    offset += n;
   }
-  if (env.progress) env.progress->end(false);
-  if (all_not_found && offset == 0) {
-    out.not_found = true;
-    return out;
+  if (offset > 0) spdlog::info("resuming {} after {} from an earlier run", job.what, human_bytes(offset));
+  return offset;
+}
+
+// What one GET of one source came to.
+struct Attempt {
+  enum { delivered, not_found, failed } outcome = failed;
+  std::string reason;  // when failed
+  bool retry = false;  // when failed: worth another try of this source
+};
+
+Attempt judge(const HttpReply& r, uint64_t start, uint64_t skip_left) {
+  Attempt a;
+  if (!r.transport_failed && r.status >= 200 && r.status <= 299) {
+    if (skip_left == 0) a.outcome = Attempt::delivered;
+    else a.reason = "the answer ended before the bytes already downloaded (" + std::to_string(start) + ")";
+  } else if (!r.transport_failed && r.status == 416 && start > 0) {
+    a.outcome = Attempt::delivered;  // the .part already holds the whole file; verification decides whether it is right
+  } else if (r.transport_failed) {
+    a.reason = r.transport_error;
+    a.retry = r.transport_retryable;
+  } else if (r.status == 404 || r.status == 410) {
+    a.outcome = Attempt::not_found;
+    a.reason = status_reason(r.status);
+  } else {
+    a.reason = status_reason(r.status);
+    a.retry = retryable_status(r.status);
   }
+  return a;
+}
+
+Error all_sources_failed(const DownloadJob& job, const Downloaded& out) {
   Error e = fail("could not download " + job.what + " from any source");
   for (const auto& f : out.failures) e.note(f);
   if (!job.part.empty()) e.note("the bytes received so far are kept in " + job.part.string() + "; a new run resumes there");
   e.note("without a network: put the tarball, its .sha512 and .asc in a directory and use --offline --artifacts-dir DIR, "
          "or install a local tarball with --archive FILE --sha512 HEX; behind a proxy: set https_proxy");
   return e;
+}
+
+}  // namespace
+
+Result<Downloaded> download(const DownloadJob& job, DownloadEnv& env, ByteSink& sink) {
+  Downloaded out;
+  uint64_t offset = 0;
+  std::optional<PartFile> part;
+  if (!job.part.empty()) {
+    KA_TRY(offset, replay_part(job, sink));
+    out.replayed = offset;
+    part.emplace();
+    KA_TRY_STATUS(part->open(job.part));
+  }
+  if (env.progress) env.progress->start(job.what, job.expected_size, offset);
+  auto end = [&](bool ok) {
+    if (env.progress) env.progress->end(ok);
+  };
+
+  bool all_not_found = true;
+  for (const auto& url : job.urls) {
+    const std::string shown = redact_url(url);
+    for (int tries = 1;; ++tries) {
+      const uint64_t start = offset;
+      std::optional<uint64_t> skip;
+      auto on_body = [&](long status, const unsigned char* d, size_t n) -> Status {
+        // A 200 to a Range request starts again at byte 0: drop what the sink already has.
+        if (!skip) skip = status == 200 ? start : 0;
+        const size_t drop = static_cast<size_t>(std::min<uint64_t>(*skip, n));
+        *skip -= drop;
+        if (drop == n) return ok_status();
+        if (part) KA_TRY_STATUS(part->write(d + drop, n - drop));
+        KA_TRY_STATUS(sink.write(d + drop, n - drop));
+        offset += n - drop;
+        if (env.progress) env.progress->advance(offset);
+        return ok_status();
+      };
+      spdlog::debug("GET {}{}", shown, start ? " (from byte " + std::to_string(start) + ")" : "");
+      HttpReply r = env.http->get(HttpGet{url, start}, on_body);
+      if (r.fatal) {
+        end(false);
+        return *r.fatal;
+      }
+      const Attempt a = judge(r, start, skip.value_or(0));
+      if (a.outcome == Attempt::delivered) {
+        out.url = url;
+        out.bytes = offset;
+        end(true);
+        return out;
+      }
+      if (a.outcome == Attempt::not_found) {
+        out.failures.push_back(shown + ": " + a.reason);
+        spdlog::debug("{}", out.failures.back());
+        break;
+      }
+      all_not_found = false;
+      if (r.transport_failed && offset > start) tries = 0;  // progress was made: a flaky link, not a dead source
+      if (!a.retry || tries >= env.policy.attempts_per_source) {
+        out.failures.push_back(shown + ": " + a.reason + (tries > 1 ? " (after " + std::to_string(tries) + " tries)" : ""));
+        spdlog::warn("{}", out.failures.back());
+        break;
+      }
+      std::optional<Millis> ra;
+      if (!r.retry_after.empty()) ra = parse_retry_after(r.retry_after, env.now());
+      Millis wait = next_delay(env.policy, std::max(tries, 1), env.jitter(), ra);
+      spdlog::warn("{}: {}; trying again in {:.1f} s{}", shown, a.reason, static_cast<double>(wait.count()) / 1000.0,
+                   offset > 0 ? " from byte " + std::to_string(offset) : "");
+      env.sleep(wait);
+    }
+  }
+  end(false);
+  if (all_not_found && offset == 0) {
+    out.not_found = true;
+    return out;
+  }
+  return all_sources_failed(job, out);
 }
 
 Result<std::optional<std::string>> download_text(const std::string& what, const std::vector<std::string>& urls,

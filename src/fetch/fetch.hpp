@@ -76,8 +76,12 @@ struct FetchResult {
 
 class Fetcher {
  public:
-  // `http` may be null: a libcurl client is made from opts.http.
-  Fetcher(FetchOptions opts, std::unique_ptr<Http> http = nullptr);
+  // Every side effect comes from `env`: HTTP (env.http must outlive the Fetcher), progress,
+  // sleep, jitter and the clock that signatures are checked against.
+  Fetcher(FetchOptions opts, DownloadEnv env);
+  // For callers without a Deps bundle: libcurl from opts.http, a progress display on stderr
+  // (none with opts.quiet), real sleep and wall clock.
+  explicit Fetcher(FetchOptions opts);
   ~Fetcher();
   // Every byte of the artifact goes into `consumer` (may be null) once, in order, whether from
   // the network or the cache. consumer->finish() is called only after the digest and the
@@ -91,7 +95,8 @@ class Fetcher {
   std::unique_ptr<Impl> impl_;
 };
 
-Result<FetchResult> run_fetch(const FetchOptions& opts);
+// `env`: as for Fetcher; null means the real ones (see Fetcher(FetchOptions)).
+Result<FetchResult> run_fetch(const FetchOptions& opts, const DownloadEnv* env = nullptr);
 
 // Human lines or one JSON object.
 std::string format_fetch_result(const FetchResult& r, bool json);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/fs.hpp"
+#include "core/text.hpp"
 #include "fetch/url.hpp"
 
 namespace ka::fetch {
@@ -40,13 +41,6 @@ Result<std::string> find_ca_bundle(const std::string& explicit_file) {
 }
 
 namespace {
-
-std::string trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  size_t i = 0;
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  return s.substr(i);
-}
 
 struct Transfer {
   CURL* curl = nullptr;

@@ -5,6 +5,9 @@
 #include <cstring>
 #include <string>
 
+#include "core/number.hpp"
+#include "core/text.hpp"
+
 namespace ka::fetch {
 
 bool retryable_status(long status) { return status == 408 || status == 429 || (status >= 500 && status <= 599); }
@@ -20,16 +23,15 @@ Millis backoff_delay(const RetryPolicy& p, int retry, double jitter01) {
 }
 
 std::optional<Millis> parse_retry_after(std::string_view value, std::time_t now) {
-  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.remove_prefix(1);
-  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.remove_suffix(1);
-  if (value.empty()) return std::nullopt;
-  if (std::all_of(value.begin(), value.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
-    if (value.size() > 9) return Millis(999999999LL * 1000);  // absurd, the caller caps it
-    return Millis(std::stoll(std::string(value)) * 1000);
+  const std::string s = trim(value);
+  if (s.empty()) return std::nullopt;
+  if (std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+    auto secs = parse_number<long long>(s, "Retry-After");
+    // Absurd (over 9 digits), the caller caps it.
+    return Millis(secs.ok() && s.size() <= 9 ? *secs * 1000 : 999999999LL * 1000);
   }
   // RFC 9110 §5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime forms; always GMT.
   static const char* formats[] = {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"};
-  const std::string s(value);
   for (const char* f : formats) {
     std::tm tm{};
     const char* end = strptime(s.c_str(), f, &tm);

@@ -26,14 +26,6 @@ namespace ka::install {
 
 namespace {
 
-Result<std::string> read_small_file(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return bad_input("cannot read " + what + " " + path + ": " + errno_text(errno)).note("check the path");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string base_name(const std::string& p) { return fs::path(p).filename().string(); }
 
 // Serializes runs under one root: with the lock held, every staging directory in /opt belongs
@@ -250,8 +242,9 @@ ArtifactFeed local_feed(const std::string& path, DigestAlgo algo, const std::str
   return [=](ByteSink& sink) -> Result<VerifiedArtifact> {
     std::unique_ptr<pgp::SignatureCheck> sig;
     if (!asc_path.empty()) {
-      KA_TRY(auto text, read_small_file(asc_path, "signature"));
-      KA_TRY(auto s, pgp::parse_signature(text, asc_path));
+      auto text = read_named_file(asc_path, "--asc");
+      if (!text.ok()) return Error(text.error()).note("check the path");
+      KA_TRY(auto s, pgp::parse_signature(*text, asc_path));
       sig = std::make_unique<pgp::SignatureCheck>(std::move(s));
     }
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -284,14 +277,7 @@ ArtifactFeed local_feed(const std::string& path, DigestAlgo algo, const std::str
                       "--java-sha256 from its .sha256.txt");
     VerifiedArtifact out{base_name(path), std::string(algo_s) + ":" + expected_hex, "", trust, overrides};
     if (sig) {
-      pgp::KeyRing ring = pgp::pinned_kafka_keys();
-      for (const auto& k : key_files) {
-        KA_TRY(auto text, read_small_file(k, "key file"));
-        KA_TRY(auto more, pgp::parse_keys(text, k));
-        ring.add(more);
-      }
-      // Messages name every source of trust, not only the pinned one.
-      for (size_t i = 0; i < key_files.size(); ++i) ring.origin += (i ? ", " : " and --keys ") + key_files[i];
+      KA_TRY(pgp::KeyRing ring, pgp::kafka_keys_with(key_files));
       auto v = sig->verify(ring, static_cast<int64_t>(std::time(nullptr)));
       // A local file with a signature that does not vouch for it is bad input, like a digest
       // mismatch, not a failure of this tool.
@@ -329,9 +315,10 @@ Result<std::string> system_java_home(const RootFs& rfs) {
       .note("install a JDK or JRE 17+ (Debian: apt-get install default-jre-headless), or drop --java system to install Temurin");
 }
 
-Result<InstallReport> run_install(const InstallOptions& o, ProcessRunner& runner) {
-  InstallReport rep;
-  KA_TRY(auto kafka, choose_kafka(o));
+namespace {
+
+// The flags of the Java artifact, checked together; the normalized --java-sha256 (or empty).
+Result<std::string> check_java_flags(const InstallOptions& o) {
   std::string java_sha256;
   if (!o.java_archive.empty()) {
     if (o.java_sha256.empty())
@@ -343,82 +330,59 @@ Result<InstallReport> run_install(const InstallOptions& o, ProcessRunner& runner
   if (!o.java_archive.empty() && o.java == "system")
     return bad_input("--java system and --java-archive contradict each other").note("drop one of them");
   if (o.archive.empty() && !o.asc.empty()) return bad_input("--asc needs --archive");
-  RootFs rfs(o.root);
-  std::string kafka_dir = kafka_dir_name(kafka.scala, kafka.version);
-  // Checked before anything changes: a missing system Java must not leave Kafka half set up.
-  std::string system_home;
-  if (o.java_archive.empty() && o.java == "system") {
-    KA_TRY(system_home, system_java_home(rfs));
+  return java_sha256;
+}
+
+// --dry-run: what a run would change, from the record of the last one.
+Result<InstallReport> dry_run_install(const RootFs& rfs, const KafkaChoice& kafka, const std::string& kafka_dir,
+                                      InstallReport rep) {
+  KA_TRY(auto rec, load_installed(rfs, "kafka"));
+  bool same = rec && rec->path == std::string(kOptDir) + "/" + kafka_dir &&
+              (kafka.sha512.empty() || rec->artifact_digest == "sha512:" + kafka.sha512);
+  if (same) {
+    KA_TRY(same, still_installed(rfs, *rec, rep));
   }
+  if (!lookup_uid(rfs.root(), kServiceUser)) rep.changes.push_back("would create user kafka");
+  if (same) rep.unchanged.push_back("Kafka " + kafka.version + " at " + rec->path);
+  else rep.changes.push_back("would install Kafka " + kafka.version + " into /opt/" + kafka_dir);
+  return rep;
+}
 
-  if (o.dry_run) {
-    KA_TRY(auto rec, load_installed(rfs, "kafka"));
-    bool same = rec && rec->path == std::string(kOptDir) + "/" + kafka_dir &&
-                (kafka.sha512.empty() || rec->artifact_digest == "sha512:" + kafka.sha512);
-    if (same) {
-      KA_TRY(same, still_installed(rfs, *rec, rep));
+// One Fetcher for both artifacts, made on first use (a local --archive needs none).
+class LazyFetcher {
+ public:
+  LazyFetcher(const InstallOptions& o, const KafkaChoice& kafka, const fetch::DownloadEnv* env)
+      : o_(o), kafka_(kafka), env_(env) {}
+  fetch::Fetcher& get() {
+    if (!fetcher_) {
+      fetch::FetchOptions fo = o_.fetch;
+      fo.root = o_.root;
+      fo.cache_dir = o_.cache_dir;
+      fo.kafka_version = kafka_.version;
+      fo.sha512 = o_.sha512;
+      fo.key_files = o_.key_files;
+      fo.java = o_.java;
+      fo.quiet = o_.quiet;
+      fetcher_ = env_ ? std::make_unique<fetch::Fetcher>(fo, *env_) : std::make_unique<fetch::Fetcher>(fo);
     }
-    if (!lookup_uid(rfs.root(), kServiceUser)) rep.changes.push_back("would create user kafka");
-    if (same) rep.unchanged.push_back("Kafka " + kafka.version + " at " + rec->path);
-    else rep.changes.push_back("would install Kafka " + kafka.version + " into /opt/" + kafka_dir);
-    return rep;
+    return *fetcher_;
   }
-
-  // Checked before anything changes (ensure_service_dirs() would chmod it): a cache someone
-  // else could write is refused, not quietly tightened with what they planted still inside.
-  KA_TRY_STATUS(fetch::Cache(rfs.host_path(o.cache_dir)).check_safe());
-  KA_TRY_STATUS(rfs.ensure_dir(kStateDir, 0700, Owner{0, 0}));
-  KA_TRY(auto lock, InstallLock::take(rfs));
-  KA_TRY(auto stale, remove_stale_staging(rfs));
-  for (auto& s : stale) rep.changes.push_back("removed the staging directory of an interrupted run: /opt/" + s);
-  KA_TRY(auto user, ensure_service_user(rfs, runner));
-  for (auto& s : user) rep.changes.push_back(s);
-  KA_TRY(auto dirs, ensure_service_dirs(rfs, service_dirs(o.cache_dir)));
-  for (auto& s : dirs) rep.changes.push_back(s);
-
-  std::unique_ptr<fetch::Fetcher> fetcher;
-  auto get_fetcher = [&]() -> fetch::Fetcher& {
-    if (!fetcher) {
-      fetch::FetchOptions fo = o.fetch;
-      fo.root = o.root;
-      fo.cache_dir = o.cache_dir;
-      fo.kafka_version = kafka.version;
-      fo.sha512 = o.sha512;
-      fo.key_files = o.key_files;
-      fo.java = o.java;
-      fo.quiet = o.quiet;
-      fetcher = std::make_unique<fetch::Fetcher>(fo);
-    }
-    return *fetcher;
-  };
-  auto fetched = [&rep](const fetch::FetchedArtifact& a) {
+  // What the install records of a fetched artifact; its warnings go to the report.
+  static VerifiedArtifact recorded(const fetch::FetchedArtifact& a, InstallReport& rep) {
     for (auto& w : a.warnings) rep.warnings.push_back(w);
     return VerifiedArtifact{a.name, a.algo + ":" + a.digest, a.signer, a.trust, a.overrides};
-  };
-
-  ReleaseSpec ks{"kafka", "Kafka " + kafka.version, kafka_dir, kKafkaLink, kafka.version,
-                 kafka.sha512.empty() ? "" : "sha512:" + kafka.sha512, nullptr};
-  ArtifactFeed kfeed;
-  if (!o.archive.empty()) {
-    for (const auto& x : kafka.overrides) {
-      std::string w = x == "--private-build"
-                          ? "--private-build: trusting " + o.archive + " by the --sha512 you gave instead of the catalog"
-                          : "trusting " + x + " instead of the built-in Kafka catalog";
-      spdlog::warn("{}", w);
-      rep.warnings.push_back(w);
-    }
-    kfeed = local_feed(o.archive, DigestAlgo::sha512, kafka.sha512, o.asc, o.key_files, "--archive", kafka.trust,
-                       kafka.overrides);
-  } else {
-    kfeed = [&](ByteSink& sink) -> Result<VerifiedArtifact> {
-      FinishTracker t(sink);
-      KA_TRY(auto a, get_fetcher().fetch_kafka(&t));
-      if (!t.finished) KA_TRY_STATUS(sink.finish());
-      return fetched(a);
-    };
   }
-  KA_TRY_STATUS(install_release(rfs, ks, kfeed, o.limits, o.quiet, rep));
 
+ private:
+  const InstallOptions& o_;
+  const KafkaChoice& kafka_;
+  const fetch::DownloadEnv* env_;
+  std::unique_ptr<fetch::Fetcher> fetcher_;
+};
+
+// Java: a local Temurin tarball, the system's JDK (linked), or Temurin fetched.
+Status install_java(const InstallOptions& o, const RootFs& rfs, const std::string& java_sha256,
+                    const std::string& system_home, LazyFetcher& fetcher, InstallReport& rep) {
   if (!o.java_archive.empty()) {
     ReleaseSpec js{"java", "Temurin " + base_name(o.java_archive), "", kJavaLink, "", "sha256:" + java_sha256, nullptr};
     js.satisfies = [&](const InstalledRelease& r) { return r.artifact_digest == "sha256:" + java_sha256; };
@@ -445,13 +409,68 @@ Result<InstallReport> run_install(const InstallOptions& o, ProcessRunner& runner
     };
     ArtifactFeed jfeed = [&](ByteSink& sink) -> Result<VerifiedArtifact> {
       FinishTracker t(sink);
-      KA_TRY(auto a, get_fetcher().fetch_java(&t));
+      KA_TRY(auto a, fetcher.get().fetch_java(&t));
       if (!a) return fail("fetch returned no Java for --java " + o.java);
       if (!t.finished) KA_TRY_STATUS(sink.finish());
-      return fetched(*a);
+      return LazyFetcher::recorded(*a, rep);
     };
     KA_TRY_STATUS(install_release(rfs, js, jfeed, o.limits, o.quiet, rep));
   }
+  return ok_status();
+}
+
+}  // namespace
+
+Result<InstallReport> run_install(const InstallOptions& o, ProcessRunner& runner, const fetch::DownloadEnv* download) {
+  InstallReport rep;
+  KA_TRY(auto kafka, choose_kafka(o));
+  KA_TRY(std::string java_sha256, check_java_flags(o));
+  RootFs rfs(o.root);
+  std::string kafka_dir = kafka_dir_name(kafka.scala, kafka.version);
+  // Checked before anything changes: a missing system Java must not leave Kafka half set up.
+  std::string system_home;
+  if (o.java_archive.empty() && o.java == "system") {
+    KA_TRY(system_home, system_java_home(rfs));
+  }
+  if (o.dry_run) return dry_run_install(rfs, kafka, kafka_dir, std::move(rep));
+
+  // Checked before anything changes (ensure_service_dirs() would chmod it): a cache someone
+  // else could write is refused, not quietly tightened with what they planted still inside.
+  KA_TRY_STATUS(fetch::Cache(rfs.host_path(o.cache_dir)).check_safe());
+  KA_TRY_STATUS(rfs.ensure_dir(kStateDir, 0700, Owner{0, 0}));
+  KA_TRY(auto lock, InstallLock::take(rfs));
+  KA_TRY(auto stale, remove_stale_staging(rfs));
+  for (auto& s : stale) rep.changes.push_back("removed the staging directory of an interrupted run: /opt/" + s);
+  KA_TRY(auto user, ensure_service_user(rfs, runner));
+  for (auto& s : user) rep.changes.push_back(s);
+  KA_TRY(auto dirs, ensure_service_dirs(rfs, service_dirs(o.cache_dir)));
+  for (auto& s : dirs) rep.changes.push_back(s);
+
+  LazyFetcher fetcher(o, kafka, download);
+  ReleaseSpec ks{"kafka", "Kafka " + kafka.version, kafka_dir, kKafkaLink, kafka.version,
+                 kafka.sha512.empty() ? "" : "sha512:" + kafka.sha512, nullptr};
+  ArtifactFeed kfeed;
+  if (!o.archive.empty()) {
+    for (const auto& x : kafka.overrides) {
+      std::string w = x == "--private-build"
+                          ? "--private-build: trusting " + o.archive + " by the --sha512 you gave instead of the catalog"
+                          : "trusting " + x + " instead of the built-in Kafka catalog";
+      spdlog::warn("{}", w);
+      rep.warnings.push_back(w);
+    }
+    kfeed = local_feed(o.archive, DigestAlgo::sha512, kafka.sha512, o.asc, o.key_files, "--archive", kafka.trust,
+                       kafka.overrides);
+  } else {
+    kfeed = [&](ByteSink& sink) -> Result<VerifiedArtifact> {
+      FinishTracker t(sink);
+      KA_TRY(auto a, fetcher.get().fetch_kafka(&t));
+      if (!t.finished) KA_TRY_STATUS(sink.finish());
+      return LazyFetcher::recorded(a, rep);
+    };
+  }
+  KA_TRY_STATUS(install_release(rfs, ks, kfeed, o.limits, o.quiet, rep));
+
+  KA_TRY_STATUS(install_java(o, rfs, java_sha256, system_home, fetcher, rep));
   (void)lock;
   return rep;
 }

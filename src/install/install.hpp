@@ -70,7 +70,9 @@ ArtifactFeed local_feed(const std::string& path, DigestAlgo algo, const std::str
                         const std::string& asc_path, std::vector<std::string> key_files, const std::string& flag,
                         std::string trust = "", std::vector<std::string> overrides = {});
 
-Result<InstallReport> run_install(const InstallOptions& opts, ProcessRunner& runner);
+// `download`: HTTP, progress, sleep and clock for fetching; null means the real ones.
+Result<InstallReport> run_install(const InstallOptions& opts, ProcessRunner& runner,
+                                  const fetch::DownloadEnv* download = nullptr);
 std::string format_install_report(const InstallReport& r, bool json);
 
 }  // namespace ka::install

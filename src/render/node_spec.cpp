@@ -187,8 +187,10 @@ Result<std::uint64_t> parse_memory(const std::string& s, const std::string& flag
   return static_cast<std::uint64_t>(*num) << shift;
 }
 
-Result<NodeSpec> build_node_spec(const NodeInput& in) {
-  NodeSpec spec;
+namespace {
+
+// --role, --node-id, --kafka-version, --cluster-id.
+Status parse_identity(const NodeInput& in, NodeSpec& spec) {
   std::string role = trim(in.role);
   if (role.empty())
     return bad_input("no role given").note("pass --role controller, broker, combined or zookeeper (or role = \"...\" in the config file)");
@@ -213,6 +215,11 @@ Result<NodeSpec> build_node_spec(const NodeInput& in) {
     return bad_input("--cluster-id '" + spec.cluster_id + "' is not a Kafka cluster ID")
         .note("a cluster ID is 22 base64url characters (16 bytes); make one with 'kafka-appliance cluster-id'");
 
+  return ok_status();
+}
+
+// The controllers, or the ZooKeeper ensemble, as given (checked against the role later).
+Status parse_quorum(const NodeInput& in, NodeSpec& spec) {
   for (const auto& s : in.controllers) {
     KA_TRY(auto v, parse_voter(trim(s)));
     for (const auto& o : spec.voters)
@@ -234,6 +241,10 @@ Result<NodeSpec> build_node_spec(const NodeInput& in) {
       if (o.id == z.id) return bad_input("--zookeeper-server " + s + ": server ID " + std::to_string(z.id) + " is listed twice");
     spec.zookeeper_servers.push_back(z);
   }
+  return ok_status();
+}
+
+Status parse_listeners(const NodeInput& in, NodeSpec& spec) {
   for (const auto& s : in.listeners) {
     KA_TRY(auto l, parse_listener(trim(s), "--listener"));
     for (const auto& o : spec.listeners)
@@ -258,6 +269,11 @@ Result<NodeSpec> build_node_spec(const NodeInput& in) {
   if (!trim(in.controller_listener).empty()) spec.controller_listener = upper(trim(in.controller_listener));
   if (!valid_listener_name(spec.controller_listener))
     return bad_input("--controller-listener '" + in.controller_listener + "' is not a listener name");
+  return ok_status();
+}
+
+// Memory, broker count, rack, --set, --templates, --data-dir.
+Status parse_resources(const NodeInput& in, NodeSpec& spec) {
   if (!trim(in.memory).empty()) {
     KA_TRY(spec.memory_bytes, parse_memory(in.memory));
   }
@@ -283,9 +299,13 @@ Result<NodeSpec> build_node_spec(const NodeInput& in) {
     }
   }
 
-  // Mode and quorum, against the role and the version.
-  bool kraft_flags = !spec.voters.empty() || !spec.controller_bootstrap.empty();
-  bool zk_flags = !spec.zookeeper_connect.empty() || !spec.zookeeper_servers.empty();
+  return ok_status();
+}
+
+// Mode and quorum, against the role and the version.
+Status check_mode(const NodeSpec& spec) {
+  const bool kraft_flags = !spec.voters.empty() || !spec.controller_bootstrap.empty();
+  const bool zk_flags = !spec.zookeeper_connect.empty() || !spec.zookeeper_servers.empty();
   const std::string ver = "Kafka " + spec.version.str();
   if (spec.role == Role::zookeeper || (spec.role == Role::broker && zk_flags && !kraft_flags)) {
     if (spec.version.kraft_only())
@@ -302,6 +322,14 @@ Result<NodeSpec> build_node_spec(const NodeInput& in) {
     return bad_input("--controller-bootstrap (dynamic quorum, KIP-853) needs Kafka 3.9 or later; this is " + ver)
         .note("use a static quorum: --controller ID@HOST:PORT for every controller");
 
+  return ok_status();
+}
+
+// What each role needs of the flags; a ZooKeeper-mode broker connects to the ensemble's
+// client port when only --zookeeper-server was given.
+Status check_role(NodeSpec& spec) {
+  const bool kraft_flags = !spec.voters.empty() || !spec.controller_bootstrap.empty();
+  const bool zk_flags = !spec.zookeeper_connect.empty() || !spec.zookeeper_servers.empty();
   switch (spec.role) {
     case Role::zookeeper: {
       if (spec.zookeeper_servers.empty())
@@ -348,6 +376,19 @@ Result<NodeSpec> build_node_spec(const NodeInput& in) {
       }
       break;
   }
+  return ok_status();
+}
+
+}  // namespace
+
+Result<NodeSpec> build_node_spec(const NodeInput& in) {
+  NodeSpec spec;
+  KA_TRY_STATUS(parse_identity(in, spec));
+  KA_TRY_STATUS(parse_quorum(in, spec));
+  KA_TRY_STATUS(parse_listeners(in, spec));
+  KA_TRY_STATUS(parse_resources(in, spec));
+  KA_TRY_STATUS(check_mode(spec));
+  KA_TRY_STATUS(check_role(spec));
   return spec;
 }
 

@@ -51,12 +51,18 @@ const Listener* find_listener(const std::vector<Listener>& ls, const std::string
   return nullptr;
 }
 
-Result<ResolvedListeners> resolve_listeners(const NodeSpec& s) {
-  ResolvedListeners r;
+std::vector<std::string> names_of(const std::vector<Listener>& ls) {
+  std::vector<std::string> n;
+  for (const auto& l : ls) n.push_back(l.name);
+  return n;
+}
+
+// The listeners this node binds: the broker side (given, or from --advertise, or PLAINTEXT
+// on 9092) and the controller listener (on the voter port), each on a port of its own.
+// Returns the broker side.
+Result<std::vector<Listener>> bind_listeners(const NodeSpec& s, ResolvedListeners& r) {
   const std::string& ctrl = s.controller_listener;
   const bool kraft = !s.zookeeper_mode();
-  const std::string ver = "Kafka " + s.version.str();
-
   std::vector<Listener> broker_side;
   const Listener* given_ctrl = nullptr;
   for (const auto& l : s.listeners) {
@@ -104,17 +110,20 @@ Result<ResolvedListeners> resolve_listeners(const NodeSpec& s) {
       return bad_input("listener " + l.str() + " uses port " + std::to_string(l.endpoint.port) + ", which another listener uses too")
           .note("every listener needs a port of its own");
 
-  // advertised.listeners
+  return broker_side;
+}
+
+// advertised.listeners: what --advertise says, else the bound address, else an error.
+Status advertise_listeners(const NodeSpec& s, ResolvedListeners& r) {
+  const std::string& ctrl = s.controller_listener;
+  const bool kraft = !s.zookeeper_mode();
+  const std::string ver = "Kafka " + s.version.str();
   for (const auto& a : s.advertised) {
     if (!find_listener(r.listeners, a.name)) {
       if (kraft && a.name == ctrl && s.role == Role::broker)
         return bad_input("--advertise " + a.str() + ": a broker does not listen on the controller listener " + ctrl);
       return bad_input("--advertise " + a.str() + ": this node has no listener named " + a.name)
-          .note("listeners: " + [&] {
-            std::vector<std::string> n;
-            for (const auto& l : r.listeners) n.push_back(l.name);
-            return join(n, ", ");
-          }());
+          .note("listeners: " + join(names_of(r.listeners), ", "));
     }
     if (kraft && a.name == ctrl && !s.version.at_least(3, 9))
       return bad_input("--advertise " + a.str() + ": " + ver + " refuses the controller listener in advertised.listeners")
@@ -143,10 +152,13 @@ Result<ResolvedListeners> resolve_listeners(const NodeSpec& s) {
     }
   }
 
+  return ok_status();
+}
+
+Status map_protocols(const NodeSpec& s, ResolvedListeners& r) {
   // listener.security.protocol.map: every listener this node uses or connects to, explicitly.
-  std::vector<std::string> names;
-  for (const auto& l : r.listeners) names.push_back(l.name);
-  if (kraft && s.role == Role::broker) names.push_back(ctrl);
+  std::vector<std::string> names = names_of(r.listeners);
+  if (!s.zookeeper_mode() && s.role == Role::broker) names.push_back(s.controller_listener);
   for (const auto& [name, proto] : s.protocols)
     if (std::find(names.begin(), names.end(), name) == names.end())
       return bad_input("--protocol " + name + ":" + proto + ": this node has no listener named " + name)
@@ -156,17 +168,17 @@ Result<ResolvedListeners> resolve_listeners(const NodeSpec& s) {
     r.protocol_map.emplace_back(n, it != s.protocols.end() ? it->second : kProtocolNames.count(n) ? n : "PLAINTEXT");
   }
 
+  return ok_status();
+}
+
+Status pick_inter_broker(const NodeSpec& s, const std::vector<Listener>& broker_side, ResolvedListeners& r) {
   if (s.has_broker()) {
     if (!s.inter_broker_listener.empty()) {
       bool ok = false;
       for (const auto& l : broker_side) ok = ok || l.name == s.inter_broker_listener;
       if (!ok)
         return bad_input("--inter-broker-listener " + s.inter_broker_listener + " is not one of this broker's listeners")
-            .note("broker listeners: " + [&] {
-              std::vector<std::string> n;
-              for (const auto& l : broker_side) n.push_back(l.name);
-              return join(n, ", ");
-            }());
+            .note("broker listeners: " + join(names_of(broker_side), ", "));
       r.inter_broker = s.inter_broker_listener;
     } else if (broker_side.size() == 1) {
       r.inter_broker = broker_side.front().name;
@@ -177,6 +189,15 @@ Result<ResolvedListeners> resolve_listeners(const NodeSpec& s) {
   } else if (!s.inter_broker_listener.empty() && s.role == Role::controller) {
     return bad_input("--inter-broker-listener does not apply to a controller-only node");
   }
+  return ok_status();
+}
+
+Result<ResolvedListeners> resolve_listeners(const NodeSpec& s) {
+  ResolvedListeners r;
+  KA_TRY(auto broker_side, bind_listeners(s, r));
+  KA_TRY_STATUS(advertise_listeners(s, r));
+  KA_TRY_STATUS(map_protocols(s, r));
+  KA_TRY_STATUS(pick_inter_broker(s, broker_side, r));
   return r;
 }
 
@@ -527,10 +548,6 @@ Result<RenderPlan> plan_render(const NodeSpec& s) {
 }
 
 // ---- apply -----------------------------------------------------------------------------------
-
-bool ApplyReport::changed() const {
-  return std::any_of(changes.begin(), changes.end(), [](const AppliedChange& c) { return c.change != Change::unchanged; });
-}
 
 namespace {
 

@@ -72,7 +72,6 @@ struct AppliedChange {
 struct ApplyReport {
   std::vector<AppliedChange> changes;  // directories first, then files, in plan order
   std::vector<std::string> warnings;
-  bool changed() const;
 };
 
 // Writes the plan under the root. Owners are looked up in <root>/etc/passwd and group; a user

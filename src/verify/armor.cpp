@@ -172,7 +172,7 @@ Result<std::vector<Packet>> split_packets(const Bytes& data, const std::string& 
     const unsigned char b = data[pos++];
     if (!(b & 0x80))
       return bad_input("not OpenPGP data: " + at(start) + " has no packet tag (byte 0x" +
-                       std::string(1, "0123456789ABCDEF"[b >> 4]) + std::string(1, "0123456789ABCDEF"[b & 15]) + ")");
+                       hex_encode(&b, 1, true) + ")");
     Packet p;
     p.offset = start;
     if (b & 0x40) {

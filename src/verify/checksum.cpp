@@ -5,6 +5,8 @@
 #include <cctype>
 #include <vector>
 
+#include "core/text.hpp"
+
 namespace ka {
 
 namespace {
@@ -12,25 +14,7 @@ namespace {
 const char* algo_name(DigestAlgo a) { return a == DigestAlgo::sha256 ? "SHA-256" : "SHA-512"; }
 size_t hex_len(DigestAlgo a) { return a == DigestAlgo::sha256 ? 64 : 128; }
 
-std::string to_lower_hex(const unsigned char* p, size_t n) {
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  s.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    s.push_back(digits[p[i] >> 4]);
-    s.push_back(digits[p[i] & 15]);
-  }
-  return s;
-}
-
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
-
-std::string trim(const std::string& s) {
-  size_t b = 0, e = s.size();
-  while (b < e && is_space(s[b])) ++b;
-  while (e > b && is_space(s[e - 1])) --e;
-  return s.substr(b, e - b);
-}
 
 std::vector<std::string> nonempty_lines(const std::string& text) {
   std::vector<std::string> out;
@@ -122,7 +106,7 @@ std::string DigestSink::hex() const {
   unsigned int len = 0;
   std::string out;
   if (copy && EVP_MD_CTX_copy_ex(copy, impl_->ctx) == 1 && EVP_DigestFinal_ex(copy, md, &len) == 1)
-    out = to_lower_hex(md, len);
+    out = hex_encode(md, len);
   EVP_MD_CTX_free(copy);
   return out;
 }

@@ -27,16 +27,7 @@ namespace {
 
 // ---- small helpers --------------------------------------------------------------------------
 
-std::string hex_upper(const unsigned char* p, size_t n) {
-  static const char* d = "0123456789ABCDEF";
-  std::string s;
-  s.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    s.push_back(d[p[i] >> 4]);
-    s.push_back(d[p[i] & 15]);
-  }
-  return s;
-}
+std::string hex_upper(const unsigned char* p, size_t n) { return hex_encode(p, n, true); }
 
 std::string utc_date(int64_t t) {
   std::time_t tt = static_cast<std::time_t>(t);

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "core/fs.hpp"
 #include "verify/embedded_keys.hpp"
 
 namespace ka::pgp {
@@ -20,6 +21,19 @@ const KeyRing& pinned_kafka_keys() {
     r.origin = "the pinned Apache Kafka KEYS";
     return r;
   }();
+  return ring;
+}
+
+Result<KeyRing> kafka_keys_with(const std::vector<std::string>& key_files) {
+  KeyRing ring = pinned_kafka_keys();
+  for (const auto& f : key_files) {
+    KA_TRY(std::string text, read_named_file(f, "--keys"));
+    auto extra = parse_keys(text, f);
+    if (!extra.ok()) return Error(extra.error()).note("--keys " + f + " must be an armored KEYS file or key block");
+    if (extra->keys.empty()) return bad_input("--keys " + f + ": no usable key in it (RSA or Ed25519, OpenPGP v4)");
+    ring.add(*extra);
+  }
+  for (size_t i = 0; i < key_files.size(); ++i) ring.origin += (i ? ", " : " and --keys ") + key_files[i];
   return ring;
 }
 

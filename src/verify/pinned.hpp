@@ -2,6 +2,7 @@
 // signing key's fingerprint.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "core/result.hpp"
 #include "verify/openpgp.hpp"
@@ -10,6 +11,9 @@ namespace ka::pgp {
 
 // assets/keys/kafka-KEYS, parsed once. Its origin reads "the pinned Apache Kafka KEYS".
 const KeyRing& pinned_kafka_keys();
+// The pinned KEYS plus the keys in each --keys FILE (armored KEYS files or key blocks); the
+// ring's origin names every source, so messages say what was trusted.
+Result<KeyRing> kafka_keys_with(const std::vector<std::string>& key_files);
 
 // "3B04D753C9050D9A5D343F39843C48A565F8F04B": Adoptium GPG Key (DEB/RPM Signing Key).
 const std::string& pinned_adoptium_fingerprint();

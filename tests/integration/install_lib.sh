@@ -10,12 +10,17 @@ cleanup_hooks=()
 cleanup() { for h in "${cleanup_hooks[@]}"; do eval "$h" || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
+# Each step of an install test needs the one before: the first failure ends the test.
+KA_FAIL_FAST=1
+# shellcheck source=../support/assert.sh
+. "$KA_SOURCE_DIR/tests/support/assert.sh"
 
 # shellcheck source=../support/scratch_root.sh
 . "$KA_SOURCE_DIR/tests/support/scratch_root.sh"
 
 sha_of() { cut -d' ' -f1 "$1.sha512"; }
+# install_good ROOT [FLAGS...]: installs the release made by good_controller_release, Java from the system.
+install_good() { local r=$1; shift; "$B" --root "$r" "$@" install --archive "$good" --private-build --sha512 "$(sha_of "$good")" --java system; }
 
 # The tree as a list: path, type, mode, size, symlink target (no times: a re-unpack
 # restores the archive's mtimes anyway, but directory mtimes move with every change).

@@ -21,7 +21,7 @@ no_marks() {  # what
 
 # 1. From inside the hostile directory.
 root=$work/r1; new_root "$root"
-(cd "$evil" && "$B" --root "$root" --log-level debug install --archive "$good" --private-build --sha512 "$(sha_of "$good")" --java system) \
+(cd "$evil" && install_good "$root" --log-level debug) \
   > "$work/out1" 2>&1 || fail "install from the hostile directory failed: $(cat "$work/out1")"
 no_marks "install from the working directory"
 grep -Eq "running useradd .* as /(usr/)?s?bin/useradd" "$work/out1" || fail "the resolved path of useradd is not logged: $(cat "$work/out1")"

@@ -9,7 +9,6 @@
 set -uo pipefail
 . "$(dirname "$0")/install_lib.sh"
 good_controller_release 3.9.1
-install_good() { "$B" --root "$1" install --archive "$good" --private-build --sha512 "$(sha_of "$good")" --java system; }
 
 echo "== umask 000: nothing created is group- or world-writable"
 root=$work/umask; new_root "$root"
@@ -30,7 +29,7 @@ ln -s "$root/etc/victim" "$root/var/lib/kafka/data"
 chown -h "$(awk -F: '$1=="kafka"{print $3":"$4}' "$root/etc/passwd")" "$root/var/lib/kafka/data"
 COMBINED=(--kafka-version $V --role combined --node-id 1 --cluster-id $CID --controller 1@10.0.1.11:9093 --memory 2G
           --advertise PLAINTEXT://10.0.1.11:9092)
-out=$("$B" --config "$empty" --root "$root" render "${COMBINED[@]}" --data-dir /var/lib/kafka/data/disk1 2>&1); rc=$?
+run "$B" --config "$empty" --root "$root" render "${COMBINED[@]}" --data-dir /var/lib/kafka/data/disk1
 [ $rc -eq 3 ] || fail "render through a planted symlink: exit $rc, want 3: $out"
 grep -q "/var/lib/kafka/data is a symbolic link" <<<"$out" || fail "the error does not name the link: $out"
 [ -z "$(ls -A "$root/etc/victim")" ] || fail "something was created through the link: $(ls -la "$root/etc/victim")"
@@ -63,13 +62,13 @@ root=$work/zk; new_root "$root"
 cfg=$root/etc/kafka/zookeeper.properties
 sed -i 's/^clientPort=.*/clientPort=21x81/' "$cfg"
 grep -q '^clientPort=21x81' "$cfg" || echo "clientPort=21x81" >> "$cfg"
-out=$("$B" --root "$root" status --probe-timeout 0.2 2>&1); rc=$?
+run "$B" --root "$root" status --probe-timeout 0.2
 [ $rc -eq 2 ] || fail "status with clientPort=21x81: exit $rc, want 2: $out"
 grep -q "zookeeper.properties: clientPort: '21x81' is not a whole number" <<<"$out" || fail "the error does not name the file and value: $out"
 sed -i 's/^clientPort=.*/clientPort=2181/' "$cfg"
 myid=$(find "$root" -name myid | head -1)
 echo 99999999999 > "$myid"
-out=$("$B" --root "$root" status --probe-timeout 0.2 2>&1); rc=$?
+run "$B" --root "$root" status --probe-timeout 0.2
 [ $rc -eq 2 ] && grep -q "myid: 99999999999 is out of range" <<<"$out" || fail "status with a huge myid: exit $rc: $out"
 echo "ok"
 
@@ -82,8 +81,8 @@ mkdir -p "$idx" "$work/art"
 printf '{"name": 5, "sha256": 7, "link": [], "release_name": {}}\n' > "$idx/temurin-21-jre-x64.json"
 printf 'a private kafka build' > "$work/art/kafka_2.13-9.9.0.tgz"
 kd=$(sha512sum "$work/art/kafka_2.13-9.9.0.tgz" | cut -d' ' -f1)
-out=$("$B" --root "$root" --offline fetch --artifacts-dir "$work/art" --kafka-version 9.9.0 --sha512 "$kd" \
-  --java 21 --java-image jre --arch x86_64 2>&1); rc=$?
+run "$B" --root "$root" --offline fetch --artifacts-dir "$work/art" --kafka-version 9.9.0 --sha512 "$kd" \
+  --java 21 --java-image jre --arch x86_64
 [ $rc -eq 1 ] || [ $rc -eq 2 ] || [ $rc -eq 3 ] || fail "a corrupt cache index: exit $rc (an abort is 134): $out"
 grep -q '^error: ' <<<"$out" || fail "no error line: $out"
 grep -q 'terminate called' <<<"$out" && fail "std::terminate: $out"

@@ -12,7 +12,7 @@ new_root "$root"
 good=$arch/good/kafka_2.13-3.9.1.tgz
 
 echo "== first install"
-"$B" --root "$root" install --archive "$good" --private-build --sha512 "$(sha_of "$good")" --java system > "$work/out1"
+install_good "$root" > "$work/out1"
 cat "$work/out1"
 grep -q '^created user kafka' "$work/out1" || fail "user not reported"
 grep -q '^kafka:x:[0-9]*:[0-9]*:Apache Kafka:/var/lib/kafka:/usr/sbin/nologin$' "$root/etc/passwd" || fail "passwd entry: $(cat "$root/etc/passwd")"
@@ -45,15 +45,15 @@ before=$(tree_list "$root/opt/kafka_2.13-3.9.1")
 
 echo "== second run changes nothing"
 state_before=$(stat -c %Y.%i "$root/var/lib/kafka-appliance/state.json")
-"$B" --root "$root" install --archive "$good" --private-build --sha512 "$(sha_of "$good")" --java system > "$work/out2"
+install_good "$root" > "$work/out2"
 cat "$work/out2"
 grep -q 'nothing to do' "$work/out2" || fail "second run not idempotent"
 [ "$(stat -c %Y.%i "$root/var/lib/kafka-appliance/state.json")" = "$state_before" ] || fail "state.json rewritten"
-"$B" --root "$root" --json install --archive "$good" --private-build --sha512 "$(sha_of "$good")" --java system | grep -q '"changed": false' || fail "--json changed"
+install_good "$root" --json | grep -q '"changed": false' || fail "--json changed"
 
 echo "== a modified tree is unpacked again"
 echo tampered > "$root/opt/kafka/config/server.properties"
-"$B" --root "$root" install --archive "$good" --private-build --sha512 "$(sha_of "$good")" --java system > "$work/out3" 2>&1
+install_good "$root" > "$work/out3" 2>&1
 grep -q 'was changed since it was installed' "$work/out3" || fail "tamper not noticed: $(cat "$work/out3")"
 grep -q tampered "$root/opt/kafka/config/server.properties" && fail "tampered file kept"
 [ "$(tree_list "$root/opt/kafka_2.13-3.9.1")" = "$before" ] || fail "re-unpacked tree differs"
@@ -122,13 +122,13 @@ echo "== --java system without a Java in the root: exit 2 before anything change
 r3=$work/root-nojava; new_root "$r3" nojava
 cp -a "$r3/etc" "$work/etc-before"
 set +e
-"$B" --root "$r3" install --archive "$good" --private-build --sha512 "$(sha_of "$good")" --java system 2> "$work/err"; rc=$?
+install_good "$r3" 2> "$work/err"; rc=$?
 set -e
 [ $rc = 2 ] && grep -q -- "--java system: no Java found at $r3/usr/bin/java" "$work/err" || fail "missing system Java: $rc $(cat "$work/err")"
 grep -q 'drop --java system to install Temurin' "$work/err" || fail "no way out named"
 [ ! -e "$r3/opt" ] || fail "/opt changed although the run was refused: $(ls -a "$r3/opt")"
 diff -r "$work/etc-before" "$r3/etc" > /dev/null || fail "the kafka user was created although the run was refused"
-"$B" --root "$r3" --dry-run install --archive "$good" --private-build --sha512 "$(sha_of "$good")" --java system > /dev/null 2>&1 \
+install_good "$r3" --dry-run > /dev/null 2>&1 \
   && fail "--dry-run did not report the missing system Java"
 
 echo "== an uncatalogued version needs --sha512"

@@ -5,9 +5,6 @@
 # and value named) before any directory is looked at.
 set -uo pipefail
 . "$(dirname "$0")/../support/cli_checks.sh"
-K=(--config "$empty")
-CID=MkU3OEVBNTcwNTJENDM2Qg
-VOTERS=(--controller 1@10.0.1.11:9093 --controller 2@10.0.1.12:9093 --controller 3@10.0.1.13:9093)
 
 # A rendered controller; then its config edited by hand the way an attacker or a Windows editor would.
 root="$work/cr"; mkdir -p "$root"
@@ -19,12 +16,12 @@ mkdir -p "$root/srv/old" && echo data > "$root/srv/old/00000000000000000000.log"
 grep -v '^log.dirs=\|^metadata.log.dir=' "$cfg" > "$work/cfg" || true
 printf 'log.dirs=/var/lib/kafka/meta\rlog.dirs=/srv/old\n' >> "$work/cfg"
 cp "$work/cfg" "$cfg"
-out=$("$BIN" "${K[@]}" --root "$root" format --kafka-version 3.9.1 --cluster-id $CID 2>&1); rc=$?
+run "$BIN" "${K[@]}" --root "$root" format --kafka-version 3.9.1 --cluster-id $CID
 [ $rc -eq 3 ] && grep -q "/srv/old" <<<"$out" || fail "log.dirs after a bare CR: exit $rc, expected 3 naming /srv/old: $out"
 [ "$(cat "$root/srv/old/00000000000000000000.log")" = data ] || fail "the foreign directory was touched"
 ok "a bare CR ends a line: format looks at /srv/old, as Kafka would, and refuses (exit 3)"
 
-out=$("$BIN" "${K[@]}" validate --kafka-version 3.9.1 "$cfg" 2>&1); rc=$?
+run "$BIN" "${K[@]}" validate --kafka-version 3.9.1 "$cfg"
 [ $rc -eq 0 ] || fail "validate of the CR file: exit $rc: $out"
 
 # Relative storage paths: refused by validate and by format, naming the key and the value.
@@ -33,14 +30,13 @@ for kv in "log.dirs=/var/lib/kafka/meta,data" "log.dir=kafka-logs" "metadata.log
   grep -v '^log.dirs=\|^log.dir=\|^metadata.log.dir=' "$work/cfg" > "$cfg"
   [ "$key" = metadata.log.dir ] && echo "log.dirs=/var/lib/kafka/meta" >> "$cfg"
   echo "$kv" >> "$cfg"
-  out=$("$BIN" "${K[@]}" validate --kafka-version 3.9.1 "$cfg" 2>&1); rc=$?
+  run "$BIN" "${K[@]}" validate --kafka-version 3.9.1 "$cfg"
   [ $rc -eq 2 ] && grep -q "$key" <<<"$out" && grep -q "relative path" <<<"$out" && grep -qF "$value" <<<"$out" \
     || fail "validate with $kv: exit $rc, expected 2 naming $key and $value: $out"
-  out=$("$BIN" "${K[@]}" --root "$root" format --kafka-version 3.9.1 --cluster-id $CID 2>&1); rc=$?
+  run "$BIN" "${K[@]}" --root "$root" format --kafka-version 3.9.1 --cluster-id $CID
   [ $rc -eq 2 ] && grep -q "$key" <<<"$out" && grep -q "relative path" <<<"$out" && grep -qF "$value" <<<"$out" \
     || fail "format with $kv: exit $rc, expected 2 naming $key and $value: $out"
   ok "$kv is refused by validate and format (exit 2)"
 done
 
-if [ $fails -gt 0 ]; then echo "$fails failed"; exit 1; fi
-echo "all properties/storage checks passed"
+finish "all properties/storage checks passed"

@@ -11,7 +11,7 @@ cfg="$work/root/etc/kafka/server.properties"
 state="$work/root/var/lib/kafka-appliance/state.json"
 digest() { sha256sum "$1" | cut -d' ' -f1; }
 
-out=$("$BIN" "${R[@]}" render "${NODE[@]}" 2>&1); rc=$?
+run "$BIN" "${R[@]}" render "${NODE[@]}"
 [ $rc -eq 0 ] || fail "first render: exit $rc: $out"
 [ -f "$state" ] || fail "render recorded nothing in state.json"
 python3 - "$state" "$(digest "$cfg")" <<'PY' || fail "state.json does not record server.properties as written: $(cat "$state")"
@@ -25,7 +25,7 @@ ok "render records what it wrote in state.json"
 # A hand edit: shown with its diff, refused (exit 3), the file untouched.
 echo "num.network.threads=9" >> "$cfg"
 before=$(digest "$cfg")
-out=$("$BIN" "${R[@]}" render "${NODE[@]}" --rack eu-west-1a 2>&1); rc=$?
+run "$BIN" "${R[@]}" render "${NODE[@]}" --rack eu-west-1a
 [ $rc -eq 3 ] || fail "render over a hand edit: exit $rc, expected 3: $out"
 grep -q "/etc/kafka/server.properties: edited by hand" <<<"$out" || fail "the refusal does not name the file: $out"
 grep -q -- "-num.network.threads=9" <<<"$out" || fail "the refusal does not show the diff: $out"
@@ -34,23 +34,23 @@ grep -q -- "--force" <<<"$out" || fail "the refusal does not say how to overwrit
 grep -q "broker.rack" "$cfg" && fail "the new setting was written despite the refusal"
 ok "a hand edit is shown and refused (exit 3), the file untouched"
 
-out=$("$BIN" "${R[@]}" --dry-run render "${NODE[@]}" 2>&1); rc=$?
+run "$BIN" "${R[@]}" --dry-run render "${NODE[@]}"
 [ $rc -eq 3 ] || fail "render --dry-run over a hand edit: exit $rc, expected 3: $out"
 ok "--dry-run refuses the same way"
 
 # --force overwrites; the converged re-run then changes nothing.
-out=$("$BIN" "${R[@]}" render "${NODE[@]}" --force 2>&1); rc=$?
+run "$BIN" "${R[@]}" render "${NODE[@]}" --force
 [ $rc -eq 0 ] || fail "render --force: exit $rc: $out"
 grep -q "num.network.threads=9" "$cfg" && fail "--force did not overwrite the hand edit"
 ok "--force overwrites"
 before=$(digest "$cfg")
-out=$("$BIN" "${R[@]}" render "${NODE[@]}" 2>&1); rc=$?
+run "$BIN" "${R[@]}" render "${NODE[@]}"
 [ $rc -eq 0 ] && grep -q "nothing changed" <<<"$out" || fail "converged re-run: exit $rc: $out"
 [ "$(digest "$cfg")" = "$before" ] || fail "converged re-run changed server.properties"
 ok "a converged re-run changes nothing"
 
 # A change of flags updates a file we wrote and nobody touched (no --force needed).
-out=$("$BIN" "${R[@]}" render "${NODE[@]}" --set num.io.threads=6 2>&1); rc=$?
+run "$BIN" "${R[@]}" render "${NODE[@]}" --set num.io.threads=6
 [ $rc -eq 0 ] && grep -q "num.io.threads=6" "$cfg" || fail "an update of our own file: exit $rc: $out"
 ok "a file we wrote and nobody changed is updated"
 
@@ -60,18 +60,17 @@ root2="$work/root2"
 mkdir -p "$root2/etc/kafka"
 printf 'process.roles=controller\nnode.id=1\n' > "$root2/etc/kafka/server.properties"
 before=$(digest "$root2/etc/kafka/server.properties")
-out=$("$BIN" --config "$empty" --root "$root2" render "${NODE[@]}" 2>&1); rc=$?
+run "$BIN" --config "$empty" --root "$root2" render "${NODE[@]}"
 [ $rc -eq 3 ] && grep -q "server.properties: not written by kafka-appliance" <<<"$out" || fail "a foreign file: exit $rc, expected 3: $out"
 [ "$(digest "$root2/etc/kafka/server.properties")" = "$before" ] || fail "the foreign file was changed"
 [ -e "$root2/etc/systemd" ] && fail "something else was written before the refusal"
-out=$("$BIN" --config "$empty" --root "$root2" render "${NODE[@]}" --force 2>&1); rc=$?
+run "$BIN" --config "$empty" --root "$root2" render "${NODE[@]}" --force
 [ $rc -eq 0 ] && grep -q "controller.quorum.voters" "$root2/etc/kafka/server.properties" || fail "a foreign file with --force: exit $rc: $out"
 ok "a file we never wrote is refused unless --force"
 
 # bootstrap accepts what render recorded: no refusal after a render.
-out=$("$BIN" "${R[@]}" bootstrap "${NODE[@]}" --set num.io.threads=6 --cluster-id MkU3OEVBNTcwNTJENDM2Qg --skip-install --no-start 2>&1); rc=$?
+run "$BIN" "${R[@]}" bootstrap "${NODE[@]}" --set num.io.threads=6 --cluster-id MkU3OEVBNTcwNTJENDM2Qg --skip-install --no-start
 grep -q "changed outside kafka-appliance" <<<"$out" && fail "bootstrap refuses files render wrote: $out"
 ok "bootstrap recognises the files render recorded"
 
-if [ $fails -gt 0 ]; then echo "$fails failed"; exit 1; fi
-echo "all render hand-edit checks passed"
+finish "all render hand-edit checks passed"

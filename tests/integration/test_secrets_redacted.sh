@@ -16,7 +16,7 @@ clean() {  # what file
 }
 
 root=$work/root; new_root "$root"
-"$B" --root "$root" install --archive "$good" --private-build --sha512 "$(sha_of "$good")" --java system > /dev/null || fail "install"
+install_good "$root" > /dev/null || fail "install"
 "$B" --config "$empty" --root "$root" render "${NODE[@]}" > /dev/null || fail "render"
 
 "$B" --config "$empty" --root "$root" --dry-run format --cluster-id $CID "${SCRAM[@]}" > "$work/dry" 2>&1 || fail "format --dry-run: $(cat "$work/dry")"

@@ -12,7 +12,8 @@ work=$(mktemp -d /tmp/ka-revoked-XXXXXX)
 export GNUPGHOME="$work/gnupg"
 mkdir -m 700 "$GNUPGHOME"
 trap 'gpgconf --kill gpg-agent >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+KA_FAIL_FAST=1
+. "$(dirname "$0")/../support/assert.sh"
 g() { gpg --batch --quiet --no-tty --pinentry-mode loopback --passphrase '' "$@"; }
 
 V=9.9.5

@@ -22,7 +22,6 @@ TEST_CASE("properties parse like java.util.Properties") {
   CHECK(p->get("e") == "A=:\\");
   CHECK(p->get("key with space") == "v");
   CHECK(p->get("empty") == "");
-  CHECK(p->line_of("c") == 5);
   auto again = Properties::parse(p->serialize(), "t2");
   REQUIRE(again.ok());
   CHECK(again->entries() == p->entries());
@@ -40,13 +39,18 @@ TEST_CASE("properties: a bare CR ends a line, as in Java (issue 7, item 4)") {
   REQUIRE(p.ok());
   CHECK(p->get("log.dirs") == "/srv/old");  // the last one wins, as Kafka sees it
   CHECK(p->size() == 1);
-  CHECK(p->line_of("log.dirs") == 2);
   auto q = Properties::parse("a=1\r\nb=2\rc=x\\\r\n   y\n\rd=4", "t");
   REQUIRE(q.ok());
   CHECK(q->get("b") == "2");
   CHECK(q->get("c") == "xy");
   CHECK(q->get("d") == "4");
-  CHECK(q->line_of("d") == 6);  // \r\n is one line break, \n\r two
+  // Errors name the line where the logical line starts: \r\n is one line break, \n\r two.
+  auto bad = Properties::parse("a=1\r\nb=2\rc=x\\\r\n   y\n\rd=\\u00zz", "t");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message.find("t:6:") != std::string::npos);
+  auto cr = Properties::parse("log.dirs=/var/lib/kafka/data\rlog.dirs=\\uzzzz", "t");
+  REQUIRE_FALSE(cr.ok());
+  CHECK(cr.error().message.find("t:2:") != std::string::npos);
 }
 
 TEST_CASE("properties: the boundary cases of Java's LineReader") {

@@ -308,13 +308,21 @@ TEST_CASE("--templates replaces a built-in template by name") {
   CHECK_THAT(error_of(in).message, Catch::Contains("template kafka.service.mustache is not valid mustache"));
 }
 
+namespace {
+bool changed_any(const ApplyReport& r) {
+  for (const auto& c : r.changes)
+    if (c.change != Change::unchanged) return true;
+  return false;
+}
+}  // namespace
+
 TEST_CASE("apply: owners, modes, and a second identical run changes nothing") {
   TempDir t;
   RootFs root(t.path);
   auto plan = plan_of(broker(101));
   auto first = apply_plan(plan, root);
   REQUIRE(first.ok());
-  CHECK(first->changed());
+  CHECK(changed_any(*first));
   REQUIRE(first->warnings.size() == 1);
   CHECK_THAT(first->warnings[0], Catch::Contains("the user and group 'kafka' do not exist under"));
   auto second = apply_plan(plan, root);
@@ -323,7 +331,7 @@ TEST_CASE("apply: owners, modes, and a second identical run changes nothing") {
     INFO(c.path);
     CHECK(c.change == Change::unchanged);
   }
-  CHECK_FALSE(second->changed());
+  CHECK_FALSE(changed_any(*second));
   auto preview = preview_plan(plan, root);
   REQUIRE(preview.ok());
   for (const auto& c : *preview) CHECK(c.change == Change::unchanged);
@@ -357,7 +365,7 @@ TEST_CASE("apply: owners, modes, and a second identical run changes nothing") {
     CHECK(st.st_gid == 4343u);
     auto fifth = apply_plan(plan, root);
     REQUIRE(fifth.ok());
-    CHECK_FALSE(fifth->changed());
+    CHECK_FALSE(changed_any(*fifth));
   }
 }
 

@@ -1,0 +1,21 @@
+// Small text helpers every area needs: one home each (DESIGN.md §7.8).
+#pragma once
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace ka {
+
+// Without leading and trailing ASCII white space (space, \t, \n, \v, \f, \r: C's isspace). For
+// our own formats, checksum files and HTTP header values. Kafka property values are trimmed
+// the Java way instead (validate's java_trim: every char up to U+0020).
+std::string trim(std::string_view s);
+
+// Hex digits of `n` bytes, two per byte: lower case (digests, as sha512sum prints them) or
+// upper case (OpenPGP fingerprints, %XX in URLs).
+std::string hex_encode(const unsigned char* p, size_t n, bool upper = false);
+inline std::string hex_encode(std::string_view bytes, bool upper = false) {
+  return hex_encode(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), upper);
+}
+
+}  // namespace ka
