@@ -8,7 +8,7 @@
 #                            image and Terraform files through HashiCorp's HCL2 parser); then the
 #                            unit tests under ASan+UBSan and a bounded libFuzzer run of the parsers
 #   scripts/test.sh --all    also the cluster tier (nspawn hosts under real systemd running real
-#                            Kafka, assembled from Maven Central by tests/realkafka/; ~25 minutes)
+#                            Kafka, assembled from Maven Central by tests/realkafka/; the tier ~11 minutes, the whole .ci/run ~30)
 #   KA_TEST_LABELS='^kafka-config-slow$' scripts/test.sh
 #                            the slow tier, not in the default: the KafkaConfig/ZooKeeper differential
 #                            on a fresh random seed (printed; replay with KA_DIFF_SEED=N), a few minutes
