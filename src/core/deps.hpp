@@ -15,6 +15,9 @@
 namespace spdlog {
 class logger;
 }
+namespace ka::cloud {
+class MetadataSource;
+}
 namespace ka::fetch {
 class Http;
 struct HttpSettings;
@@ -40,16 +43,6 @@ class SystemClock final : public Clock {
   void sleep_for(std::chrono::milliseconds d) override { std::this_thread::sleep_for(d); }
 };
 
-// Where a node's settings come from at first boot (cloud user data, a config drive): the slot
-// `firstboot` fills; no command reads it yet.
-class MetadataSource {
- public:
-  virtual ~MetadataSource() = default;
-  virtual std::string name() const = 0;
-  // The TOML text of appliance.toml as provided, or nullopt when this source has none.
-  virtual Result<std::optional<std::string>> fetch_config() = 0;
-};
-
 struct Deps {
   RootFs root{"/"};              // --root: every target path is under it
   ProcessRunner* runner = nullptr;
@@ -59,7 +52,7 @@ struct Deps {
   // HTTP: made on first use with the command's settings (--cacert and the timeouts are its flags).
   std::function<fetch::Http*(const fetch::HttpSettings&)> http;
   fetch::Progress* progress = nullptr;  // download progress: a bar on a terminal, lines otherwise
-  MetadataSource* metadata = nullptr;   // firstboot's settings source; null: none
+  cloud::MetadataSource* metadata = nullptr;  // the instance metadata (firstboot: IMDSv2); null: none
   // Why systemd cannot manage units under `root` ("" when it can); null: the real check
   // (node/systemd.hpp). A test sets it to drive unit actions through a fake systemctl.
   std::function<std::string(const RootFs&)> systemd_unavailable;

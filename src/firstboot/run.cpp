@@ -1,10 +1,9 @@
 #include "firstboot/run.hpp"
 
-#include <fstream>
-#include <iterator>
 #include <set>
 
 #include "install/state.hpp"
+#include "node/systemd.hpp"
 
 namespace ka::firstboot {
 
@@ -22,7 +21,8 @@ Error no_marker(Error e) {
 
 }  // namespace
 
-Result<FirstbootReport> run_firstboot(const FirstbootOptions& opts, cloud::MetadataSource& metadata, Deps& deps) {
+Result<FirstbootReport> run_firstboot(const FirstbootOptions& opts, Deps& deps) {
+  if (!deps.metadata) return fail("internal error: firstboot was given no instance metadata source");
   const RootFs& root = deps.root;
   FirstbootReport report;
   KA_TRY(auto marker, root.read_file(kDoneMarker));
@@ -30,7 +30,7 @@ Result<FirstbootReport> run_firstboot(const FirstbootOptions& opts, cloud::Metad
     report.already_done = true;
     return report;
   }
-  auto md = metadata.read();
+  auto md = deps.metadata->read();
   if (!md.ok()) return no_marker(std::move(md).error());
 
   // What the image was baked with: its role and Kafka version are the defaults.
@@ -163,9 +163,7 @@ Result<BakeReport> run_bake(const BakeOptions& opts, ProcessRunner& runner) {
   KA_TRY(auto java, install::load_installed(root, "java"));
 
   // This very binary, so that the instance runs the tool that baked it.
-  std::ifstream self(opts.self_exe, std::ios::binary);
-  if (!self) return fail("cannot read this program (" + opts.self_exe + ") to install it into the image");
-  std::string bytes((std::istreambuf_iterator<char>(self)), std::istreambuf_iterator<char>());
+  KA_TRY(auto bytes, read_named_file(opts.self_exe, "this program, to install it into the image,"));
   KA_TRY(auto c1, root.write_file("/usr/local/bin/kafka-appliance", bytes, 0755, Owner{}));
   did("/usr/local/bin/kafka-appliance", c1);
 
@@ -184,9 +182,7 @@ Result<BakeReport> run_bake(const BakeOptions& opts, ProcessRunner& runner) {
   std::string unit = std::string("/etc/systemd/system/") + kUnitName;
   KA_TRY(auto c3, root.write_file(unit, firstboot_unit(), 0644, Owner{}));
   did(unit, c3);
-  KA_TRY(auto c4, root.ensure_dir("/etc/systemd/system/multi-user.target.wants", 0755, Owner{}));
-  (void)c4;
-  KA_TRY(auto c5, root.ensure_symlink(std::string("/etc/systemd/system/multi-user.target.wants/") + kUnitName, unit));
+  KA_TRY(auto c5, enable_offline(root, kUnitName, "multi-user.target"));
   did(std::string("link multi-user.target.wants/") + kUnitName, c5);
 
   // Instance-specific leftovers: the machine ID (empty: systemd makes a new one at first boot,

@@ -41,7 +41,8 @@ struct FirstbootReport {
   std::string plan;  // with dry_run: the plan bootstrap would carry out
 };
 
-Result<FirstbootReport> run_firstboot(const FirstbootOptions& opts, cloud::MetadataSource& metadata, Deps& deps);
+// The instance metadata comes from deps.metadata (required).
+Result<FirstbootReport> run_firstboot(const FirstbootOptions& opts, Deps& deps);
 std::string firstboot_text(const FirstbootReport& r);
 
 struct BakeOptions {

@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <type_traits>
+
+#include "core/number.hpp"
 
 namespace ka {
 
@@ -56,18 +59,21 @@ Result<QuorumStatus> parse_quorum_status(const std::string& output) {
     auto b = value.find_first_not_of(' ');
     value = b == std::string::npos ? "" : value.substr(b);
     while (!value.empty() && (value.back() == '\r' || value.back() == ' ')) value.pop_back();
-    try {
-      if (key == "ClusterId") s.cluster_id = value;
-      else if (key == "LeaderId") { s.leader_id = std::stoi(value); seen_leader = true; }
-      else if (key == "LeaderEpoch") s.leader_epoch = std::stol(value);
-      else if (key == "HighWatermark") s.high_watermark = std::stol(value);
-      else if (key == "MaxFollowerLag") s.max_follower_lag = std::stol(value);
-      else if (key == "MaxFollowerLagTimeMs") s.max_follower_lag_ms = std::stol(value);
-      else if (key == "CurrentVoters") { KA_TRY(s.voters, parse_replicas(value, key)); }
-      else if (key == "CurrentObservers") { KA_TRY(s.observers, parse_replicas(value, key)); }
-    } catch (const std::exception&) {
-      return fail("kafka-metadata-quorum.sh printed an unreadable " + key + ": '" + value + "'");
-    }
+    // Numbers with the one parser (core/number.hpp), not stoi in a try: "12abc" is not 12.
+    auto number = [&](auto& field) -> Status {
+      auto n = parse_number<std::remove_reference_t<decltype(field)>>(value, key);
+      if (!n.ok()) return fail("kafka-metadata-quorum.sh printed an unreadable " + key + ": '" + value + "'");
+      field = *n;
+      return ok_status();
+    };
+    if (key == "ClusterId") s.cluster_id = value;
+    else if (key == "LeaderId") { KA_TRY_STATUS(number(s.leader_id)); seen_leader = true; }
+    else if (key == "LeaderEpoch") { KA_TRY_STATUS(number(s.leader_epoch)); }
+    else if (key == "HighWatermark") { KA_TRY_STATUS(number(s.high_watermark)); }
+    else if (key == "MaxFollowerLag") { KA_TRY_STATUS(number(s.max_follower_lag)); }
+    else if (key == "MaxFollowerLagTimeMs") { KA_TRY_STATUS(number(s.max_follower_lag_ms)); }
+    else if (key == "CurrentVoters") { KA_TRY(s.voters, parse_replicas(value, key)); }
+    else if (key == "CurrentObservers") { KA_TRY(s.observers, parse_replicas(value, key)); }
   }
   if (!seen_leader || s.cluster_id.empty())
     return fail("kafka-metadata-quorum.sh printed no quorum status").note("its output was: " + output.substr(0, 400));
