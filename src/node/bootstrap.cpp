@@ -169,7 +169,11 @@ Status wait_healthy(const Plan& p, Deps& deps, BootstrapReport& rep) {
   Systemd sd(*deps.runner);
   Health h;
   for (;;) {
-    h = probe_health(facts, deps.root, *deps.runner);
+    // The quorum tool may use what is left of --wait (at least its usual 30 s): under software
+    // emulation its JVM alone takes minutes, and a fixed bound would never let it answer.
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(p.opts.wait) -
+                std::chrono::milliseconds(static_cast<long>(clock.seconds_since(h0) * 1000));
+    h = probe_health(facts, deps.root, *deps.runner, std::chrono::seconds(3), std::max<std::chrono::milliseconds>(left, 30s));
     auto us = sd.state(p.unit);
     if (h.healthy() && us.ok() && us->active()) break;
     double waited = clock.seconds_since(h0);

@@ -187,7 +187,8 @@ Result<NodeFacts> read_node_facts(const RootFs& root, const std::string& etc_dir
   return f;
 }
 
-Health probe_health(const NodeFacts& facts, const RootFs& root, ProcessRunner& runner, std::chrono::milliseconds timeout) {
+Health probe_health(const NodeFacts& facts, const RootFs& root, ProcessRunner& runner, std::chrono::milliseconds timeout,
+                    std::chrono::milliseconds quorum_timeout) {
   Health h;
   for (const auto& [label, endpoint] : facts.probes) {
     auto where = split_hp(endpoint, label);
@@ -248,7 +249,7 @@ Health probe_health(const NodeFacts& facts, const RootFs& root, ProcessRunner& r
     std::error_code ec;
     if (fs::weakly_canonical(root.root(), ec) != fs::path("/")) argv.insert(argv.begin(), {"chroot", root.root().string()});
     RunOptions o;
-    o.timeout = std::chrono::seconds(30);
+    o.timeout = quorum_timeout;
     o.env_set["KAFKA_HEAP_OPTS"] = "-Xmx128m";
     // The child's PATH is the fixed system path and a VM need not have java on it: name the JDK
     // that install put under /opt/java, as format does.

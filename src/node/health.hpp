@@ -53,7 +53,10 @@ struct Health {
 
 // Listeners accepting; ZooKeeper answering ruok/srvr; the node in the KRaft quorum as voter or
 // observer (kafka-metadata-quorum.sh run through `runner`, under chroot when --root is not /).
+// `timeout` bounds each network probe; `quorum_timeout` the quorum tool, a JVM start that takes
+// minutes on an emulated VM.
 Health probe_health(const NodeFacts& facts, const RootFs& root, ProcessRunner& runner,
-                    std::chrono::milliseconds timeout = std::chrono::seconds(3));
+                    std::chrono::milliseconds timeout = std::chrono::seconds(3),
+                    std::chrono::milliseconds quorum_timeout = std::chrono::seconds(30));
 
 }  // namespace ka

@@ -7,7 +7,8 @@ namespace ka {
 
 bool NodeStatus::healthy() const { return health.healthy() && (!unit || unit->active()); }
 
-Result<NodeStatus> collect_status(const RootFs& root, ProcessRunner& runner, Systemd* systemd, std::chrono::milliseconds timeout) {
+Result<NodeStatus> collect_status(const RootFs& root, ProcessRunner& runner, Systemd* systemd, std::chrono::milliseconds timeout,
+                                  std::chrono::milliseconds quorum_timeout) {
   NodeStatus s;
   KA_TRY(s.facts, read_node_facts(root));
   const auto& f = s.facts;
@@ -39,7 +40,7 @@ Result<NodeStatus> collect_status(const RootFs& root, ProcessRunner& runner, Sys
   } else {
     s.systemd_note = "systemd not available here";
   }
-  s.health = probe_health(f, root, runner, timeout);
+  s.health = probe_health(f, root, runner, timeout, quorum_timeout);
   return s;
 }
 

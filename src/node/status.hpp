@@ -29,7 +29,8 @@ struct NodeStatus {
 
 // `systemd` may be null (no live systemd here): unit state is then reported as unknown.
 Result<NodeStatus> collect_status(const RootFs& root, ProcessRunner& runner, Systemd* systemd,
-                                  std::chrono::milliseconds timeout = std::chrono::seconds(3));
+                                  std::chrono::milliseconds timeout = std::chrono::seconds(3),
+                                  std::chrono::milliseconds quorum_timeout = std::chrono::seconds(30));
 nlohmann::json status_json(const NodeStatus& s);
 std::string status_text(const NodeStatus& s);
 

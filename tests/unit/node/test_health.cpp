@@ -202,3 +202,23 @@ TEST_CASE("the quorum probe runs Kafka's tool on the JDK that install put under 
   CHECK(runner.seen[0].env_set["JAVA_HOME"] == "/opt/java");
   fs::remove_all(root);
 }
+
+TEST_CASE("the quorum tool gets its own bound, not the short one of a port probe") {
+  auto root = scratch("qt");
+  RootFs r(root);
+  NodeFacts f;
+  f.kind = NodeKind::kraft;
+  f.node_id = 1;
+  f.kafka_home = "/opt/kafka";
+  f.quorum_flag = "--bootstrap-controller";
+  f.quorum_endpoint = "127.0.0.1:1";
+  RecordingRunner runner;
+  probe_health(f, r, runner, std::chrono::milliseconds(100));
+  probe_health(f, r, runner, std::chrono::milliseconds(100), std::chrono::seconds(900));
+  REQUIRE(runner.seen.size() == 2);
+  CHECK(runner.seen[0].timeout == std::chrono::seconds(30));
+  // An emulated VM starts the tool's JVM in minutes: `status --quorum-timeout` and the rest
+  // of bootstrap's --wait reach it.
+  CHECK(runner.seen[1].timeout == std::chrono::seconds(900));
+  fs::remove_all(root);
+}
