@@ -1,7 +1,13 @@
 #!/usr/bin/env python3
-"""An EC2 instance metadata service (IMDS) for tests: one instance, on 127.0.0.1 (or --bind).
+"""An EC2 instance metadata service (IMDS) for tests, on 127.0.0.1 (or --bind).
 
-    imds_emulator.py --instance FILE.json [--port N] [--port-file F] [--imdsv1] [--bind ADDR]
+    imds_emulator.py (--instance FILE.json | --instances-dir DIR) [--port N] [--port-file F]
+                     [--imdsv1] [--bind ADDR] [--control-bind ADDR]
+
+--instance: one instance answers every client. --instances-dir: one emulator for many hosts, as
+EC2's link-local service answers each instance with its own metadata: a request from source
+address A gets DIR/A.json (read at each request, so hosts can be added while it runs; no file:
+404 for every path), and a token is valid only from the address it was issued to.
 
 Prints "port N control M" on its first line and writes "N M" to --port-file.
 
@@ -28,7 +34,7 @@ really close the metadata port) or by signals:
   POST /imdsv1  body "on" | "off"
   POST /imdsv2  body "on" | "off"   off: no tokens at all (the PUT answers 404)
   PUT  /instance             body: a new instance JSON
-  GET  /log                  JSON list of {"method", "path", "status", "v2"} per metadata request
+  GET  /log                  JSON list of {"method", "path", "status", "v2", "client"} per metadata request
 """
 import argparse
 import http.server
@@ -77,19 +83,32 @@ def load_instance(doc):
 
 
 class State:
-    def __init__(self, instance, allow_v1):
+    def __init__(self, instance, allow_v1, instances_dir=None):
         self.lock = threading.Lock()
         self.instance = instance
+        self.instances_dir = instances_dir
         self.allow_v1 = allow_v1
         self.v2 = True  # False: a service without tokens (the PUT answers 404), as some EC2 look-alikes
-        self.tokens = {}  # token -> expiry (monotonic)
+        self.tokens = {}  # token -> (expiry (monotonic), client address)
         self.fault = "none"
         self.slow_seconds = 0.0
         self.log = []
 
-    def lookup(self, path):
-        """Returns (status, body) for a GET of `path` (without the /latest prefix)."""
-        node = self.instance
+    def instance_for(self, client):
+        """The instance a client address sees: DIR/ADDR.json with --instances-dir (None: none)."""
+        if self.instances_dir is None:
+            return self.instance
+        try:
+            with open(os.path.join(self.instances_dir, client + ".json")) as f:
+                return load_instance(json.load(f))
+        except FileNotFoundError:
+            return None
+
+    def lookup(self, path, client):
+        """Returns (status, body) for a GET of `path` (without the /latest prefix) from `client`."""
+        node = self.instance_for(client)
+        if node is None:
+            return 404, "Not Found"
         parts = [p for p in path.split("/") if p]
         for p in parts:
             if not isinstance(node, dict) or p not in node:
@@ -109,7 +128,8 @@ def metadata_handler(state):
 
         def _answer(self, status, body="", headers=None, v2=False):
             with state.lock:
-                state.log.append({"method": self.command, "path": self.path, "status": status, "v2": v2})
+                state.log.append({"method": self.command, "path": self.path, "status": status, "v2": v2,
+                                  "client": self.client_address[0]})
             data = body.encode()
             self.send_response(status)
             self.send_header("Content-Type", "text/plain")
@@ -148,7 +168,7 @@ def metadata_handler(state):
                 return self._answer(400, "Bad Request")
             token = secrets.token_urlsafe(42)
             with state.lock:
-                state.tokens[token] = time.monotonic() + int(ttl)
+                state.tokens[token] = (time.monotonic() + int(ttl), self.client_address[0])
             self._answer(200, token, {TTL_HEADER: ttl}, v2=True)
 
         def do_GET(self):
@@ -157,17 +177,19 @@ def metadata_handler(state):
             if self.path == "/latest/api/token":
                 return self._answer(405, "Method Not Allowed")
             token = self.headers.get(TOKEN_HEADER)
+            client = self.client_address[0]
             with state.lock:
-                expiry = state.tokens.get(token) if token is not None else None
+                expiry, owner = state.tokens.get(token, (None, None)) if token is not None else (None, None)
                 allow_v1 = state.allow_v1
-            if token is not None and (expiry is None or expiry < time.monotonic()):
+            # A token is the instance's own: another address presenting it is refused, as on EC2.
+            if token is not None and (expiry is None or expiry < time.monotonic() or owner != client):
                 return self._answer(401, "Unauthorized")
             if token is None and not allow_v1:
                 return self._answer(401, "Unauthorized")
             if not self.path.startswith("/latest/"):
                 return self._answer(404, "Not Found", v2=token is not None)
             with state.lock:
-                status, body = state.lookup(self.path[len("/latest/"):].split("?")[0])
+                status, body = state.lookup(self.path[len("/latest/"):].split("?")[0], client)
             self._answer(status, body, v2=token is not None)
 
     return Handler
@@ -240,11 +262,12 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 class Emulator:
     """In-process use: Emulator(instance).start(); .url; .set_fault("down"); .stop()."""
 
-    def __init__(self, instance, allow_v1=False, bind="127.0.0.1", port=0, control_port=0):
-        self.state = State(load_instance(instance), allow_v1)
+    def __init__(self, instance=None, allow_v1=False, bind="127.0.0.1", port=0, control_port=0,
+                 instances_dir=None, control_bind=None):
+        self.state = State(load_instance(instance) if instance is not None else None, allow_v1, instances_dir)
         self.bind = bind
         self.port = port
-        self.control = Server((bind, control_port), control_handler(self))
+        self.control = Server((control_bind or bind, control_port), control_handler(self))
         self.control_port = self.control.server_address[1]
         self.server = None
         self.lock = threading.Lock()
@@ -289,20 +312,26 @@ class Emulator:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--instance", required=True, help="the instance's JSON")
+    which = ap.add_mutually_exclusive_group(required=True)
+    which.add_argument("--instance", help="the instance's JSON, for every client")
+    which.add_argument("--instances-dir", help="a directory of ADDR.json: each client address gets its own")
     ap.add_argument("--bind", default="127.0.0.1")
+    ap.add_argument("--control-bind", help="address of the control port (default: --bind)")
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--control-port", type=int, default=0)
     ap.add_argument("--port-file")
     ap.add_argument("--imdsv1", action="store_true", help="answer GETs without a token too")
     args = ap.parse_args()
-    with open(args.instance) as f:
-        instance = json.load(f)
+    instance = None
+    if args.instance:
+        with open(args.instance) as f:
+            instance = json.load(f)
     # Signals are taken by sigwait in this thread: blocked before any thread starts, so none of
     # the server threads swallows one (a handler would run only when the main thread wakes).
     sigs = {signal.SIGUSR1, signal.SIGUSR2, signal.SIGTERM, signal.SIGINT}
     signal.pthread_sigmask(signal.SIG_BLOCK, sigs)
-    emu = Emulator(instance, args.imdsv1, args.bind, args.port, args.control_port).start()
+    emu = Emulator(instance, args.imdsv1, args.bind, args.port, args.control_port, args.instances_dir,
+                   args.control_bind).start()
     if args.port_file:
         with open(args.port_file + ".tmp", "w") as f:
             f.write(f"{emu.port} {emu.control_port}\n")

@@ -2,6 +2,7 @@
 """The IMDS emulator (tests/imds/imds_emulator.py) answers as EC2 does: the IMDSv2 token rules,
 listings, 404s for absent tags and user-data, and faults switched at run time, both in-process
 and as the command the image tests start (port file, control port, signals)."""
+import http.client
 import json
 import os
 import signal
@@ -132,6 +133,75 @@ class EmulatorTest(unittest.TestCase):
                              (200, "us-east-1a"))
         finally:
             emu.stop()
+
+
+def request_from(source, port, path, method="GET", headers=None):
+    """A request to 127.0.0.1:PORT from the source address SOURCE (any 127.x.y.z is local)."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=5, source_address=(source, 0))
+    try:
+        c.request(method, path, headers=headers or {})
+        r = c.getresponse()
+        return r.status, r.read().decode()
+    finally:
+        c.close()
+
+
+class PerClientTest(unittest.TestCase):
+    """--instances-dir: each client address gets its own instance, as the image tests' hosts do."""
+
+    def test_each_address_its_own_instance(self):
+        with tempfile.TemporaryDirectory() as d:
+            for addr, name in (("127.0.0.2", "controller-1.json"), ("127.0.0.3", "broker-replaced.json")):
+                with open(os.path.join(d, addr + ".json"), "w") as f:
+                    json.dump(load(name), f)
+            emu = imds_emulator.Emulator(instances_dir=d).start()
+            try:
+                def token(src):
+                    st, t = request_from(src, emu.port, "/latest/api/token", "PUT", {imds_emulator.TTL_HEADER: "60"})
+                    self.assertEqual(st, 200)
+                    return {imds_emulator.TOKEN_HEADER: t}
+                t2, t3 = token("127.0.0.2"), token("127.0.0.3")
+                ip = "/latest/meta-data/local-ipv4"
+                self.assertEqual(request_from("127.0.0.2", emu.port, ip, headers=t2), (200, "10.0.1.11"))
+                self.assertEqual(request_from("127.0.0.3", emu.port, ip, headers=t3), (200, "10.0.2.99"))
+                self.assertEqual(request_from("127.0.0.3", emu.port, ip, headers=t2)[0], 401, "another host's token")
+                # an address without a file: every path is 404; a file written later is picked up
+                t4 = token("127.0.0.4")
+                self.assertEqual(request_from("127.0.0.4", emu.port, ip, headers=t4)[0], 404)
+                with open(os.path.join(d, "127.0.0.4.json"), "w") as f:
+                    json.dump(load("zookeeper-2.json"), f)
+                self.assertEqual(request_from("127.0.0.4", emu.port, "/latest/meta-data/tags/instance/kafka-appliance:node-id",
+                                              headers=t4), (200, "2"))
+                log = json.loads(request(f"http://127.0.0.1:{emu.control_port}/log")[1])
+                self.assertEqual({e["client"] for e in log}, {"127.0.0.2", "127.0.0.3", "127.0.0.4"})
+                # down and up again for everyone, tokens kept
+                request(f"http://127.0.0.1:{emu.control_port}/fault", "POST", data=b"down")
+                with self.assertRaises(OSError):
+                    request_from("127.0.0.2", emu.port, ip, headers=t2)
+                request(f"http://127.0.0.1:{emu.control_port}/fault", "POST", data=b"none")
+                self.assertEqual(request_from("127.0.0.2", emu.port, ip, headers=t2), (200, "10.0.1.11"))
+            finally:
+                emu.stop()
+
+    def test_command_with_instances_dir_and_control_bind(self):
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "127.0.0.5.json"), "w") as f:
+                json.dump(load("controller-1.json"), f)
+            pf = os.path.join(d, "ports")
+            p = subprocess.Popen([sys.executable, os.path.join(SRC, "tests", "imds", "imds_emulator.py"),
+                                  "--instances-dir", d, "--bind", "127.0.0.1", "--control-bind", "127.0.0.6",
+                                  "--port-file", pf], stdout=subprocess.PIPE, text=True)
+            try:
+                port, cport = (int(x) for x in p.stdout.readline().split()[1::2])
+                st, t = request_from("127.0.0.5", port, "/latest/api/token", "PUT", {imds_emulator.TTL_HEADER: "60"})
+                self.assertEqual(request_from("127.0.0.5", port, "/latest/meta-data/instance-id",
+                                              headers={imds_emulator.TOKEN_HEADER: t}), (200, "i-0a1b2c3d4e5f60001"))
+                self.assertEqual(request(f"http://127.0.0.6:{cport}/fault", "POST", data=b"none")[0], 200)
+                with self.assertRaises(OSError):
+                    request(f"http://127.0.0.1:{cport}/log", timeout=2)
+            finally:
+                p.terminate()
+                p.wait(timeout=10)
 
 
 class CommandTest(unittest.TestCase):
