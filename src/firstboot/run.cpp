@@ -75,6 +75,10 @@ Result<FirstbootReport> run_firstboot(const FirstbootOptions& opts, Deps& deps) 
   b.install.kafka_version = b.node.kafka_version;
   b.dynamic = decision->format;
   b.initial_controllers = decision->initial_controllers;
+  // Our unit is ordered Before= kafka.service and zookeeper.service (nothing of Kafka runs before
+  // the first boot configured it), so the services are started past that order: honoured, their
+  // start job would wait for this very unit to finish.
+  b.ignore_unit_order = true;
   if (opts.dry_run) {
     auto plan = plan_bootstrap(b, deps);
     if (!plan.ok()) return no_marker(std::move(plan).error());

@@ -27,6 +27,7 @@ struct BootstrapOptions {
   std::vector<std::string> scram;
   bool force = false;     // overwrite files edited by hand
   bool no_start = false;  // stop after format: no systemd here, or an operator's choice
+  bool ignore_unit_order = false;  // firstboot: run from a unit ordered Before= kafka.service (node/systemd.hpp)
   std::chrono::seconds wait{180};
 };
 

@@ -24,6 +24,7 @@ struct FakeHost final : ProcessRunner {
   std::string active = "inactive", enabled = "disabled";
   std::vector<std::string> format_dirs;
   std::vector<std::string> calls;  // "systemctl start kafka.service", "kafka-storage.sh format"
+  std::vector<std::vector<std::string>> systemctl_argvs;
 
   Result<ProcessResult> run(const std::vector<std::string>& argv, const RunOptions&) override {
     ProcessResult r;
@@ -33,6 +34,7 @@ struct FakeHost final : ProcessRunner {
       return r;
     }
     if (argv[0] == "systemctl") {
+      systemctl_argvs.push_back(argv);
       calls.push_back("systemctl " + argv[1] + (argv.size() > 2 ? " " + argv.back() : ""));
       if (argv[1] == "enable") enabled = "enabled";
       if (argv[1] == "start" || argv[1] == "restart") active = "active";
@@ -177,6 +179,25 @@ TEST_CASE("plan equals apply: fresh, converged, setting changed, unit stopped") 
     CHECK(show(changes_of(*p)) == "unit kafka.service: start\n");
     converge(n);
     CHECK(n.host.calls == std::vector<std::string>{"systemctl start kafka.service"});
+  }
+}
+
+TEST_CASE("started from the first-boot unit, the services are started past its Before= order") {
+  // The first-boot unit is ordered Before=kafka.service; a plain `systemctl start kafka.service`
+  // from inside it waits for the unit's own job to finish: a deadlock on every first boot.
+  Node n;
+  using argv = std::vector<std::string>;
+  SECTION("bootstrap from a shell: the plain start") {
+    converge(n);
+    CHECK(n.host.systemctl_argvs.back() == argv{"systemctl", "start", "kafka.service"});
+  }
+  SECTION("firstboot: start and restart with --job-mode=ignore-dependencies") {
+    n.opts.ignore_unit_order = true;
+    converge(n);
+    CHECK(n.host.systemctl_argvs.back() == argv{"systemctl", "start", "--job-mode=ignore-dependencies", "kafka.service"});
+    n.opts.node.sets = {"num.io.threads=9"};
+    converge(n);
+    CHECK(n.host.systemctl_argvs.back() == argv{"systemctl", "restart", "--job-mode=ignore-dependencies", "kafka.service"});
   }
 }
 
