@@ -9,6 +9,8 @@
 #                            unit tests under ASan+UBSan and a bounded libFuzzer run of the parsers
 #   scripts/test.sh --all    also the cluster tier (nspawn hosts under real systemd running real
 #                            Kafka, assembled from Maven Central by tests/realkafka/; the tier ~11 minutes, the whole .ci/run ~30)
+#                            and the images tier (`bake` in a chroot, the baked image booted as
+#                            nspawn hosts that join by their first-boot unit and an IMDS emulator)
 #   KA_TEST_LABELS='^kafka-config-slow$' scripts/test.sh
 #                            the slow tier, not in the default: the KafkaConfig/ZooKeeper differential
 #                            on a fresh random seed (printed; replay with KA_DIFF_SEED=N), a few minutes
@@ -43,7 +45,9 @@ ctest --test-dir build --output-on-failure -j"$jobs" -L "$labels"
 # The cluster tier one scenario at a time: each runs up to 8 real JVMs on this machine's 2 cores.
 if [ "$cluster" = 1 ]; then
   ctest --test-dir build --output-on-failure -j1 -L cluster
-  labels="$labels|cluster"
+  # The image tier after it, on the same rootfs and Kafka builds: baked images booted as hosts.
+  ctest --test-dir build --output-on-failure -j1 -L '^images$'
+  labels="$labels|cluster|images"
 fi
 
 if [ -z "${KA_SKIP_SANITIZERS:-}" ]; then

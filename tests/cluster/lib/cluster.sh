@@ -10,6 +10,7 @@
 #                                   installs an EXIT trap that tears everything down
 #   cluster_add_host NAME           a host with the next address of $KA_CLUSTER_SUBNET.0/24
 #   cluster_boot NAME...            boot them and wait for multi-user (prints the time taken)
+#   cluster_start NAME... / cluster_poweroff NAME   start without waiting / shut down cleanly
 #   cluster_ip NAME                 its address
 #   cluster_exec NAME CMD...        run CMD in the host (all its namespaces), stdio passed through
 #   cluster_copy NAME SRC DEST      copy a file or directory from the caller into the host
@@ -25,7 +26,7 @@
 
 KA_CLUSTER_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KA_CLUSTER_SUBNET=${KA_CLUSTER_SUBNET:-10.213.0}
-KA_CLUSTER_ID=ka$(( $$ % 100000 ))
+KA_CLUSTER_ID=${KA_CLUSTER_ID:-ka$(( $$ % 100000 ))}   # netns and link names; at most 7 characters
 KA_CLUSTER_WORK=${KA_CLUSTER_WORK:-/var/tmp/ka-cluster.$$}
 KA_CLUSTER_SW=$KA_CLUSTER_ID-sw
 declare -a KA_CLUSTER_HOSTS=()
@@ -114,9 +115,12 @@ cluster_exec() {
     HOME=/root LANG=C.UTF-8 "$@"
 }
 
-cluster_boot() {
+# cluster_start NAME...: start the hosts' systemd-nspawn and return (cluster_boot also waits for
+# multi-user; the image tier waits for its first-boot unit instead). A host that was powered off
+# (cluster_poweroff) starts again from its own overlay: a reboot.
+cluster_start() {
   cluster_write_hosts
-  local name t0; t0=$(now)
+  local name
   for name in "$@"; do
     local d=$KA_CLUSTER_WORK/$name
     # Without a host systemd, nspawn --keep-unit nests the container under the caller's cgroup;
@@ -133,6 +137,11 @@ cluster_boot() {
     ) &
     KA_CLUSTER_NSPAWN[$name]=$!
   done
+}
+
+cluster_boot() {
+  local name t0; t0=$(now)
+  cluster_start "$@"
   for name in "$@"; do
     local state="" i=0
     while [ $i -lt 600 ]; do
@@ -147,6 +156,20 @@ cluster_boot() {
     [ "$state" = degraded ] && log "host $name is degraded: $(cluster_exec "$name" systemctl --failed --no-legend --plain | tr '\n' ' ')"
   done
   log "booted $* to multi-user in $(elapsed "$t0") s"
+}
+
+# cluster_poweroff NAME: a clean shutdown (systemd powers off, as `poweroff` on a VM); waits up
+# to 60 s for the container to exit, then kills it.
+cluster_poweroff() {
+  local name=$1 p1 nsp=${KA_CLUSTER_NSPAWN[$1]:-} i
+  p1=$(cluster_pid1 "$name") && kill -s SIGRTMIN+4 "$p1" 2>/dev/null
+  for i in $(seq 600); do kill -0 "$nsp" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$nsp" 2>/dev/null; then
+    log "host $name did not power off in 60 s: killed"
+    p1=$(cluster_pid1 "$name") && kill -9 "$p1" 2>/dev/null
+    sleep 0.5; kill -9 "$nsp" 2>/dev/null
+  fi
+  wait "$nsp" 2>/dev/null || true
 }
 
 cluster_copy() {
@@ -181,7 +204,9 @@ cluster_teardown() {
     local out=${KA_CLUSTER_ARTIFACTS:-/var/tmp/ka-cluster-failed.$$}
     mkdir -p "$out"
     for name in "${KA_CLUSTER_HOSTS[@]}"; do
-      cluster_journal "$name" > "$out/$name.journal" 2>&1 || true
+      # a host that is not running (powered off) has its journal on its disk
+      ( cluster_journal "$name" ) > "$out/$name.journal" 2>&1 \
+        || journalctl --no-pager -o short-precise -D "$KA_CLUSTER_WORK/$name/root/var/log/journal" > "$out/$name.journal" 2>&1
       cp "$KA_CLUSTER_WORK/$name/console.log" "$out/$name.console.log" 2>/dev/null || true
       cp -r "$KA_CLUSTER_WORK/$name/root/var/log/kafka" "$out/$name.kafka-logs" 2>/dev/null || true
     done

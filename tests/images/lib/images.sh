@@ -1,0 +1,183 @@
+# shellcheck shell=bash
+# Image tests: sourced by tests/images/test_*.sh. Builds on the cluster tier's harness
+# (tests/cluster/lib/cluster.sh, clients.sh): the same cached Debian 12 rootfs, bridge, artifact
+# server and nspawn hosts, but every host boots a copy of a BAKED image and becomes a node by
+# itself, through kafka-appliance-firstboot.service and the instance metadata.
+#
+#   images_init                      cluster_init + the EXIT trap that also stops the IMDS
+#   images_bake VERSION ROLE         serve Kafka VERSION, run `kafka-appliance bake --role ROLE` in
+#                                    a copy of the rootfs through chroot, assert the image is clean;
+#                                    sets KA_IMAGE (the overlay layers hosts boot from)
+#   images_imds_start                the IMDS emulator at 169.254.169.254:80 on the bridge, one
+#                                    instance per host address (tests/imds/imds_emulator.py)
+#   images_imds down|none            take the metadata service down / bring it back
+#   images_add_host NAME             a host booting KA_IMAGE, default route to the bridge (as EC2)
+#   images_instance NAME TAGS USERDATA   its instance metadata (TAGS: a JSON object)
+#   images_wait_firstboot NAME [S]   until its first-boot unit is done (active) or failed; prints
+#                                    the state
+#   images_firstboot_figures NAME    "tool T s (format F s), health H s" from the unit's journal
+#
+# The IMDS is at its EC2 address: the hosts' first-boot unit runs `kafka-appliance firstboot` with
+# no --imds-endpoint. 169.254.169.254 is an address of the bridge inside the switch's namespace
+# and each host's default route points at the bridge, so the emulator sees each host's own
+# address as the source and answers with that host's instance.
+IMAGES_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../../cluster/lib/cluster.sh
+. "$IMAGES_LIB/../../cluster/lib/cluster.sh"
+# shellcheck source=../../cluster/lib/clients.sh
+. "$IMAGES_LIB/../../cluster/lib/clients.sh"
+
+KA_IMDS_ADDR=169.254.169.254
+KA_IMDS_PID=""
+KA_BAKE_MOUNTS=()
+declare -a KA_AZS=(us-east-1a us-east-1b us-east-1c)
+
+images_init() {
+  cluster_init
+  trap 'images_teardown $?' EXIT
+  KA_BASE_ROOTFS=$KA_CLUSTER_ROOTFS
+}
+
+images_teardown() {
+  local rc=$1 m
+  set +e
+  if [ -n "$KA_IMDS_PID" ]; then kill "$KA_IMDS_PID" 2>/dev/null; wait "$KA_IMDS_PID" 2>/dev/null; fi
+  for m in "${KA_BAKE_MOUNTS[@]}"; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null; done
+  cluster_teardown "$rc"
+}
+
+# --- bake -----------------------------------------------------------------------------------------
+images_bake() {
+  local want=$1 role=$2 d root t0 bin out
+  cluster_release "$want"
+  release=$(cluster_release_flags)
+  bin=$(cluster_product_binary)
+  d=$KA_CLUSTER_WORK/image-$role-$version root=$KA_CLUSTER_WORK/image-$role-$version/root
+  mkdir -p "$d/upper" "$d/work" "$root"
+  mount -t overlay overlay -o "lowerdir=$KA_BASE_ROOTFS,upperdir=$d/upper,workdir=$d/work" "$root"
+  KA_BAKE_MOUNTS=("$root/dev" "$root/proc" "$root")
+  mount -t proc proc "$root/proc"
+  mount --bind /dev "$root/dev"
+  # What Packer does on the builder: upload the binary (to /tmp) and run it.
+  cp "$bin" "$root/tmp/kafka-appliance"
+  cp "$KA_CLUSTER_WORK/tls/ca.pem" "$root/root/test-ca.pem"
+  cp "$KA_JDK_DIR/adoptium.asc" "$root/root/test-adoptium.asc"
+  [ -n "$keys" ] && cp "$keys" "$root/root/test-KEYS"
+  t0=$(now)
+  # In the switch's namespace: the artifact server's address is the bridge's own there.
+  # shellcheck disable=SC2086  # release is a list of flags
+  out=$(ip netns exec "$KA_CLUSTER_SW" chroot "$root" /tmp/kafka-appliance bake --role "$role" --kafka-version "$version" $release 2>&1) \
+    || fail "bake --role $role of Kafka $version in the chroot failed: $out"
+  log "baked the $role image of Kafka $version in a chroot in $(elapsed "$t0") s"
+  rm -f "$root/tmp/kafka-appliance" "$root/root/test-ca.pem" "$root/root/test-adoptium.asc" "$root/root/test-KEYS"
+  umount "$root/dev" "$root/proc"
+  images_assert_clean "$root" "$role" "$bin"
+  umount "$root"
+  KA_BAKE_MOUNTS=()
+  KA_IMAGE=$d/upper:$KA_BASE_ROOTFS
+}
+
+# images_assert_clean ROOT ROLE BINARY: a baked image holds Kafka, Java, the tool and its enabled
+# first-boot unit, and nothing of any instance.
+images_assert_clean() {
+  local root=$1 role=$2 bin=$3 f
+  [ -f "$root/etc/machine-id" ] && [ ! -s "$root/etc/machine-id" ] || fail "bake left /etc/machine-id non-empty: '$(cat "$root/etc/machine-id")'"
+  [ "$(readlink "$root/etc/systemd/system/multi-user.target.wants/kafka-appliance-firstboot.service")" = /etc/systemd/system/kafka-appliance-firstboot.service ] \
+    || fail "the first-boot unit is not enabled by its multi-user.target.wants/ link"
+  grep -q "^ExecStart=/usr/local/bin/kafka-appliance firstboot$" "$root/etc/systemd/system/kafka-appliance-firstboot.service" \
+    || fail "the first-boot unit does not run plain 'kafka-appliance firstboot': $(grep ExecStart "$root/etc/systemd/system/kafka-appliance-firstboot.service")"
+  grep -qx "role = \"$role\"" "$root/etc/kafka-appliance/image.toml" && grep -qx "kafka-version = \"$version\"" "$root/etc/kafka-appliance/image.toml" \
+    || fail "image.toml does not say role $role, Kafka $version: $(cat "$root/etc/kafka-appliance/image.toml" 2>&1)"
+  cmp -s "$root/usr/local/bin/kafka-appliance" "$bin" || fail "the image's /usr/local/bin/kafka-appliance is not the binary that baked it"
+  [ -x "$root/opt/kafka/bin/kafka-server-start.sh" ] && [ -x "$root/opt/java/bin/java" ] || fail "Kafka or Java is not installed in the image"
+  # no node identity, no formatted storage, nothing started or enabled for Kafka yet
+  f=$(find "$root/var/lib/kafka" "$root/var/lib/zookeeper" -name meta.properties -o -name myid -o -name '__cluster_metadata*' -o -name bootstrap.checkpoint 2>/dev/null) || true
+  [ -z "$f" ] || fail "the image holds formatted storage or an identity: $f"
+  ! grep -rqs '^node.id=\|^broker.id=' "$root/etc/kafka" || fail "the image has a rendered node configuration: $(grep -rs '^node.id=\|^broker.id=' "$root/etc/kafka")"
+  [ ! -e "$root/var/lib/kafka-appliance/firstboot.done" ] || fail "the image holds a first-boot done-marker"
+  ! ls "$root"/etc/systemd/system/*.wants/kafka.service "$root"/etc/systemd/system/*.wants/zookeeper.service >/dev/null 2>&1 \
+    || fail "the image enables kafka.service or zookeeper.service before any first boot"
+  [ -z "$(ls -A "$root/var/cache/kafka-appliance" 2>/dev/null)" ] || fail "the download cache is left in the image: $(ls -A "$root/var/cache/kafka-appliance")"
+  log "baked image is clean: empty machine-id, no identity or formatted storage, first-boot unit enabled by its .wants link, image.toml says $role $version"
+}
+
+# --- the instance metadata service ----------------------------------------------------------------
+images_imds_start() {
+  mkdir -p "$KA_CLUSTER_WORK/imds"
+  ip -n "$KA_CLUSTER_SW" addr add "$KA_IMDS_ADDR/32" dev br0
+  ip netns exec "$KA_CLUSTER_SW" python3 "$IMAGES_LIB/../../imds/imds_emulator.py" --instances-dir "$KA_CLUSTER_WORK/imds" \
+    --bind "$KA_IMDS_ADDR" --port 80 --control-bind 127.0.0.1 --port-file "$KA_CLUSTER_WORK/imds.ports" \
+    > /dev/null 2> "$KA_CLUSTER_WORK/imds.err" &
+  KA_IMDS_PID=$!
+  local i
+  for i in $(seq 100); do [ -s "$KA_CLUSTER_WORK/imds.ports" ] && break; sleep 0.1; done
+  [ -s "$KA_CLUSTER_WORK/imds.ports" ] || fail "the IMDS emulator did not start: $(cat "$KA_CLUSTER_WORK/imds.err")"
+  read -r _ KA_IMDS_CONTROL < "$KA_CLUSTER_WORK/imds.ports"
+}
+
+images_imds() {
+  ip netns exec "$KA_CLUSTER_SW" python3 -c 'import sys, urllib.request
+urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=sys.argv[2].encode(), method="POST"), timeout=5).read()' \
+    "http://127.0.0.1:$KA_IMDS_CONTROL/fault" "$1" || fail "could not set the IMDS fault $1"
+}
+
+# How many metadata requests came from NAME's address so far.
+images_imds_requests() {
+  ip netns exec "$KA_CLUSTER_SW" python3 -c 'import json, sys, urllib.request
+log = json.load(urllib.request.urlopen(sys.argv[1], timeout=5))
+print(sum(1 for e in log if e["client"] == sys.argv[2]))' "http://127.0.0.1:$KA_IMDS_CONTROL/log" "$(cluster_ip "$1")"
+}
+
+# --- hosts ----------------------------------------------------------------------------------------
+images_add_host() {
+  local name=$1
+  KA_CLUSTER_ROOTFS=$KA_IMAGE cluster_add_host "$name"
+  # As a VPC's DHCP gives it: the default route is the router (here the bridge), through which
+  # the link-local metadata address is reached.
+  ip -n "$KA_CLUSTER_ID-$name" route add default via "$KA_SERVER_ADDR" dev eth0
+}
+
+# images_instance NAME TAGS_JSON USERDATA: what EC2 would tell NAME about itself.
+images_instance() {
+  local name=$1 ip n; ip=$(cluster_ip "$name")
+  n=${ip##*.}
+  jq -n --arg id "i-0img11${name}" --arg ip "$ip" --arg az "${KA_AZS[$((n % 3))]}" --argjson tags "$2" --arg ud "$3" --arg name "$name" \
+    '{"meta-data": {"instance-id": $id, "local-ipv4": $ip, "local-hostname": $name,
+                    "placement": {"availability-zone": $az}, "tags": {"instance": ({"Name": $name} + $tags)}},
+      "user-data": $ud}' > "$KA_CLUSTER_WORK/imds/$ip.json.tmp"
+  mv "$KA_CLUSTER_WORK/imds/$ip.json.tmp" "$KA_CLUSTER_WORK/imds/$ip.json"
+}
+
+images_unit_state() {
+  cluster_pid1 "$1" >/dev/null || { echo "not-running"; return; }
+  cluster_exec "$1" systemctl show -p ActiveState --value kafka-appliance-firstboot.service 2>/dev/null || echo unknown
+}
+
+images_wait_firstboot() {
+  local name=$1 max=${2:-300} t0 s; t0=$(now)
+  while :; do
+    kill -0 "${KA_CLUSTER_NSPAWN[$name]}" 2>/dev/null || fail "host $name exited: $(tail -5 "$KA_CLUSTER_WORK/$name/console.log")"
+    s=$(images_unit_state "$name")
+    case $s in active|failed) echo "$s"; return 0 ;; esac
+    le "$max" "$(elapsed "$t0")" && { echo "$s"; return 1; }
+    sleep 0.5
+  done
+}
+
+images_firstboot_journal() { cluster_exec "$1" journalctl --no-pager -o cat -u kafka-appliance-firstboot.service "${@:2}"; }
+
+# "tool T s (format F s), health H s": the tool's own time includes Kafka's kafka-storage.sh
+# format (a JVM), shown apart.
+images_firstboot_figures() {
+  local j t f
+  j=$(images_firstboot_journal "$1" -b 0)
+  t=$(sed -n 's/^converged in \([0-9.]*\) s (health checks \([0-9.]*\) s).*/tool \1 s|, health \2 s/p' <<<"$j" | tail -1)
+  f=$(sed -n 's/.*\[done\] format (\([0-9.]*\) s).*/\1/p' <<<"$j" | tail -1)
+  [ -n "$t" ] && echo "${t%|*} (format ${f:-?} s)${t#*|}"
+}
+
+# images_quorum NAME: Kafka's own view of the quorum from a host (describe --status, replication).
+images_quorum() {
+  cluster_exec "$1" env JAVA_HOME=/opt/java KAFKA_HEAP_OPTS=-Xmx128M /opt/kafka/bin/kafka-metadata-quorum.sh \
+    --bootstrap-controller "$2" describe "${3:---status}"
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2015  # A && B || fail is meant
+# A dynamic KRaft quorum (KIP-853) of real Kafka (KA_IMAGES_KRAFT_VERSION, default 4.3.1) from a
+# baked image: the launch templates' tags say `kafka-appliance:quorum = dynamic` and list the
+# initial controllers; at their first boot the 3 controllers format with --initial-controllers
+# (the whole set, from the tag) and the 3 brokers with --no-initial-controllers, all by
+# themselves. Checked: no controller.quorum.voters rendered, each controller's bootstrap
+# checkpoint, voters [1,2,3] with the directory IDs of their meta.properties, the brokers as
+# observers; the time from host start to "all nodes in the quorum" and the tool's share. Then a
+# controller rebooted: its unit skipped, the same directory ID a voter again; with the producer
+# (acks=all) running through it and everything acknowledged consumed back.
+set -euo pipefail
+# shellcheck source=lib/images.sh
+. "$(dirname "$0")/lib/images.sh"
+cluster_product_binary >/dev/null
+images_init
+t_scenario=$(now)
+
+images_bake "${KA_IMAGES_KRAFT_VERSION:-4.3.1}" controller
+images_imds_start
+
+controllers=(c1 c2 c3)
+brokers=(b1 b2 b3)
+hosts=("${controllers[@]}" "${brokers[@]}")
+for h in "${hosts[@]}" cl; do images_add_host "$h"; done
+rm "$KA_CLUSTER_WORK/cl/root/etc/systemd/system/multi-user.target.wants/kafka-appliance-firstboot.service"
+
+cluster_id=$("$(cluster_product_binary)" cluster-id)
+initial="1@$(cluster_ip c1):9093,2@$(cluster_ip c2):9093,3@$(cluster_ip c3):9093"
+# Controllers: role from the image (a controller image), node ID by address in the list.
+ctag=$(jq -nc --arg cid "$cluster_id" --arg v "$initial" '{"kafka-appliance:cluster-id": $cid, "kafka-appliance:controllers": $v, "kafka-appliance:quorum": "dynamic"}')
+btag=$(jq -nc --arg cid "$cluster_id" --arg v "$initial" '{"kafka-appliance:role": "broker", "kafka-appliance:cluster-id": $cid, "kafka-appliance:controllers": $v, "kafka-appliance:quorum": "dynamic"}')
+cud=$'memory = "1G"\n'
+bud=$'memory = "1G"\nnode-id-from = "ip"\n'
+for h in "${controllers[@]}"; do images_instance "$h" "$ctag" "$cud"; done
+for h in "${brokers[@]}"; do images_instance "$h" "$btag" "$bud"; done
+node_id() { local ip; ip=$(cluster_ip "$1"); echo $(( ${ip##*.} )); }
+
+t0=$(now)
+cluster_start "${hosts[@]}" cl
+for h in "${hosts[@]}"; do
+  s=$(images_wait_firstboot "$h" 400) || fail "the first-boot unit on $h did not finish in 400 s (state $s)"
+  [ "$s" = active ] || fail "the first-boot unit on $h failed: $(images_firstboot_journal "$h" | tail -5)"
+done
+t_units=$(elapsed "$t0")
+observers=$(for h in "${brokers[@]}"; do node_id "$h"; done | jq -sc 'sort')
+in_quorum() {
+  local s
+  s=$(cluster_status c1 2>/dev/null) || return 1
+  jq -e --argjson obs "$1" '.healthy and .quorum.voters == [1,2,3] and .quorum.leader_id >= 1
+      and ((.quorum.observers | sort) as $o | $obs - $o == [])' <<<"$s" >/dev/null
+}
+until in_quorum "$observers"; do le 120 "$(elapsed "$t0")" && fail "not all nodes in the quorum 120 s after the hosts started: $(cluster_status c1)"; sleep 0.5; done
+t_quorum=$(elapsed "$t0")
+log "dynamic quorum from the image: every first-boot unit done ${t_units} s after the hosts started; all 6 nodes in the quorum at ${t_quorum} s"
+for h in "${hosts[@]}"; do log "  $h: $(images_firstboot_figures "$h")"; done
+tool_max=$(for h in "${hosts[@]}"; do images_firstboot_figures "$h" | awk '{print $2}'; done | sort -g | tail -1)
+
+q=$(images_quorum c1 "$(cluster_ip c1):9093" --status)
+for i in 1 2 3; do
+  h=c$i
+  images_firstboot_journal "$h" | grep -q "dynamic quorum: formats as one of the 3 initial controllers" || fail "$h did not format as an initial controller"
+  cluster_exec "$h" grep -q '^controller.quorum.voters=' /etc/kafka/server.properties && fail "$h: a dynamic quorum must not have controller.quorum.voters"
+  cluster_exec "$h" test -f /var/lib/kafka/meta/bootstrap.checkpoint || fail "$h: no bootstrap checkpoint"
+  d=$(cluster_exec "$h" sed -n 's/^directory.id=//p' /var/lib/kafka/meta/meta.properties)
+  grep -q "\"id\": *$i, *\"directoryId\": *\"$d\"" <<<"$q" || fail "$h's directory ID $d is not voter $i's: $q"
+done
+for h in "${brokers[@]}"; do
+  cluster_exec "$h" grep -q '^controller.quorum.bootstrap.servers=' /etc/kafka/server.properties || fail "$h: no controller.quorum.bootstrap.servers"
+done
+log "voters [1,2,3] with their formatted directory IDs; brokers $observers observers through controller.quorum.bootstrap.servers"
+
+bs=$(cluster_ip b1):9092,$(cluster_ip b2):9092
+kafka_tool cl kafka-topics --bootstrap-server "$bs" --create --topic acked --partitions 3 --replication-factor 3 \
+  --config min.insync.replicas=2 >/dev/null || fail "could not create the topic"
+produce_start cl "$bs" acked
+
+# --- reboot of a dynamic-quorum controller ----------------------------------------------------------
+d3=$(cluster_exec c3 sed -n 's/^directory.id=//p' /var/lib/kafka/meta/meta.properties)
+fault_begin "reboot controller c3"
+t0=$(now)
+cluster_poweroff c3
+cluster_start c3
+until cluster_pid1 c3 >/dev/null && [ "$(cluster_exec c3 systemctl is-active kafka.service 2>/dev/null)" = active ]; do
+  le 120 "$(elapsed "$t0")" && fail "kafka.service on c3 is not active 120 s after the reboot"; sleep 0.5
+done
+[ "$(cluster_exec c3 systemctl show -p ConditionResult --value kafka-appliance-firstboot.service)" = no ] || fail "the first-boot unit ran again on c3"
+cluster_wait_healthy c3 180 >/dev/null || fail "c3 is not healthy 180 s after its reboot"
+q=$(images_quorum c1 "$(cluster_ip c1):9093" --status)
+grep -q "\"id\": *3, *\"directoryId\": *\"$d3\"" <<<"$q" || fail "c3 is not voter 3 with directory $d3 after the reboot: $q"
+t_reboot=$(elapsed "$t0")
+fault_end
+log "c3 rebooted: first-boot unit skipped, voter 3 with directory $d3 again ${t_reboot} s after the power-off"
+
+produce_stop cl
+consume_verify cl "$bs" acked
+stalls=$(IFS=,; echo "${KA_STALLS[*]}")
+echo "RESULT images_kraft_dynamic version=$version units_done_s=$t_units quorum_s=$t_quorum tool_max_s=$tool_max reboot_s=$t_reboot stalls_s=[$stalls] verify=[$KA_VERIFY] scenario_s=$(elapsed "$t_scenario")"
