@@ -143,7 +143,14 @@ TEST_CASE("a key the newest release no longer has warns before an upgrade", "[co
 
 TEST_CASE("early start listeners are listeners of this node", "[listeners.early-start]") {
   EXPECT_ERROR(run(with(broker(), {{"early.start.listeners", "OTHER"}}), "3.9.1"), "listeners.early-start");
-  EXPECT_NONE(run(with(broker(), {{"early.start.listeners", "internal"}}), "4.3.1"), "listeners.early-start");
+  // matched exactly against the normalised (upper-case) listener names, in every release
+  for (const char* v : {"3.6.2", "3.9.1", "4.3.1"}) {
+    EXPECT_ERROR(run(with(broker(), {{"early.start.listeners", "internal"}}), v), "listeners.early-start");
+    EXPECT_NONE(run(with(broker(), {{"early.start.listeners", "INTERNAL"}}), v), "listeners.early-start");
+  }
+  // controller.listener.names only count when that listener is in listeners
+  EXPECT_ERROR(run(with(broker(), {{"early.start.listeners", "CONTROLLER"}}), "4.3.1"), "listeners.early-start");
+  EXPECT_NONE(run(with(controller(), {{"early.start.listeners", "CONTROLLER"}}), "4.3.1"), "listeners.early-start");
 }
 
 TEST_CASE("group heartbeat and session intervals lie within their min and max", "[groups.intervals]") {
@@ -154,6 +161,36 @@ TEST_CASE("group heartbeat and session intervals lie within their min and max", 
   EXPECT_ERROR(run(with(broker(), {{"group.streams.min.heartbeat.interval.ms", "99999"}}), "4.1.2"), "groups.intervals");
   EXPECT_NONE(run(with(broker(), {{"group.streams.min.heartbeat.interval.ms", "99999"}}), "4.0.1"), "groups.intervals");  // no streams groups
   EXPECT_NONE(run(broker(), "4.4.0"), "groups.intervals");
+  // 3.9's GroupCoordinatorConfig checks the (early-access) share groups too
+  EXPECT_ERROR(run(with(broker(), {{"group.share.min.session.timeout.ms", "50000"}}), "3.9.1"), "groups.intervals");
+  // 4.0+: the heartbeat below the session timeout (equal is refused)
+  const vt::KV hb_at_session = {{"group.consumer.max.heartbeat.interval.ms", "60000"}, {"group.consumer.heartbeat.interval.ms", "45000"}};
+  EXPECT_ERROR(run(with(broker(), hb_at_session), "4.0.1"), "groups.intervals");
+  EXPECT_NONE(run(with(with(broker(), hb_at_session), {{"group.consumer.heartbeat.interval.ms", "44999"}}), "4.0.1"), "groups.intervals");
+  EXPECT_NONE(run(with(broker(), hb_at_session), "3.9.1"), "groups.intervals");
+  EXPECT_ERROR(run(with(broker(), {{"group.share.min.session.timeout.ms", "15000"}, {"group.share.session.timeout.ms", "15000"},
+                                   {"group.share.heartbeat.interval.ms", "15000"}}),
+                   "4.1.2"),
+               "groups.intervals");
+  // 4.3+: assignment intervals
+  EXPECT_ERROR(run(with(broker(), {{"group.consumer.assignment.interval.ms", "20000"}}), "4.3.1"), "groups.intervals");
+  EXPECT_ERROR(run(with(broker(), {{"group.streams.max.assignment.interval.ms", "0"}, {"group.streams.min.assignment.interval.ms", "1"}}), "4.4.0"),
+               "groups.intervals");
+  EXPECT_NONE(run(with(broker(), {{"group.consumer.assignment.interval.ms", "20000"}}), "4.2.1"), "groups.intervals");  // not a 4.2 key
+}
+
+TEST_CASE("streams standby replicas within their maximum (4.1+)", "[groups.streams-standby]") {
+  EXPECT_ERROR(run(with(broker(), {{"group.streams.num.standby.replicas", "3"}}), "4.1.2"), "groups.streams-standby");
+  EXPECT_NONE(run(with(broker(), {{"group.streams.num.standby.replicas", "2"}}), "4.4.0"), "groups.streams-standby");
+  EXPECT_NONE(run(with(broker(), {{"group.streams.num.standby.replicas", "3"}}), "4.0.1"), "groups.streams-standby");
+}
+
+TEST_CASE("exactly one share group assignor (4.1+)", "[groups.share-assignor]") {
+  EXPECT_ERROR(run(with(broker(), {{"group.share.assignors", ""}}), "4.1.2"), "groups.share-assignor");
+  EXPECT_ERROR(run(with(broker(), {{"group.share.assignors", "simple,org.example.Other"}}), "4.3.1"), "groups.share-assignor");
+  EXPECT_NONE(run(with(broker(), {{"group.share.assignors", "simple,simple"}}), "4.3.1"), "groups.share-assignor");  // duplicates dropped
+  EXPECT_ERROR(run(with(broker(), {{"group.share.assignors", "simple,simple"}}), "4.1.2"), "groups.share-assignor");  // not before 4.2
+  EXPECT_NONE(run(with(broker(), {{"group.share.assignors", " simple "}}), "4.1.2"), "groups.share-assignor");
 }
 
 TEST_CASE("the classic group protocol stays enabled (3.7+)", "[groups.classic-required]") {
