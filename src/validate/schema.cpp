@@ -270,7 +270,7 @@ bool plausible_class_name(const std::string& name) {
 // Lists of classes KafkaConfig instantiates while it is built (getConfiguredInstances); from 4.0
 // they also take the built-in names of their default ("uniform,range", "simple").
 bool instantiated_class_list(const std::string& key) {
-  return key == "group.consumer.assignors" || key == "group.share.assignors";
+  return key == "group.consumer.assignors" || key == "group.share.assignors" || key == "group.streams.assignors";
 }
 
 }  // namespace

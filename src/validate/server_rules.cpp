@@ -708,7 +708,7 @@ class ServerCheck {
 
   void check_meta_address() {
     const char* src = kKafkaConfig;
-    if (broker_ || !kraft_) {
+    {  // every node, a controller-only one too (its advertised.listeners may name broker listeners)
       for (const auto& e : advertised_broker_listeners())
         if (e.host == "0.0.0.0")
           s_.error("listeners.advertised-meta-address", advertised_ ? "advertised.listeners" : "listeners",
@@ -784,16 +784,22 @@ class ServerCheck {
     return n ? std::optional<int64_t>(num(k, *n)) : std::nullopt;
   }
 
-  // The group coordinators' cross-field rules (KafkaConfig until 3.8, GroupCoordinatorConfig from
-  // 3.9; a release without a key skips its rule): min <= value <= max for heartbeats and sessions
-  // (share groups from 3.9, streams from 4.1) and assignment intervals (4.3); from 4.0 the
-  // heartbeat below the session timeout; from 4.1 one share assignor and the standby replicas.
+  // The group coordinators' cross-field rules (KafkaConfig until 3.8, then GroupCoordinatorConfig
+  // and ShareGroupConfig; a release without a key skips its rule): min <= value <= max for
+  // heartbeats and sessions (share groups from 3.9, streams from 4.1), share record locks (3.9;
+  // counts 4.3), assignment intervals (4.3), streams task offsets (4.4); from 4.0 the heartbeat
+  // below the session timeout; from 4.1 one share assignor, enough share sessions, standby (and
+  // 4.4 warmup) replicas within their maximum; 4.4 distinct rack tags.
   void check_group_coordinator() {
     const char* src = kKafkaConfig;
     for (const std::string g : {"group.consumer", "group.share", "group.streams"}) {
-      for (const std::string what : {"heartbeat.interval.ms", "session.timeout.ms", "assignment.interval.ms"}) {
+      for (const std::string what : {"heartbeat.interval.ms", "session.timeout.ms", "assignment.interval.ms", "record.lock.duration.ms",
+                                     "delivery.count.limit", "partition.max.record.locks", "task.offset.interval.ms"}) {
         std::string key = g + "." + what, min_key = g + ".min." + what, max_key = g + ".max." + what;
         auto value = group_setting(key), lo = group_setting(min_key), hi = group_setting(max_key);
+        if (!hi && value && lo && *value < *lo)  // 4.4's task offset interval has a minimum only
+          s_.error("groups.intervals", key, std::to_string(*value), key + " must be greater than or equal to " + min_key,
+                   "keep " + key + " at or above " + min_key, src);
         if (!value || !lo || !hi) continue;
         auto bad = [&](const std::string& k, const std::string& rule) {
           s_.error("groups.intervals", k, val(k).empty() ? std::to_string(num(k, 0)) : val(k), rule,
@@ -809,12 +815,28 @@ class ServerCheck {
                  g + ".heartbeat.interval.ms must be less than " + g + ".session.timeout.ms (" + std::to_string(*session) + ")",
                  "keep the heartbeat interval below the session timeout", src);
     }
-    auto standby = group_setting("group.streams.num.standby.replicas"), max_standby = group_setting("group.streams.max.standby.replicas");
-    if (standby && max_standby && *standby > *max_standby)
-      s_.error("groups.streams-standby", "group.streams.num.standby.replicas", std::to_string(*standby),
-               "group.streams.num.standby.replicas must be less than or equal to group.streams.max.standby.replicas (" +
-                   std::to_string(*max_standby) + ")",
-               "lower group.streams.num.standby.replicas or raise group.streams.max.standby.replicas", src);
+    for (const std::string what : {"standby", "warmup"}) {  // warmup replicas from 4.4
+      std::string key = "group.streams.num." + what + ".replicas", max_key = "group.streams.max." + what + ".replicas";
+      auto n = group_setting(key), max = group_setting(max_key);
+      if (n && max && *n > *max)
+        s_.error("groups.streams-replicas", key, std::to_string(*n),
+                 key + " must be less than or equal to " + max_key + " (" + std::to_string(*max) + ")",
+                 "lower " + key + " or raise " + max_key, src);
+    }
+    // 4.1+ (ShareGroupConfig): a broker holds a share session for every member of a full group
+    auto sessions = group_setting("group.share.max.share.sessions"), max_size = group_setting("group.share.max.size");
+    if (sessions && max_size && *sessions < *max_size)
+      s_.error("groups.intervals", "group.share.max.share.sessions", std::to_string(*sessions),
+               "group.share.max.share.sessions must be greater than or equal to group.share.max.size (" + std::to_string(*max_size) + ")",
+               "raise group.share.max.share.sessions or lower group.share.max.size", src);
+    // 4.4: the rack tags as written (the originals, before duplicates are dropped) are distinct
+    if (set("group.streams.rack.aware.assignment.tags") && schema::find("group.streams.rack.aware.assignment.tags", v_)) {
+      auto tags = schema::kafka_list(val("group.streams.rack.aware.assignment.tags"));
+      std::set<std::string> distinct(tags.begin(), tags.end());
+      if (distinct.size() != tags.size())
+        s_.error("groups.streams-rack-tags", "group.streams.rack.aware.assignment.tags", val("group.streams.rack.aware.assignment.tags"),
+                 "group.streams.rack.aware.assignment.tags must not contain duplicate tag keys.", "name each tag key once", src);
+    }
     if (set("group.share.assignors") && schema::find("group.share.assignors", v_)) {
       auto items = schema::kafka_list(val("group.share.assignors"));
       if (v_.at_least(4, 2)) {  // AbstractConfig drops duplicate items first

@@ -179,10 +179,43 @@ TEST_CASE("group heartbeat and session intervals lie within their min and max", 
   EXPECT_NONE(run(with(broker(), {{"group.consumer.assignment.interval.ms", "20000"}}), "4.2.1"), "groups.intervals");  // not a 4.2 key
 }
 
-TEST_CASE("streams standby replicas within their maximum (4.1+)", "[groups.streams-standby]") {
-  EXPECT_ERROR(run(with(broker(), {{"group.streams.num.standby.replicas", "3"}}), "4.1.2"), "groups.streams-standby");
-  EXPECT_NONE(run(with(broker(), {{"group.streams.num.standby.replicas", "2"}}), "4.4.0"), "groups.streams-standby");
-  EXPECT_NONE(run(with(broker(), {{"group.streams.num.standby.replicas", "3"}}), "4.0.1"), "groups.streams-standby");
+TEST_CASE("streams standby replicas within their maximum (4.1+)", "[groups.streams-replicas]") {
+  EXPECT_ERROR(run(with(broker(), {{"group.streams.num.standby.replicas", "3"}}), "4.1.2"), "groups.streams-replicas");
+  EXPECT_NONE(run(with(broker(), {{"group.streams.num.standby.replicas", "2"}}), "4.4.0"), "groups.streams-replicas");
+  EXPECT_NONE(run(with(broker(), {{"group.streams.num.standby.replicas", "3"}}), "4.0.1"), "groups.streams-replicas");
+}
+
+TEST_CASE("streams warmup replicas within their maximum (4.4)", "[groups.streams-replicas]") {
+  EXPECT_ERROR(run(with(broker(), {{"group.streams.num.warmup.replicas", "21"}}), "4.4.0"), "groups.streams-replicas");
+  EXPECT_NONE(run(with(broker(), {{"group.streams.num.warmup.replicas", "20"}}), "4.4.0"), "groups.streams-replicas");
+}
+
+TEST_CASE("share group limits (ShareGroupConfig)", "[groups.intervals]") {
+  // 4.1+: share sessions per broker at least the share group size
+  EXPECT_ERROR(run(with(broker(), {{"group.share.max.share.sessions", "1"}}), "4.1.2"), "groups.intervals");
+  EXPECT_NONE(run(with(broker(), {{"group.share.max.share.sessions", "200"}}), "4.4.0"), "groups.intervals");
+  // record lock duration within its bounds from 3.9, delivery counts and record locks from 4.3
+  EXPECT_ERROR(run(with(broker(), {{"group.share.max.record.lock.duration.ms", "40000"}, {"group.share.record.lock.duration.ms", "45000"}}),
+                   "3.9.1"),
+               "groups.intervals");
+  EXPECT_NONE(run(with(broker(), {{"group.share.max.record.lock.duration.ms", "40000"}}), "3.9.1"), "groups.intervals");
+  EXPECT_ERROR(run(with(broker(), {{"group.share.delivery.count.limit", "2"}, {"group.share.min.delivery.count.limit", "3"}}), "4.3.1"),
+               "groups.intervals");
+  EXPECT_NONE(run(with(broker(), {{"group.share.delivery.count.limit", "2"}, {"group.share.min.delivery.count.limit", "3"}}), "4.2.1"),
+              "groups.intervals");  // no minimum key before 4.3
+  // 4.4: the streams task offset interval has a minimum
+  EXPECT_ERROR(run(with(broker(), {{"group.streams.task.offset.interval.ms", "1"}, {"group.streams.min.task.offset.interval.ms", "5"}}), "4.4.0"),
+               "groups.intervals");
+}
+
+TEST_CASE("streams rack tags name each key once (4.4)", "[groups.streams-rack-tags]") {
+  EXPECT_ERROR(run(with(broker(), {{"group.streams.rack.aware.assignment.tags", "zone,zone"}}), "4.4.0"), "groups.streams-rack-tags");
+  EXPECT_NONE(run(with(broker(), {{"group.streams.rack.aware.assignment.tags", "zone, rack"}}), "4.4.0"), "groups.streams-rack-tags");
+}
+
+TEST_CASE("streams assignors are built-in names or classes (4.4)", "[config.type]") {
+  EXPECT_ERROR(run(with(broker(), {{"group.streams.assignors", " x , y "}}), "4.4.0"), "config.type");
+  EXPECT_NONE(run(with(broker(), {{"group.streams.assignors", "sticky"}}), "4.4.0"), "config.type");
 }
 
 TEST_CASE("exactly one share group assignor (4.1+)", "[groups.share-assignor]") {

@@ -159,6 +159,12 @@ TEST_CASE("advertised listeners are never 0.0.0.0", "[listeners.advertised-meta-
   EXPECT_NONE(run(with(controller(), {{"listeners", "CONTROLLER://0.0.0.0:9093"}}), "3.9.1"), "listeners.advertised-meta-address");
   EXPECT_NONE(run(with(controller(), {{"listeners", "CONTROLLER://0.0.0.0:9093"}}), "4.0.0"), "listeners.advertised-meta-address");
   EXPECT_NONE(run(with(controller(), {{"listeners", "CONTROLLER://0.0.0.0:9093"}}), "3.8.0"), "listeners.advertised-meta-address");
+  // a controller-only node's advertised broker listener is checked too
+  const vt::KV adv_broker = {{"listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"},
+                             {"advertised.listeners", "PLAINTEXT://0.0.0.0:9092"}};
+  EXPECT_ERROR(run(with(controller(), adv_broker), "4.2.1"), "listeners.advertised-meta-address");
+  EXPECT_NONE(run(with(with(controller(), adv_broker), {{"advertised.listeners", "PLAINTEXT://10.0.1.11:9092"}}), "4.2.1"),
+              "listeners.advertised-meta-address");
 }
 
 TEST_CASE("inter.broker.listener.name excludes security.inter.broker.protocol", "[ibl.exclusive]") {
