@@ -371,7 +371,9 @@ std::optional<size_t> metadata_version_rank(const KeyDef& def, const std::string
   std::smatch m;
   if (std::regex_match(v, m, release)) v = m[1].str();
   if (v.find("-IV") == std::string::npos) {
-    // a short version stands for its newest IV: the last full name starting with "<v>-"
+    // a short version stands for its newest IV: the last full name starting with "<v>-"; it is
+    // a name only when Kafka takes it (the generator lists it then: not 3.9 in 3.8, all unstable)
+    if (std::find(names.begin(), names.end(), v) == names.end()) return std::nullopt;
     std::optional<size_t> last;
     for (size_t i = 0; i < names.size(); ++i)
       if (names[i] == v || names[i].rfind(v + "-", 0) == 0) last = i;

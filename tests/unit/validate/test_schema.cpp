@@ -244,3 +244,13 @@ TEST_CASE("a 3.x KRaft node needs a KRaft inter.broker.protocol.version", "[kraf
   EXPECT_NONE(run(with(broker(), {{"inter.broker.protocol.version", "3.0"}}), "3.9.1"), "kraft.ibp-minimum");
   EXPECT_NONE(run(with(zk_broker(), {{"inter.broker.protocol.version", "2.8"}}), "3.9.1"), "kraft.ibp-minimum");
 }
+
+// MetadataVersion.fromVersionString takes a short version only for a release with a production
+// version: 3.8 knows 3.9-IV0 (unstable) but not "3.9" (the real 3.8.1 refuses it).
+TEST_CASE("a short metadata version names a production release", "[config.value]") {
+  EXPECT_ERROR(run(with(zk_broker(), {{"log.message.format.version", "3.9"}}), "3.8.1"), "config.value");
+  EXPECT_ERROR(run(with(zk_broker(), {{"inter.broker.protocol.version", "3.9.0"}}), "3.8.0"), "config.value");
+  EXPECT_NONE(run(with(zk_broker(), {{"log.message.format.version", "3.9-IV0"}}), "3.8.1"), "config.value");
+  EXPECT_NONE(run(with(zk_broker(), {{"log.message.format.version", "3.8"}}), "3.8.1"), "config.value");
+  EXPECT_NONE(run(with(zk_broker(), {{"log.message.format.version", "3.9"}}), "3.9.1"), "config.value");
+}
