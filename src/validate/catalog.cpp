@@ -9,7 +9,7 @@ const std::vector<RuleInfo>& rule_catalog() {
   static const std::vector<RuleInfo> rules = {
       // server.properties: types and ranges (AbstractConfig parses every key before validateValues)
       {"version.supported", "<3.6, >=5", "--kafka-version", "only 3.6 to 4.x are known", kKafkaConfig},
-      {"config.type", "all", "every key", "value must parse as the key's ConfigDef type (ConfigDef.parseType: INT, SHORT, LONG, DOUBLE, BOOLEAN, LIST, ...); a CLASS, and each assignor of group.consumer|share.assignors, must be able to name a class (package-qualified, or a built-in assignor name; a custom class is not judged)", kConfigDef},
+      {"config.type", "all", "every key", "value must parse as the key's ConfigDef type (ConfigDef.parseType: INT, SHORT, LONG, DOUBLE, BOOLEAN, LIST, ...); a CLASS, and each assignor of group.consumer|share|streams.assignors, must be able to name a class (package-qualified, or a built-in assignor name; a custom class is not judged)", kConfigDef},
       {"config.range", "all", "numeric keys", "value must be within the key's ConfigDef range (e.g. min.insync.replicas >= 1)", kConfigDef},
       {"config.value", "all", "keys with a ConfigDef validator", "value must pass the key's validator (valid strings, list rules, non-empty, quorum entries, metadata versions)", kConfigDef},
       {"listeners.early-start", "all", "early.start.listeners", "every name is one of the listeners (exact, upper-case names)", kKafkaConfig},
