@@ -263,7 +263,8 @@ def our_verdicts(binary, version, files, policy):
             errs = [v for v in f["violations"] if v["severity"] == "error" and v["id"] not in policy]
             by_policy = any(v["severity"] == "error" and v["id"] in policy for v in f["violations"])
             warnings = {v["id"] for v in f["violations"] if v["severity"] == "warning"}
-            verdicts[f["file"]] = (not errs, "; ".join(f"{v['id']}: {v['rule']}" for v in errs[:2]), by_policy, warnings)
+            verdicts[f["file"]] = (not errs, "; ".join(f"{v['id']}: {v['rule']}" for v in errs[:2]), by_policy, warnings,
+                                   [(v["id"], v["rule"]) for v in errs])
     return verdicts
 
 
@@ -288,6 +289,19 @@ BY_DESIGN = [
      lambda f, theirs, ours: (not theirs[f][0] and "myid file is missing" in theirs[f][1] and ours[f][0]
                               and "zookeeper.myid.member" in ours[f][3]
                               and not os.path.isdir(zk_data_dir(f) or ""))),
+    ("zookeeper-metrics-provider-class",
+     "ZooKeeper: a metricsProvider.className that is not on the judge's class path (Kafka's jars carry no "
+     "zookeeper-prometheus-metrics); ZooKeeper's own install may have it; validate warns that it cannot see it",
+     lambda f, theirs, ours: (not theirs[f][0] and "metrics provider class was not found" in theirs[f][1] and ours[f][0]
+                              and "zookeeper.metrics-provider" in ours[f][3])),
+    ("listener-port-above-65535",
+     "a listener port above 65535: KafkaConfig accepts it, the server fails when it binds; validate refuses it",
+     lambda f, theirs, ours: (theirs[f][0] and not ours[f][0]
+                              and any(i == "listeners.parse" and "is not a TCP port" in r for i, r in ours[f][4]))),
+    ("acl-authorizer-on-4x",
+     "authorizer.class.name=kafka.security.authorizer.AclAuthorizer on 4.x: KafkaConfig accepts the name, the "
+     "server fails when it loads the class (removed in 4.0); validate refuses it",
+     lambda f, theirs, ours: theirs[f][0] and not ours[f][0] and {i for i, _ in ours[f][4]} == {"removed.acl-authorizer"}),
 ]
 
 
