@@ -60,13 +60,22 @@ public class DumpConfigSchema {
     return name + "(" + String.join(";", fields) + ")";
   }
 
-  // Every string MetadataVersion.fromVersionString knows by name: each version and its short form.
+  // Every string MetadataVersion.fromVersionString knows by name: each version, and its short form
+  // when fromVersionString takes it (a release whose versions are all unstable, like 3.9 in 3.8,
+  // has none).
   static String metadataVersions() throws Exception {
     Class<?> mv = Class.forName("org.apache.kafka.server.common.MetadataVersion");
+    java.lang.reflect.Method from = mv.getMethod("fromVersionString", String.class);
     java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
     for (Object o : (Object[]) mv.getMethod("values").invoke(null)) {
       names.add((String) mv.getMethod("version").invoke(o));
-      names.add((String) mv.getMethod("shortVersion").invoke(o));
+      String shortName = (String) mv.getMethod("shortVersion").invoke(o);
+      try {
+        from.invoke(null, shortName);
+        names.add(shortName);
+      } catch (java.lang.reflect.InvocationTargetException e) {
+        // not a name Kafka accepts
+      }
     }
     return String.join("|", names);
   }

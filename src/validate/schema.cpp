@@ -270,7 +270,7 @@ bool plausible_class_name(const std::string& name) {
 // Lists of classes KafkaConfig instantiates while it is built (getConfiguredInstances); from 4.0
 // they also take the built-in names of their default ("uniform,range", "simple").
 bool instantiated_class_list(const std::string& key) {
-  return key == "group.consumer.assignors" || key == "group.share.assignors";
+  return key == "group.consumer.assignors" || key == "group.share.assignors" || key == "group.streams.assignors";
 }
 
 }  // namespace
@@ -371,7 +371,9 @@ std::optional<size_t> metadata_version_rank(const KeyDef& def, const std::string
   std::smatch m;
   if (std::regex_match(v, m, release)) v = m[1].str();
   if (v.find("-IV") == std::string::npos) {
-    // a short version stands for its newest IV: the last full name starting with "<v>-"
+    // a short version stands for its newest IV: the last full name starting with "<v>-"; it is
+    // a name only when Kafka takes it (the generator lists it then: not 3.9 in 3.8, all unstable)
+    if (std::find(names.begin(), names.end(), v) == names.end()) return std::nullopt;
     std::optional<size_t> last;
     for (size_t i = 0; i < names.size(); ++i)
       if (names[i] == v || names[i].rfind(v + "-", 0) == 0) last = i;
@@ -389,17 +391,19 @@ std::string java_trim(const std::string& s) {
   return s.substr(b, e - b);
 }
 
-std::optional<ValueError> check_value(const KeyDef& def, const std::string& raw) {
-  const std::string t = java_trim(raw);
+namespace {
+
+// A value as ConfigDef.parseType reads it: the number (for Range) and how Java prints it.
+struct Parsed {
+  std::optional<double> num;
+  std::string shown;
+};
+
+// ConfigDef.parseType: the type error, or the parsed value in `out`.
+std::optional<ValueError> parse_typed(const KeyDef& def, const std::string& raw, const std::string& t, Parsed& out) {
   const std::string& key = def.name;
   auto type_error = [&](const std::string& why) { return ValueError{"type", invalid(raw, key, why)}; };
-  auto bad = [&](const std::string& msg) { return ValueError{"validator", msg}; };
-  auto out_of_range = [&](const std::string& msg) { return ValueError{"range", msg}; };
-  using K = Validator::Kind;
-  const Validator& v = def.validator;
-
-  std::optional<double> num;   // the parsed number, for Range
-  std::string shown = t;       // how Java prints the parsed value in the message
+  out.shown = t;
   switch (def.type) {
     case Type::boolean: {
       std::string u = vdetail::upper(t);
@@ -415,15 +419,15 @@ std::optional<ValueError> check_value(const KeyDef& def, const std::string& raw)
                    : def.type == Type::int_ ? std::numeric_limits<int32_t>::max() : std::numeric_limits<int64_t>::max();
       auto n = vdetail::parse_java_integer(t, lo, hi);
       if (!n) return type_error("Not a number of type " + type_name(def.type));
-      num = static_cast<double>(*n);
-      shown = std::to_string(*n);
+      out.num = static_cast<double>(*n);
+      out.shown = std::to_string(*n);
       break;
     }
     case Type::double_: {
       auto d = java_double(t);
       if (!d) return type_error("Not a number of type DOUBLE");
-      num = *d;
-      shown = java_double_text(*d);
+      out.num = *d;
+      out.shown = java_double_text(*d);
       break;
     }
     case Type::class_:
@@ -442,7 +446,18 @@ std::optional<ValueError> check_value(const KeyDef& def, const std::string& raw)
     default:
       break;
   }
+  return std::nullopt;
+}
 
+// The key's ConfigDef.Validator on the parsed value.
+std::optional<ValueError> check_validator(const KeyDef& def, const std::string& t, const Parsed& parsed) {
+  const std::string& key = def.name;
+  auto bad = [&](const std::string& msg) { return ValueError{"validator", msg}; };
+  auto out_of_range = [&](const std::string& msg) { return ValueError{"range", msg}; };
+  using K = Validator::Kind;
+  const Validator& v = def.validator;
+  const std::optional<double>& num = parsed.num;
+  const std::string& shown = parsed.shown;
   switch (v.kind) {
     case K::range:
       if (!num) break;
@@ -508,6 +523,15 @@ std::optional<ValueError> check_value(const KeyDef& def, const std::string& raw)
       break;
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<ValueError> check_value(const KeyDef& def, const std::string& raw) {
+  const std::string t = java_trim(raw);
+  Parsed parsed;
+  if (auto e = parse_typed(def, raw, t, parsed)) return e;
+  return check_validator(def, t, parsed);
 }
 
 }  // namespace ka::schema

@@ -29,6 +29,59 @@ bool is_protocol(const std::string& p) {
   return std::find(std::begin(kDefaultProtocols), std::end(kDefaultProtocols), upper(p)) != std::end(kDefaultProtocols);
 }
 
+// What the ZooKeeper client (3.8's ConnectStringParser, then StaticHostProvider) refuses in
+// zookeeper.connect when a ZooKeeper-mode broker starts, before it connects: Kafka's message, or
+// nullopt. Hosts are split at commas (each trimmed, empty ones dropped), an optional chroot
+// follows the first '/', a port is Integer.parseInt'ed (default 2181) and must be a TCP port.
+std::optional<std::string> zk_connect_error(const std::string& connect) {
+  std::string hosts = connect;
+  auto slash = connect.find('/');
+  if (slash != std::string::npos) {
+    std::string chroot = connect.substr(slash);
+    hosts = connect.substr(0, slash);
+    if (chroot.size() > 1) {  // PathUtils.validatePath
+      if (chroot.back() == '/') return "Path must not end with / character";
+      size_t start = 1;
+      while (start <= chroot.size()) {
+        auto end = chroot.find('/', start);
+        std::string node = chroot.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        if (node.empty()) return "Invalid path string \"" + chroot + "\" caused by empty node name specified";
+        if (node == "." || node == "..") return "Invalid path string \"" + chroot + "\" caused by relative paths not allowed";
+        for (unsigned char c : node)
+          if (c < 0x20 || c == 0x7f) return "Invalid path string \"" + chroot + "\" caused by invalid character";
+        if (end == std::string::npos) break;
+        start = end + 1;
+      }
+    }
+  }
+  size_t n = 0;
+  for (const auto& item : split_list(hosts)) {  // trimmed, empty items dropped, as ZooKeeper's StringUtils.split
+    if (item.empty()) continue;
+    ++n;
+    std::string port;
+    bool has_port = false;
+    if (item[0] == '[') {  // NetUtils.getIPV6HostAndPort
+      auto close = item.find(']');
+      if (close == std::string::npos) return item + " starts with '[' but has no matching ']'";
+      if (close + 1 < item.size()) {
+        if (item[close + 1] != ':') return "Host and port should be separated by ':' in " + item;
+        port = item.substr(close + 2);
+        has_port = true;
+      }
+    } else if (auto colon = item.rfind(':'); colon != std::string::npos && colon + 1 < item.size()) {
+      port = item.substr(colon + 1);
+      has_port = true;
+    }
+    if (!has_port) continue;
+    if (port.empty() || port != trim(port)) return "For input string: \"" + port + "\"";
+    auto p = parse_java_integer(port, kIntMin, kIntMax);
+    if (!p) return "For input string: \"" + port + "\"";
+    if (*p < 0 || *p > 65535) return "port out of range:" + std::to_string(*p);
+  }
+  if (n == 0) return std::string("A HostProvider may not be empty!");
+  return std::nullopt;
+}
+
 class ServerCheck {
  public:
   ServerCheck(const Properties& p, const KafkaVersion& v, Sink& s) : p_(p), v_(v), s_(s) {}
@@ -417,7 +470,8 @@ class ServerCheck {
   }
 
   // 3.9+: KafkaConfig.effectiveAdvertisedControllerListeners: per controller listener name, its
-  // advertised.listeners entry, else its listeners entry with a 0.0.0.0 host dropped.
+  // advertised.listeners entry, else its listeners entry with a 0.0.0.0 host dropped (from 3.9.1
+  // and 4.0.0: 3.9.0 kept it, and then refused it as non-routable).
   std::vector<Endpoint> advertised_controller_listeners() const {
     std::vector<Endpoint> out;
     for (const auto& n : controller_names_) {
@@ -430,7 +484,7 @@ class ServerCheck {
           if (l.name == n) { found = &l; break; }
       if (!found) continue;
       Endpoint e = *found;
-      if (!advertised_has(n) && e.host == "0.0.0.0") e.host.clear();
+      if (!advertised_has(n) && e.host == "0.0.0.0" && v_ != KafkaVersion{3, 9, 0}) e.host.clear();
       out.push_back(e);
     }
     return out;
@@ -469,6 +523,13 @@ class ServerCheck {
                "with zookeeper.metadata.migration.enable=true in KRaft mode, zookeeper.connect must also be set",
                "set zookeeper.connect to the ensemble being migrated, or turn the migration off", src);
 
+    check_kraft_controller(v39, id_str, cln);
+    check_kraft_broker(v39, id_str, cln);
+  }
+
+  // The rules of a node with the controller role, then of a controller-only node.
+  void check_kraft_controller(bool v39, const std::string& id_str, const std::string& cln) {
+    const char* src = kKafkaConfig;
     if (controller_) {
       if (node_id_ && !voters_bad_) {
         bool must_list = !v39 || !voters_.empty();
@@ -511,7 +572,11 @@ class ServerCheck {
                  "controller.listener.names must not contain an explicitly set inter.broker.listener.name when process.roles=controller",
                  "remove inter.broker.listener.name from this controller", src);
     }
+  }
 
+  // The rules of a node with the broker role, then of a broker-only node.
+  void check_kraft_broker(bool v39, const std::string& id_str, const std::string& cln) {
+    const char* src = kKafkaConfig;
     if (broker_ && !v39 && advertised_) {
       for (const auto& a : *advertised_)
         if (is_controller_name(a.name))
@@ -553,10 +618,15 @@ class ServerCheck {
 
   void check_zookeeper_mode() {
     const char* src = kKafkaConfig;
-    if (!set("zookeeper.connect") || val("zookeeper.connect").empty())
+    if (!set("zookeeper.connect"))
       s_.error("zk.connect.required", "zookeeper.connect", "",
                "a ZooKeeper-mode broker (no process.roles) needs zookeeper.connect",
                "set zookeeper.connect=host1:2181,host2:2181,host3:2181, or set process.roles for KRaft mode", src);
+    else if (auto err = zk_connect_error(val("zookeeper.connect")))  // KafkaConfig accepts it; the ZooKeeper client does not
+      s_.error("zk.connect.parse", "zookeeper.connect", val("zookeeper.connect"),
+               "the ZooKeeper client cannot use zookeeper.connect when the broker starts: " + *err,
+               "write host:port[,host:port...][/chroot], e.g. zk1:2181,zk2:2181,zk3:2181/kafka",
+               "apache/zookeeper: zookeeper-server/src/main/java/org/apache/zookeeper/client/ConnectStringParser.java");
     if (node_id_) {
       bool gen = flag("broker.id.generation.enable", true);
       int64_t max_id = num("reserved.broker.max.id", 1000);
@@ -638,7 +708,7 @@ class ServerCheck {
 
   void check_meta_address() {
     const char* src = kKafkaConfig;
-    if (broker_ || !kraft_) {
+    {  // every node, a controller-only one too (its advertised.listeners may name broker listeners)
       for (const auto& e : advertised_broker_listeners())
         if (e.host == "0.0.0.0")
           s_.error("listeners.advertised-meta-address", advertised_ ? "advertised.listeners" : "listeners",
@@ -647,51 +717,34 @@ class ServerCheck {
                        std::string(advertised_ ? "" : " (without advertised.listeners, listeners are advertised as they are)"),
                    "set advertised.listeners=" + e.name + "://<routable address of this host>:" + std::to_string(e.port), src);
     }
-    if (controller_ && v_.at_least(3, 9) && advertised_) {
-      for (const auto& e : *advertised_)
-        if (is_controller_name(e.name) && e.host == "0.0.0.0")
-          s_.error("listeners.advertised-meta-address", "advertised.listeners", val("advertised.listeners"),
-                   "advertised controller listener " + e.name + " cannot use the non-routable meta-address 0.0.0.0",
-                   "advertise the controller at a routable address of this host", src);
+    // 3.9+: whatever the roles, the effective advertised controller listeners are checked too
+    if (kraft_ && v_.at_least(3, 9)) {
+      for (const auto& e : advertised_controller_listeners())
+        if (e.host == "0.0.0.0")
+          s_.error("listeners.advertised-meta-address", advertised_has(e.name) ? "advertised.listeners" : "listeners",
+                   advertised_has(e.name) ? val("advertised.listeners") : val("listeners"),
+                   "advertised controller listener " + e.name + " cannot use the non-routable meta-address 0.0.0.0" +
+                       std::string(advertised_has(e.name) ? "" : " (Kafka 3.9.0 advertises a controller's listeners as they are)"),
+                   "advertise the controller at a routable address of this host" +
+                       std::string(advertised_has(e.name) ? "" : " in advertised.listeners, or use Kafka 3.9.1"),
+                   src);
     }
   }
 
   // KafkaConfig.validateValues checks of single keys that ConfigDef does not express.
   void check_kafka_config_values() {
     const char* src = kKafkaConfig;
-    // every early-start listener is a listener or a controller listener (normalised names)
+    // every early-start listener is one of this node's listeners: `new ListenerName(item)` is
+    // compared with the normalised (upper-case) names, so "internal" never names INTERNAL; the
+    // controller listeners Kafka also accepts are a subset of the listeners.
     std::set<std::string> names;
     for (const auto& l : listeners_) names.insert(l.name);
-    for (const auto& n : controller_names_) names.insert(upper(n));
     for (const auto& n : split_list(val("early.start.listeners")))
-      if (!names.count(upper(n)))
+      if (!names.count(n))
         s_.error("listeners.early-start", "early.start.listeners", val("early.start.listeners"),
                  "early.start.listeners contains listener " + n + ", but this is not contained in listeners or controller.listener.names",
                  "name only listeners of this node in early.start.listeners", src);
-    // The group coordinators' intervals: min <= value <= max, for heartbeats and sessions
-    // (KafkaConfig in 3.x, GroupCoordinatorConfig from 4.0, which adds the share groups and from
-    // 4.1 the streams groups; a release without the keys skips them).
-    std::vector<std::string> groups = {"group.consumer"};
-    if (v_.major >= 4) groups.insert(groups.end(), {"group.share", "group.streams"});
-    for (const auto& g : groups)
-      for (const char* what : {"heartbeat.interval.ms", "session.timeout.ms"}) {
-        std::string key = g + "." + what, min_key = g + ".min." + what, max_key = g + ".max." + what;
-        auto dflt = [&](const std::string& k) -> std::optional<int64_t> {
-          const auto* def = schema::find(k, v_);
-          if (!def) return std::nullopt;
-          auto n = parse_java_integer(def->default_text, kLongMin, kLongMax);
-          return n ? std::optional<int64_t>(num(k, *n)) : std::nullopt;
-        };
-        auto value = dflt(key), lo = dflt(min_key), hi = dflt(max_key);
-        if (!value || !lo || !hi) continue;
-        auto bad = [&](const std::string& k, const std::string& rule) {
-          s_.error("groups.intervals", k, val(k).empty() ? std::to_string(num(k, 0)) : val(k), rule,
-                   "keep " + min_key + " <= " + key + " <= " + max_key, src);
-        };
-        if (*hi < *lo) bad(max_key, max_key + " must be greater than or equal to " + min_key);
-        else if (*value < *lo) bad(key, key + " must be greater than or equal to " + min_key);
-        else if (*value > *hi) bad(key, key + " must be less than or equal to " + max_key);
-      }
+    check_group_coordinator();
     // 3.7+: the classic group protocol cannot be turned off
     if (v_.at_least(3, 7) && set("group.coordinator.rebalance.protocols")) {
       auto protos = split_list(val("group.coordinator.rebalance.protocols"));
@@ -719,6 +772,83 @@ class ServerCheck {
                  "A non-KRaft version " + val("inter.broker.protocol.version") +
                      " given for inter.broker.protocol.version. The minimum version is 3.0-IV1",
                  "remove inter.broker.protocol.version (KRaft uses the metadata version) or set 3.0-IV1 or later", src);
+    }
+  }
+
+  // A group coordinator setting of this release, set or by default; nullopt when the release
+  // does not have the key.
+  std::optional<int64_t> group_setting(const std::string& k) const {
+    const auto* def = schema::find(k, v_);
+    if (!def) return std::nullopt;
+    auto n = parse_java_integer(def->default_text, kLongMin, kLongMax);
+    return n ? std::optional<int64_t>(num(k, *n)) : std::nullopt;
+  }
+
+  // The group coordinators' cross-field rules (KafkaConfig until 3.8, then GroupCoordinatorConfig
+  // and ShareGroupConfig; a release without a key skips its rule): min <= value <= max for
+  // heartbeats and sessions (share groups from 3.9, streams from 4.1), share record locks (3.9;
+  // counts 4.3), assignment intervals (4.3), streams task offsets (4.4); from 4.0 the heartbeat
+  // below the session timeout; from 4.1 one share assignor, enough share sessions, standby (and
+  // 4.4 warmup) replicas within their maximum; 4.4 distinct rack tags.
+  void check_group_coordinator() {
+    const char* src = kKafkaConfig;
+    for (const std::string g : {"group.consumer", "group.share", "group.streams"}) {
+      for (const std::string what : {"heartbeat.interval.ms", "session.timeout.ms", "assignment.interval.ms", "record.lock.duration.ms",
+                                     "delivery.count.limit", "partition.max.record.locks", "task.offset.interval.ms"}) {
+        std::string key = g + "." + what, min_key = g + ".min." + what, max_key = g + ".max." + what;
+        auto value = group_setting(key), lo = group_setting(min_key), hi = group_setting(max_key);
+        if (!hi && value && lo && *value < *lo)  // 4.4's task offset interval has a minimum only
+          s_.error("groups.intervals", key, std::to_string(*value), key + " must be greater than or equal to " + min_key,
+                   "keep " + key + " at or above " + min_key, src);
+        if (!value || !lo || !hi) continue;
+        auto bad = [&](const std::string& k, const std::string& rule) {
+          s_.error("groups.intervals", k, val(k).empty() ? std::to_string(num(k, 0)) : val(k), rule,
+                   "keep " + min_key + " <= " + key + " <= " + max_key, src);
+        };
+        if (*hi < *lo) bad(max_key, max_key + " must be greater than or equal to " + min_key);
+        else if (*value < *lo) bad(key, key + " must be greater than or equal to " + min_key);
+        else if (*value > *hi) bad(key, key + " must be less than or equal to " + max_key);
+      }
+      auto hb = group_setting(g + ".heartbeat.interval.ms"), session = group_setting(g + ".session.timeout.ms");
+      if (v_.kraft_only() && hb && session && *hb >= *session)
+        s_.error("groups.intervals", g + ".heartbeat.interval.ms", std::to_string(*hb),
+                 g + ".heartbeat.interval.ms must be less than " + g + ".session.timeout.ms (" + std::to_string(*session) + ")",
+                 "keep the heartbeat interval below the session timeout", src);
+    }
+    for (const std::string what : {"standby", "warmup"}) {  // warmup replicas from 4.4
+      std::string key = "group.streams.num." + what + ".replicas", max_key = "group.streams.max." + what + ".replicas";
+      auto n = group_setting(key), max = group_setting(max_key);
+      if (n && max && *n > *max)
+        s_.error("groups.streams-replicas", key, std::to_string(*n),
+                 key + " must be less than or equal to " + max_key + " (" + std::to_string(*max) + ")",
+                 "lower " + key + " or raise " + max_key, src);
+    }
+    // 4.1+ (ShareGroupConfig): a broker holds a share session for every member of a full group
+    auto sessions = group_setting("group.share.max.share.sessions"), max_size = group_setting("group.share.max.size");
+    if (sessions && max_size && *sessions < *max_size)
+      s_.error("groups.intervals", "group.share.max.share.sessions", std::to_string(*sessions),
+               "group.share.max.share.sessions must be greater than or equal to group.share.max.size (" + std::to_string(*max_size) + ")",
+               "raise group.share.max.share.sessions or lower group.share.max.size", src);
+    // 4.4: the rack tags as written (the originals, before duplicates are dropped) are distinct
+    if (set("group.streams.rack.aware.assignment.tags") && schema::find("group.streams.rack.aware.assignment.tags", v_)) {
+      auto tags = schema::kafka_list(val("group.streams.rack.aware.assignment.tags"));
+      std::set<std::string> distinct(tags.begin(), tags.end());
+      if (distinct.size() != tags.size())
+        s_.error("groups.streams-rack-tags", "group.streams.rack.aware.assignment.tags", val("group.streams.rack.aware.assignment.tags"),
+                 "group.streams.rack.aware.assignment.tags must not contain duplicate tag keys.", "name each tag key once", src);
+    }
+    if (set("group.share.assignors") && schema::find("group.share.assignors", v_)) {
+      auto items = schema::kafka_list(val("group.share.assignors"));
+      if (v_.at_least(4, 2)) {  // AbstractConfig drops duplicate items first
+        std::vector<std::string> unique;
+        for (const auto& i : items)
+          if (std::find(unique.begin(), unique.end(), i) == unique.end()) unique.push_back(i);
+        items = unique;
+      }
+      if (items.size() != 1)
+        s_.error("groups.share-assignor", "group.share.assignors", val("group.share.assignors"),
+                 "group.share.assignors must contain exactly one assignor, but found " + std::to_string(items.size()),
+                 "name one assignor (the default is simple)", src);
     }
   }
 
@@ -751,7 +881,8 @@ class ServerCheck {
     if (wait > num("replica.lag.time.max.ms", 30000))
       s_.error("replica.fetch-wait", "replica.fetch.wait.max.ms", std::to_string(wait),
                "replica.fetch.wait.max.ms must be less than or equal to replica.lag.time.max.ms", "lower replica.fetch.wait.max.ms", src);
-    if (!v_.at_least(3, 8) && set("offsets.commit.required.acks")) {
+    // KafkaConfig (3.6-3.8), then GroupCoordinatorConfig (3.9); the key is gone in 4.0
+    if (!v_.kraft_only() && set("offsets.commit.required.acks")) {
       int64_t acks = num("offsets.commit.required.acks", -1);
       int64_t rf = num("offsets.topic.replication.factor", 3);
       if (acks < -1 || acks > rf)
@@ -770,11 +901,12 @@ class ServerCheck {
                "max.connections.per.ip can be zero only if max.connections.per.ip.overrides is set",
                "set max.connections.per.ip.overrides, or a positive max.connections.per.ip", src);
     int64_t idle = num("connections.max.idle.ms", 600000);
-    int64_t delay = num("failed.authentication.delay.ms", 100);
+    int64_t delay = num("connection.failed.authentication.delay.ms", 100);
     if (idle >= 0 && delay >= idle)
-      s_.error("socket.auth-delay", "failed.authentication.delay.ms", std::to_string(delay),
-               "failed.authentication.delay.ms must be less than connections.max.idle.ms (" + std::to_string(idle) + ")",
-               "lower failed.authentication.delay.ms", src);
+      s_.error("socket.auth-delay", "connection.failed.authentication.delay.ms", std::to_string(delay),
+               "connection.failed.authentication.delay.ms must be less than connections.max.idle.ms (" + std::to_string(idle) + ")",
+               "lower connection.failed.authentication.delay.ms, or raise connections.max.idle.ms", src);
+    if (broker_) check_cordoned_dirs();
     if (broker_ || !kraft_) {
       if (ibl_protocol_ == "SASL_PLAINTEXT" || ibl_protocol_ == "SASL_SSL") {
         std::string mech = set("sasl.mechanism.inter.broker.protocol") ? val("sasl.mechanism.inter.broker.protocol") : "GSSAPI";
@@ -794,6 +926,35 @@ class ServerCheck {
                  "broker.heartbeat.interval.ms should be at most half of broker.session.timeout.ms (" + std::to_string(session) +
                      "), or brokers lose their lease",
                  "lower broker.heartbeat.interval.ms or raise broker.session.timeout.ms on the controllers", src);
+  }
+
+  // 4.3+ brokers (KafkaConfig.validateCordonedLogDirs): "*" alone, or entries of log.dirs (else
+  // log.dir), compared as written. From 4.2 lists lose duplicate items before this.
+  void check_cordoned_dirs() {
+    if (!set("cordoned.log.dirs") || !schema::find("cordoned.log.dirs", v_)) return;
+    auto dedup = [](std::vector<std::string> items) {
+      std::vector<std::string> out;
+      for (auto& i : items)
+        if (std::find(out.begin(), out.end(), i) == out.end()) out.push_back(std::move(i));
+      return out;
+    };
+    auto cordoned = dedup(schema::kafka_list(val("cordoned.log.dirs")));
+    auto dirs = dedup(schema::kafka_list(val(set("log.dirs") ? "log.dirs" : "log.dir")));
+    if (!set("log.dirs") && !set("log.dir")) dirs = {"/tmp/kafka-logs"};
+    const char* src = kKafkaConfig;
+    if (std::find(cordoned.begin(), cordoned.end(), "*") != cordoned.end()) {
+      if (cordoned.size() != 1)
+        s_.error("log.cordoned-dirs", "cordoned.log.dirs", val("cordoned.log.dirs"),
+                 "When cordoned.log.dirs is set to *, it must not contain other values", "set cordoned.log.dirs=* alone, or list directories", src);
+      return;
+    }
+    std::vector<std::string> missing;
+    for (const auto& d : cordoned)
+      if (std::find(dirs.begin(), dirs.end(), d) == dirs.end()) missing.push_back(d);
+    if (!missing.empty())
+      s_.error("log.cordoned-dirs", "cordoned.log.dirs", val("cordoned.log.dirs"),
+               "All entries in cordoned.log.dirs must be present in log.dirs or log.dir. Missing entries : " + join(missing, ", "),
+               "cordon only directories of this broker's log.dirs (as written there), or * for all", src);
   }
 
   static std::string lower(std::string s) {

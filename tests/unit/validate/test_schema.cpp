@@ -143,7 +143,14 @@ TEST_CASE("a key the newest release no longer has warns before an upgrade", "[co
 
 TEST_CASE("early start listeners are listeners of this node", "[listeners.early-start]") {
   EXPECT_ERROR(run(with(broker(), {{"early.start.listeners", "OTHER"}}), "3.9.1"), "listeners.early-start");
-  EXPECT_NONE(run(with(broker(), {{"early.start.listeners", "internal"}}), "4.3.1"), "listeners.early-start");
+  // matched exactly against the normalised (upper-case) listener names, in every release
+  for (const char* v : {"3.6.2", "3.9.1", "4.3.1"}) {
+    EXPECT_ERROR(run(with(broker(), {{"early.start.listeners", "internal"}}), v), "listeners.early-start");
+    EXPECT_NONE(run(with(broker(), {{"early.start.listeners", "INTERNAL"}}), v), "listeners.early-start");
+  }
+  // controller.listener.names only count when that listener is in listeners
+  EXPECT_ERROR(run(with(broker(), {{"early.start.listeners", "CONTROLLER"}}), "4.3.1"), "listeners.early-start");
+  EXPECT_NONE(run(with(controller(), {{"early.start.listeners", "CONTROLLER"}}), "4.3.1"), "listeners.early-start");
 }
 
 TEST_CASE("group heartbeat and session intervals lie within their min and max", "[groups.intervals]") {
@@ -154,6 +161,69 @@ TEST_CASE("group heartbeat and session intervals lie within their min and max", 
   EXPECT_ERROR(run(with(broker(), {{"group.streams.min.heartbeat.interval.ms", "99999"}}), "4.1.2"), "groups.intervals");
   EXPECT_NONE(run(with(broker(), {{"group.streams.min.heartbeat.interval.ms", "99999"}}), "4.0.1"), "groups.intervals");  // no streams groups
   EXPECT_NONE(run(broker(), "4.4.0"), "groups.intervals");
+  // 3.9's GroupCoordinatorConfig checks the (early-access) share groups too
+  EXPECT_ERROR(run(with(broker(), {{"group.share.min.session.timeout.ms", "50000"}}), "3.9.1"), "groups.intervals");
+  // 4.0+: the heartbeat below the session timeout (equal is refused)
+  const vt::KV hb_at_session = {{"group.consumer.max.heartbeat.interval.ms", "60000"}, {"group.consumer.heartbeat.interval.ms", "45000"}};
+  EXPECT_ERROR(run(with(broker(), hb_at_session), "4.0.1"), "groups.intervals");
+  EXPECT_NONE(run(with(with(broker(), hb_at_session), {{"group.consumer.heartbeat.interval.ms", "44999"}}), "4.0.1"), "groups.intervals");
+  EXPECT_NONE(run(with(broker(), hb_at_session), "3.9.1"), "groups.intervals");
+  EXPECT_ERROR(run(with(broker(), {{"group.share.min.session.timeout.ms", "15000"}, {"group.share.session.timeout.ms", "15000"},
+                                   {"group.share.heartbeat.interval.ms", "15000"}}),
+                   "4.1.2"),
+               "groups.intervals");
+  // 4.3+: assignment intervals
+  EXPECT_ERROR(run(with(broker(), {{"group.consumer.assignment.interval.ms", "20000"}}), "4.3.1"), "groups.intervals");
+  EXPECT_ERROR(run(with(broker(), {{"group.streams.max.assignment.interval.ms", "0"}, {"group.streams.min.assignment.interval.ms", "1"}}), "4.4.0"),
+               "groups.intervals");
+  EXPECT_NONE(run(with(broker(), {{"group.consumer.assignment.interval.ms", "20000"}}), "4.2.1"), "groups.intervals");  // not a 4.2 key
+}
+
+TEST_CASE("streams standby replicas within their maximum (4.1+)", "[groups.streams-replicas]") {
+  EXPECT_ERROR(run(with(broker(), {{"group.streams.num.standby.replicas", "3"}}), "4.1.2"), "groups.streams-replicas");
+  EXPECT_NONE(run(with(broker(), {{"group.streams.num.standby.replicas", "2"}}), "4.4.0"), "groups.streams-replicas");
+  EXPECT_NONE(run(with(broker(), {{"group.streams.num.standby.replicas", "3"}}), "4.0.1"), "groups.streams-replicas");
+}
+
+TEST_CASE("streams warmup replicas within their maximum (4.4)", "[groups.streams-replicas]") {
+  EXPECT_ERROR(run(with(broker(), {{"group.streams.num.warmup.replicas", "21"}}), "4.4.0"), "groups.streams-replicas");
+  EXPECT_NONE(run(with(broker(), {{"group.streams.num.warmup.replicas", "20"}}), "4.4.0"), "groups.streams-replicas");
+}
+
+TEST_CASE("share group limits (ShareGroupConfig)", "[groups.intervals]") {
+  // 4.1+: share sessions per broker at least the share group size
+  EXPECT_ERROR(run(with(broker(), {{"group.share.max.share.sessions", "1"}}), "4.1.2"), "groups.intervals");
+  EXPECT_NONE(run(with(broker(), {{"group.share.max.share.sessions", "200"}}), "4.4.0"), "groups.intervals");
+  // record lock duration within its bounds from 3.9, delivery counts and record locks from 4.3
+  EXPECT_ERROR(run(with(broker(), {{"group.share.max.record.lock.duration.ms", "40000"}, {"group.share.record.lock.duration.ms", "45000"}}),
+                   "3.9.1"),
+               "groups.intervals");
+  EXPECT_NONE(run(with(broker(), {{"group.share.max.record.lock.duration.ms", "40000"}}), "3.9.1"), "groups.intervals");
+  EXPECT_ERROR(run(with(broker(), {{"group.share.delivery.count.limit", "2"}, {"group.share.min.delivery.count.limit", "3"}}), "4.3.1"),
+               "groups.intervals");
+  EXPECT_NONE(run(with(broker(), {{"group.share.delivery.count.limit", "2"}, {"group.share.min.delivery.count.limit", "3"}}), "4.2.1"),
+              "groups.intervals");  // no minimum key before 4.3
+  // 4.4: the streams task offset interval has a minimum
+  EXPECT_ERROR(run(with(broker(), {{"group.streams.task.offset.interval.ms", "1"}, {"group.streams.min.task.offset.interval.ms", "5"}}), "4.4.0"),
+               "groups.intervals");
+}
+
+TEST_CASE("streams rack tags name each key once (4.4)", "[groups.streams-rack-tags]") {
+  EXPECT_ERROR(run(with(broker(), {{"group.streams.rack.aware.assignment.tags", "zone,zone"}}), "4.4.0"), "groups.streams-rack-tags");
+  EXPECT_NONE(run(with(broker(), {{"group.streams.rack.aware.assignment.tags", "zone, rack"}}), "4.4.0"), "groups.streams-rack-tags");
+}
+
+TEST_CASE("streams assignors are built-in names or classes (4.4)", "[config.type]") {
+  EXPECT_ERROR(run(with(broker(), {{"group.streams.assignors", " x , y "}}), "4.4.0"), "config.type");
+  EXPECT_NONE(run(with(broker(), {{"group.streams.assignors", "sticky"}}), "4.4.0"), "config.type");
+}
+
+TEST_CASE("exactly one share group assignor (4.1+)", "[groups.share-assignor]") {
+  EXPECT_ERROR(run(with(broker(), {{"group.share.assignors", ""}}), "4.1.2"), "groups.share-assignor");
+  EXPECT_ERROR(run(with(broker(), {{"group.share.assignors", "simple,org.example.Other"}}), "4.3.1"), "groups.share-assignor");
+  EXPECT_NONE(run(with(broker(), {{"group.share.assignors", "simple,simple"}}), "4.3.1"), "groups.share-assignor");  // duplicates dropped
+  EXPECT_ERROR(run(with(broker(), {{"group.share.assignors", "simple,simple"}}), "4.1.2"), "groups.share-assignor");  // not before 4.2
+  EXPECT_NONE(run(with(broker(), {{"group.share.assignors", " simple "}}), "4.1.2"), "groups.share-assignor");
 }
 
 TEST_CASE("the classic group protocol stays enabled (3.7+)", "[groups.classic-required]") {
@@ -173,4 +243,14 @@ TEST_CASE("a 3.x KRaft node needs a KRaft inter.broker.protocol.version", "[kraf
   EXPECT_ERROR(run(with(broker(), {{"inter.broker.protocol.version", "3.0-IV0"}}), "3.9.1"), "kraft.ibp-minimum");
   EXPECT_NONE(run(with(broker(), {{"inter.broker.protocol.version", "3.0"}}), "3.9.1"), "kraft.ibp-minimum");
   EXPECT_NONE(run(with(zk_broker(), {{"inter.broker.protocol.version", "2.8"}}), "3.9.1"), "kraft.ibp-minimum");
+}
+
+// MetadataVersion.fromVersionString takes a short version only for a release with a production
+// version: 3.8 knows 3.9-IV0 (unstable) but not "3.9" (the real 3.8.1 refuses it).
+TEST_CASE("a short metadata version names a production release", "[config.value]") {
+  EXPECT_ERROR(run(with(zk_broker(), {{"log.message.format.version", "3.9"}}), "3.8.1"), "config.value");
+  EXPECT_ERROR(run(with(zk_broker(), {{"inter.broker.protocol.version", "3.9.0"}}), "3.8.0"), "config.value");
+  EXPECT_NONE(run(with(zk_broker(), {{"log.message.format.version", "3.9-IV0"}}), "3.8.1"), "config.value");
+  EXPECT_NONE(run(with(zk_broker(), {{"log.message.format.version", "3.8"}}), "3.8.1"), "config.value");
+  EXPECT_NONE(run(with(zk_broker(), {{"log.message.format.version", "3.9"}}), "3.9.1"), "config.value");
 }

@@ -151,11 +151,20 @@ TEST_CASE("advertised listeners are never 0.0.0.0", "[listeners.advertised-meta-
     EXPECT_ERROR(run(with(broker(), {{"advertised.listeners", "-"}}), v), "listeners.advertised-meta-address");
   }
   EXPECT_ERROR(run(with(zk_broker(), {{"advertised.listeners", "-"}}), "3.9.0"), "listeners.advertised-meta-address");
-  // 3.9+ controller: an explicit 0.0.0.0 is refused, a 0.0.0.0 listener alone is not advertised as such
+  // 3.9+ controller: an explicit 0.0.0.0 is refused, a 0.0.0.0 listener alone is not advertised as
+  // such from 3.9.1 and 4.0.0 (3.9.0 advertised it as it is, and refused it)
   EXPECT_ERROR(run(with(controller(), {{"advertised.listeners", "CONTROLLER://0.0.0.0:9093"}}), "3.9.0"),
                "listeners.advertised-meta-address");
-  EXPECT_NONE(run(with(controller(), {{"listeners", "CONTROLLER://0.0.0.0:9093"}}), "3.9.0"), "listeners.advertised-meta-address");
+  EXPECT_ERROR(run(with(controller(), {{"listeners", "CONTROLLER://0.0.0.0:9093"}}), "3.9.0"), "listeners.advertised-meta-address");
+  EXPECT_NONE(run(with(controller(), {{"listeners", "CONTROLLER://0.0.0.0:9093"}}), "3.9.1"), "listeners.advertised-meta-address");
+  EXPECT_NONE(run(with(controller(), {{"listeners", "CONTROLLER://0.0.0.0:9093"}}), "4.0.0"), "listeners.advertised-meta-address");
   EXPECT_NONE(run(with(controller(), {{"listeners", "CONTROLLER://0.0.0.0:9093"}}), "3.8.0"), "listeners.advertised-meta-address");
+  // a controller-only node's advertised broker listener is checked too
+  const vt::KV adv_broker = {{"listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"},
+                             {"advertised.listeners", "PLAINTEXT://0.0.0.0:9092"}};
+  EXPECT_ERROR(run(with(controller(), adv_broker), "4.2.1"), "listeners.advertised-meta-address");
+  EXPECT_NONE(run(with(with(controller(), adv_broker), {{"advertised.listeners", "PLAINTEXT://10.0.1.11:9092"}}), "4.2.1"),
+              "listeners.advertised-meta-address");
 }
 
 TEST_CASE("inter.broker.listener.name excludes security.inter.broker.protocol", "[ibl.exclusive]") {
@@ -347,6 +356,22 @@ TEST_CASE("ZooKeeper mode needs zookeeper.connect", "[zk.connect.required]") {
   EXPECT_NONE(run(zk_broker(), "3.9.1"), "zk.connect.required");
 }
 
+// KafkaConfig accepts these; the ZooKeeper client refuses them when the broker starts, before it
+// connects (judged by the differential oracle's start-up step, tests/kafka-config/KafkaConfigCheck.java).
+TEST_CASE("zookeeper.connect parses as the ZooKeeper client reads it", "[zk.connect.parse]") {
+  for (const char* bad : {"", " , ", "/kafka", "zk1:2181/a//b", "zk1/kafka/", "zk1/a/./b", "zk1:abc", "zk1: 2181", "zk1:99999",
+                          "zk1:-1", "[::1"}) {
+    INFO(bad);
+    EXPECT_ERROR(run(with(zk_broker(), {{"zookeeper.connect", bad}}), "3.9.1"), "zk.connect.parse");
+  }
+  for (const char* good : {"zk1:2181", "zk1:2181,zk2:2181/kafka", "zk1:2181/", "[::1]:2181", "zk1:+2181", ":2181", "zk1,,x:",
+                           " zk1:2181 "}) {
+    INFO(good);
+    EXPECT_NONE(run(with(zk_broker(), {{"zookeeper.connect", good}}), "3.6.2"), "zk.connect.parse");
+  }
+  EXPECT_NONE(run(with(zk_broker(), {{"zookeeper.connect", "-"}}), "3.9.1"), "zk.connect.parse");  // zk.connect.required says it
+}
+
 TEST_CASE("ZooKeeper-mode broker.id range", "[zk.broker-id.range]") {
   EXPECT_ERROR(run(with(zk_broker(), {{"broker.id", "1001"}}), "3.9.0"), "zk.broker-id.range");
   EXPECT_NONE(run(with(zk_broker(), {{"broker.id", "1001"}, {"reserved.broker.max.id", "2000"}}), "3.9.0"), "zk.broker-id.range");
@@ -465,10 +490,14 @@ TEST_CASE("replica fetch wait fits the socket and lag timeouts", "[replica.fetch
   EXPECT_ERROR(run(with(broker(), {{"replica.lag.time.max.ms", "400"}}), "3.6.0"), "replica.fetch-wait");
 }
 
-TEST_CASE("offsets.commit.required.acks within the replication factor (3.6-3.7)", "[offsets.commit-acks]") {
+TEST_CASE("offsets.commit.required.acks within the replication factor (3.x)", "[offsets.commit-acks]") {
   auto b = with(broker(), {{"offsets.commit.required.acks", "5"}});
   EXPECT_ERROR(run(b, "3.7.0"), "offsets.commit-acks");
-  EXPECT_NONE(run(b, "3.8.0"), "offsets.commit-acks");
+  // 3.8: KafkaConfig still requires it; 3.9: GroupCoordinatorConfig does, for every role
+  EXPECT_ERROR(run(b, "3.8.0"), "offsets.commit-acks");
+  EXPECT_ERROR(run(with(controller(), {{"offsets.commit.required.acks", "-2"}}), "3.9.1"), "offsets.commit-acks");
+  EXPECT_NONE(run(with(broker(), {{"offsets.commit.required.acks", "3"}}), "3.9.1"), "offsets.commit-acks");
+  EXPECT_NONE(run(b, "4.0.0"), "offsets.commit-acks");  // the key is gone (a warning)
 }
 
 TEST_CASE("queued request bytes hold a whole request", "[socket.queued-bytes]") {
@@ -483,9 +512,28 @@ TEST_CASE("zero connections per IP only with overrides", "[socket.max-connection
 }
 
 TEST_CASE("failed authentication delay below the idle timeout", "[socket.auth-delay]") {
-  EXPECT_ERROR(run(with(broker(), {{"failed.authentication.delay.ms", "700000"}}), "3.9.0"), "socket.auth-delay");
-  EXPECT_NONE(run(with(broker(), {{"connections.max.idle.ms", "-1"}, {"failed.authentication.delay.ms", "700000"}}), "3.9.0"),
+  // the key is connection.failed.authentication.delay.ms (KIP-306)
+  for (const char* v : {"3.6.2", "3.9.0", "4.4.0"}) {
+    EXPECT_ERROR(run(with(broker(), {{"connection.failed.authentication.delay.ms", "700000"}}), v), "socket.auth-delay");
+    EXPECT_ERROR(run(with(controller(), {{"connections.max.idle.ms", "100"}}), v), "socket.auth-delay");  // default delay 100
+  }
+  EXPECT_NONE(run(with(broker(), {{"connections.max.idle.ms", "-1"}, {"connection.failed.authentication.delay.ms", "700000"}}), "3.9.0"),
               "socket.auth-delay");
+  // an unknown key is no delay (only a warning)
+  EXPECT_NONE(run(with(broker(), {{"failed.authentication.delay.ms", "700000"}}), "3.9.0"), "socket.auth-delay");
+}
+
+TEST_CASE("cordoned log dirs are log dirs of this broker (4.3+)", "[log.cordoned-dirs]") {
+  for (const char* v : {"4.3.1", "4.4.0"}) {
+    EXPECT_ERROR(run(with(broker(), {{"cordoned.log.dirs", "/var/lib/kafka/other"}}), v), "log.cordoned-dirs");
+    EXPECT_ERROR(run(with(broker(), {{"cordoned.log.dirs", "*,/var/lib/kafka/data"}}), v), "log.cordoned-dirs");
+    EXPECT_NONE(run(with(broker(), {{"cordoned.log.dirs", "*"}}), v), "log.cordoned-dirs");
+    EXPECT_NONE(run(with(broker(), {{"cordoned.log.dirs", " /var/lib/kafka/data "}}), v), "log.cordoned-dirs");
+    EXPECT_NONE(run(with(broker(), {{"log.dirs", "-"}, {"log.dir", "/d1,/d2"}, {"cordoned.log.dirs", "/d2"}}), v), "log.cordoned-dirs");
+    // a controller-only node does not check it
+    EXPECT_NONE(run(with(controller(), {{"cordoned.log.dirs", "/var/lib/kafka/other"}}), v), "log.cordoned-dirs");
+  }
+  EXPECT_NONE(run(with(broker(), {{"cordoned.log.dirs", "/var/lib/kafka/other"}}), "4.2.1"), "log.cordoned-dirs");  // not a 4.2 key
 }
 
 TEST_CASE("keys removed in 4.0 are warnings", "[config.not-in-version]") {
