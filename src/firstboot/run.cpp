@@ -75,6 +75,7 @@ Result<FirstbootReport> run_firstboot(const FirstbootOptions& opts, Deps& deps) 
   b.install.kafka_version = b.node.kafka_version;
   b.dynamic = decision->format;
   b.initial_controllers = decision->initial_controllers;
+  if (!decision->node_id_source.empty()) b.node_id_source = decision->node_id_source;
   if (opts.dry_run) {
     auto plan = plan_bootstrap(b, deps);
     if (!plan.ok()) return no_marker(std::move(plan).error());

@@ -28,6 +28,8 @@ struct BootstrapOptions {
   bool force = false;     // overwrite files edited by hand
   bool no_start = false;  // stop after format: no systemd here, or an operator's choice
   std::chrono::seconds wait{180};
+  // Where the node ID was set, for the refusal when the running quorum already has it.
+  std::string node_id_source = "--node-id (node-id in appliance.toml)";
 };
 
 struct StepReport {
