@@ -194,6 +194,12 @@ Result<BootstrapReport> apply_bootstrap(const Plan& p, Deps& deps) {
   if (!p.opts.skip_install) {
     KA_TRY(release_changed, logged_step(deps, "install", [&] { return apply_release(p, deps, rep); }));
   }
+  if (p.check_node_id_after_install) {
+    Plan asked = p;
+    asked.changes.clear();
+    KA_TRY_STATUS(check_node_id(asked, deps));
+    if (asked.refusal) return *asked.refusal;
+  }
   KA_TRY_STATUS(logged_step(deps, "render", [&] { return apply_files(p, deps, rep); }));
   if (p.format) KA_TRY_STATUS(logged_step(deps, "format", [&] { return apply_storage(p, deps, rep); }));
   KA_TRY_STATUS(logged_step(deps, "start", [&] { return apply_units(p, deps, release_changed, rep); }));

@@ -159,6 +159,21 @@ Status plan_node_id(Plan& p, Deps& deps) {
   if (!p.fresh_storage || !joins_running_cluster(p) || !p.spec.version.at_least(3, 7)) return ok_status();
   p.quorum_controllers = quorum_controllers(p.spec);
   const std::string target = "node-id " + std::to_string(p.spec.node_id);
+  // The quorum tool comes with the release: a node installed by this very run is asked by
+  // apply, after install and before anything else is written.
+  std::error_code ec;
+  if (!p.opts.skip_install && !fs::exists(deps.root.host_path(p.spec.paths.kafka_home + "/bin/kafka-metadata-quorum.sh"), ec)) {
+    p.check_node_id_after_install = true;
+    p.changes.push_back({Kind::quorum, target, Action::none, "asked of the running quorum after install, before anything is written"});
+    return ok_status();
+  }
+  return check_node_id(p, deps);
+}
+
+}  // namespace
+
+Status check_node_id(Plan& p, Deps& deps) {
+  const std::string target = "node-id " + std::to_string(p.spec.node_id);
   auto answer = ask_quorum(p.spec.paths.kafka_home, p.quorum_controllers, deps.root, *deps.runner, std::chrono::seconds(30));
   if (!answer.status) {
     p.changes.push_back({Kind::quorum, target, Action::none, "not checked: " + answer.why});
@@ -180,6 +195,8 @@ Status plan_node_id(Plan& p, Deps& deps) {
                           "for a controller; a broker's entry expires 5 minutes after it stopped)");
   return ok_status();
 }
+
+namespace {
 
 // A later controller of a dynamic quorum becomes a voter once it runs: Kafka 4.2+ by itself
 // (rendered controller.quorum.auto.join.enable=true), 3.9-4.1 by add-controller. Skipped for a

@@ -29,6 +29,7 @@ struct Plan {
   std::string directory_id;          // the metadata directory's directory.id, when formatted
   std::string quorum_controllers;    // host:port,... the running quorum is asked through
   std::optional<QuorumStatus> quorum;  // what the running quorum said while planning, if asked
+  bool check_node_id_after_install = false;  // the quorum tool comes with this run's install
   std::string unit;                  // kafka.service or zookeeper.service
   std::string systemd_unavailable;   // "" when units can be managed here
   std::vector<PlannedChange> changes;
@@ -38,6 +39,8 @@ struct Plan {
 };
 
 Result<Plan> plan_bootstrap(const BootstrapOptions& opts, Deps& deps);
+// Refuses (p.refusal) a fresh node whose node ID a voter or observer of the running quorum has.
+Status check_node_id(Plan& p, Deps& deps);
 std::string plan_text(const Plan& p, bool show_unchanged);
 nlohmann::json plan_json(const Plan& p);
 

@@ -73,7 +73,7 @@ kafka_tool cl kafka-topics --bootstrap-server "$bs" --create --topic acked --par
 produce_start cl "$bs" acked
 
 # --- a fourth controller joins the running quorum by the product alone --------------------------------
-plan=$(cluster_exec c4 kafka-appliance --json plan ${args[c4]} 2>&1) || fail "plan on c4 failed: $plan"
+plan=$(cluster_exec c4 kafka-appliance --json plan ${args[c4]} 2>/dev/null) || fail "plan on c4 failed: $plan"
 IFS=. read -r major minor _ <<<"$version"
 if [ "$major" -ge 5 ] || { [ "$major" -eq 4 ] && [ "$minor" -ge 2 ]; }; then  # controller.quorum.auto.join.enable is 4.2+
   join_by=auto-join
@@ -89,7 +89,7 @@ else
     || fail "plan on c4 has no add-controller step with its exact argv: $plan"
 fi
 t_join=$(now)
-r=$(cluster_exec c4 kafka-appliance --json bootstrap ${args[c4]} 2>&1) || fail "bootstrap of the joining controller c4 failed: $r"
+r=$(cluster_exec c4 kafka-appliance --json bootstrap ${args[c4]} 2>"$KA_CLUSTER_WORK/c4.err") || fail "bootstrap of the joining controller c4 failed: $r $(cat "$KA_CLUSTER_WORK/c4.err")"
 join_s=$(elapsed "$t_join")
 jq -e '.healthy and (.steps[] | select(.step == "join") | .changes != [])' <<<"$r" >/dev/null || fail "c4's bootstrap did not join it: $r"
 log "c4 bootstrapped with --format-mode no-initial-controllers and joined by $join_by in $join_s s ($(jq -r '.steps[] | select(.step == "join") | .note' <<<"$r"))"
@@ -98,7 +98,7 @@ cluster_status c1 | jq -e '.quorum.voters == [1,2,3,4]' >/dev/null || fail "c4 i
 s=$(cluster_healthy c4) || fail "status on the joined controller c4 exited non-zero: $s"
 jq -e '.healthy and .quorum.voters == [1,2,3,4]' <<<"$s" >/dev/null || fail "status on c4: $s"
 log "c4 joined by the product ($join_by): voters [1,2,3,4] $join_s s after its bootstrap began"
-rerun_c4=$(cluster_exec c4 kafka-appliance --json bootstrap ${args[c4]} 2>&1) || fail "re-run on c4 failed: $rerun_c4"
+rerun_c4=$(cluster_exec c4 kafka-appliance --json bootstrap ${args[c4]} 2>/dev/null) || fail "re-run on c4 failed: $rerun_c4"
 jq -e '.changed == false' <<<"$rerun_c4" >/dev/null || fail "re-run on c4 changed something: $rerun_c4"
 
 # --- a fifth host claiming controller 2's node ID is refused, and formats nothing -------------------
