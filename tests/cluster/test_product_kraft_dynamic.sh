@@ -111,7 +111,7 @@ set -e
 grep -q '^error: node ID 2 is taken by voter 2 .*give this node another ID with --node-id' <<<"$dup" || fail "refusal does not say what to set: $dup"
 cluster_exec cl test ! -e /var/lib/kafka/meta/meta.properties || fail "the refused host formatted its storage"
 cluster_exec cl test ! -e /etc/kafka/server.properties || fail "the refused host wrote its config"
-log "a fifth host claiming node ID 2 refused (exit 3), nothing written: $(head -1 <<<"$dup")"
+log "a fifth host claiming node ID 2 refused (exit 3), nothing written: $(grep "^error:" <<<"$dup")"
 
 # --- kill -9 of a controller with the clients running ------------------------------------------------
 restarts=$(cluster_restarts c2 kafka.service)
