@@ -156,9 +156,24 @@ Result<std::optional<ExistingIdentity>> find_existing_identity(const RootFs& roo
   return found;
 }
 
-Result<FirstbootDecision> decide(const FirstbootInput& in) {
+namespace {
+
+// What decide() works out, step by step; each step below reads what the earlier ones set.
+struct Decision {
+  Decision(const FirstbootInput& i, const Sources& s, FirstbootDecision& out) : in(i), src(s), d(out) {}
+  const FirstbootInput& in;
+  const Sources& src;
+  FirstbootDecision& d;
+  bool controller = false, zookeeper = false;
+  std::vector<std::string> initial;  // a dynamic quorum's initial controllers
+  std::vector<Voter> voters;         // the static voters, else the initial controllers
+  int id = -1;
+  std::string id_from;
+};
+
+// user-data as node settings; keys that are not node settings are handed on; unknown tags refused.
+Result<UserData> read_user_data(const FirstbootInput& in, FirstbootDecision& d) {
   const auto& md = in.md;
-  FirstbootDecision d;
   UserData ud;
   if (md.user_data) {
     KA_TRY(auto parsed, parse_user_data(*md.user_data));
@@ -171,39 +186,42 @@ Result<FirstbootDecision> decide(const FirstbootInput& in) {
     if (!kKnownTags.count(k))
       return bad_input("unknown instance tag " + k + " = " + v)
           .note("kafka-appliance reads the tags " + kTag + "role, :node-id, :cluster-id, :controllers and :quorum");
-  Sources src{md, ud};
-  NodeInput& n = d.node;
-  apply_node_keys(src, n);
+  return ud;
+}
 
-  // Role.
-  KA_TRY(auto role, src.one("role", "role"));
-  if (!role && !in.image_role.empty()) {
-    role = in.image_role;
-    d.notes.push_back("role " + *role + " from the image");
+Status decide_role(Decision& x) {
+  const auto& md = x.in.md;
+  KA_TRY(auto role, x.src.one("role", "role"));
+  if (!role && !x.in.image_role.empty()) {
+    role = x.in.image_role;
+    x.d.notes.push_back("role " + *role + " from the image");
   }
   if (!role)
     return bad_input("no role for this instance (" + md.instance_id + ")")
         .note(where_to_set(md, "role", "role", "\"broker\"") + "; roles: controller, broker, combined, zookeeper");
-  n.role = *role;
-  const bool controller = n.role == "controller" || n.role == "combined";
-  const bool zookeeper = n.role == "zookeeper";
+  x.d.node.role = *role;
+  x.controller = *role == "controller" || *role == "combined";
+  x.zookeeper = *role == "zookeeper";
+  return ok_status();
+}
 
-  // Quorum.
-  n.controllers = src.list("controller");
-  n.controller_bootstrap = src.list("controller-bootstrap");
-  std::vector<std::string> initial = src.list("initial-controller");
-  KA_TRY(auto quorum, src.one("quorum", "quorum"));
+// Static voters or a dynamic quorum's bootstrap servers, from the user-data or the :controllers tag.
+Status decide_quorum(Decision& x) {
+  const auto& md = x.in.md;
+  NodeInput& n = x.d.node;
+  n.controllers = x.src.list("controller");
+  n.controller_bootstrap = x.src.list("controller-bootstrap");
+  x.initial = x.src.list("initial-controller");
+  KA_TRY(auto quorum, x.src.one("quorum", "quorum"));
   if (quorum && *quorum != "static" && *quorum != "dynamic")
     return bad_input("quorum '" + *quorum + "' is neither static nor dynamic").note("set the tag " + kTag + "quorum to static or dynamic");
-  if (auto tagged = src.tag("controllers")) {
-    auto list = split_list(*tagged);
-    bool dynamic = quorum && *quorum == "dynamic";
-    if (!n.controllers.empty() || !n.controller_bootstrap.empty()) {
+  if (auto tagged = x.src.tag("controllers")) {
+    if (!n.controllers.empty() || !n.controller_bootstrap.empty())
       return bad_input("the controllers are given twice: in the user-data and in the tag " + kTag + "controllers")
           .note("set them in one place");
-    }
-    if (dynamic) {
-      initial = list;
+    auto list = split_list(*tagged);
+    if (quorum && *quorum == "dynamic") {
+      x.initial = list;
       for (const auto& c : list) {
         KA_TRY(auto v, parse_voter(c));
         n.controller_bootstrap.push_back(v.endpoint.str());
@@ -212,119 +230,157 @@ Result<FirstbootDecision> decide(const FirstbootInput& in) {
       n.controllers = list;
     }
   }
-  if (!zookeeper && n.controllers.empty() && n.controller_bootstrap.empty() && n.zookeeper.empty() && n.zookeeper_servers.empty())
+  if (!x.zookeeper && n.controllers.empty() && n.controller_bootstrap.empty() && n.zookeeper.empty() && n.zookeeper_servers.empty())
     return bad_input("no controllers for this instance (" + md.instance_id + ")")
         .note(where_to_set(md, "controllers", "controller", "[\"1@10.0.1.11:9093\", ...]") +
               "; a dynamic quorum: tag " + kTag + "quorum = dynamic, or controller-bootstrap in the user-data");
-  std::vector<Voter> voters;
-  for (const auto& c : n.controllers.empty() ? initial : n.controllers) {
+  for (const auto& c : n.controllers.empty() ? x.initial : n.controllers) {
     KA_TRY(auto v, parse_voter(c));
-    voters.push_back(v);
+    x.voters.push_back(v);
   }
+  return ok_status();
+}
 
-  // Cluster ID: the data's wins.
-  KA_TRY(auto cluster, src.one("cluster-id", "cluster-id"));
-  if (in.existing && !in.existing->meta.cluster_id.empty()) {
-    const auto& kept = in.existing->meta.cluster_id;
+// The data's cluster ID wins over the metadata's.
+Status decide_cluster_id(Decision& x) {
+  const auto& md = x.in.md;
+  const auto& existing = x.in.existing;
+  KA_TRY(auto cluster, x.src.one("cluster-id", "cluster-id"));
+  if (existing && !existing->meta.cluster_id.empty()) {
+    const auto& kept = existing->meta.cluster_id;
     if (cluster && *cluster != kept)
-      d.notes.push_back("kept cluster ID " + kept + " from " + in.existing->origin + " (the metadata says " + *cluster +
-                        "): identity follows the data");
+      x.d.notes.push_back("kept cluster ID " + kept + " from " + existing->origin + " (the metadata says " + *cluster +
+                          "): identity follows the data");
     cluster = kept;
   }
-  if (!cluster && !zookeeper)
+  if (!cluster && !x.zookeeper)
     return bad_input("no cluster ID for this instance (" + md.instance_id + ")")
         .note(where_to_set(md, "cluster-id", "cluster-id", "\"<22 characters from kafka-appliance cluster-id>\""));
-  if (cluster) n.cluster_id = *cluster;
+  if (cluster) x.d.node.cluster_id = *cluster;
+  return ok_status();
+}
 
-  // Node ID: the data's wins, then explicit, then the controllers list, then derived.
-  KA_TRY(auto given, src.one("node-id", "node-id"));
-  std::optional<int> id;
-  std::string id_from;
+// The data's node ID wins, then an explicit one, then this instance's entry in the controllers list.
+Status node_id_given_or_kept(Decision& x) {
+  KA_TRY(auto given, x.src.one("node-id", "node-id"));
   if (given) {
-    id_from = src.user("node-id") ? "user-data node-id" : "tag " + kTag + "node-id";
-    KA_TRY(int v, parse_node_id(*given, id_from));
-    id = v;
+    x.id_from = x.src.user("node-id") ? "user-data node-id" : "tag " + kTag + "node-id";
+    KA_TRY(x.id, parse_node_id(*given, x.id_from));
   }
-  if (in.existing && in.existing->meta.node_id) {
-    int kept = *in.existing->meta.node_id;
-    d.notes.push_back("kept node ID " + std::to_string(kept) + (in.existing->meta.directory_id.empty() ? "" : ", directory ID " + in.existing->meta.directory_id) +
-                      " and cluster ID " + in.existing->meta.cluster_id + " from " + in.existing->origin +
-                      (id && *id != kept ? " (" + id_from + " says " + std::to_string(*id) + ")" : "") + ": identity follows the data");
-    id = kept;
-    id_from = in.existing->origin;
+  if (const auto& e = x.in.existing; e && e->meta.node_id) {
+    int kept = *e->meta.node_id;
+    x.d.notes.push_back("kept node ID " + std::to_string(kept) + (e->meta.directory_id.empty() ? "" : ", directory ID " + e->meta.directory_id) +
+                        " and cluster ID " + e->meta.cluster_id + " from " + e->origin +
+                        (x.id >= 0 && x.id != kept ? " (" + x.id_from + " says " + std::to_string(x.id) + ")" : "") +
+                        ": identity follows the data");
+    x.id = kept;
+    x.id_from = e->origin;
   }
-  if (!id && controller) {
-    for (const auto& v : voters)
-      if (v.endpoint.host == md.local_ipv4) {
-        id = v.id;
-        id_from = "this instance's address " + md.local_ipv4 + " in the controllers list";
+  if (x.id < 0 && x.controller)
+    for (const auto& v : x.voters)
+      if (v.endpoint.host == x.in.md.local_ipv4) {
+        x.id = v.id;
+        x.id_from = "this instance's address " + x.in.md.local_ipv4 + " in the controllers list";
       }
-  }
-  NodeIdFrom from = in.node_id_from;
-  if (const auto* v = src.user("node-id-from")) {
+  return ok_status();
+}
+
+// ... else derived from the address (--node-id-from ip, or node-id-from in the user-data).
+Status decide_node_id(Decision& x) {
+  const auto& md = x.in.md;
+  KA_TRY_STATUS(node_id_given_or_kept(x));
+  NodeIdFrom from = x.in.node_id_from;
+  if (const auto* v = x.src.user("node-id-from")) {
     if (v->size() != 1 || (trim(v->front()) != "ip" && trim(v->front()) != "given"))
       return bad_input("user-data: node-id-from must be \"ip\" or \"given\"");
     from = trim(v->front()) == "ip" ? NodeIdFrom::ip : NodeIdFrom::given;
   }
-  if (!id && from == NodeIdFrom::ip) {
-    KA_TRY(int v, node_id_from_ipv4(md.local_ipv4));
-    id = v;
-    id_from = "--node-id-from ip (" + md.local_ipv4 + ")";
+  if (x.id < 0 && from == NodeIdFrom::ip) {
+    KA_TRY(x.id, node_id_from_ipv4(md.local_ipv4));
+    x.id_from = "--node-id-from ip (" + md.local_ipv4 + ")";
   }
-  if (!id)
+  if (x.id < 0)
     return bad_input("no node ID for this instance (" + md.instance_id + ", " + md.local_ipv4 + ")")
         .note(where_to_set(md, "node-id", "node-id", "1") + ", or run firstboot with --node-id-from ip");
-  n.node_id = std::to_string(*id);
-  if (!in.existing) d.notes.push_back("node ID " + n.node_id + " from " + id_from);
+  x.d.node.node_id = std::to_string(x.id);
+  x.d.node_id_source = "the tag " + kTag + "node-id or `node-id = <ID>` in the user-data (it came from " + x.id_from + ")";
+  if (!x.in.existing) x.d.notes.push_back("node ID " + x.d.node.node_id + " from " + x.id_from);
+  return ok_status();
+}
 
-  // A node ID held by a controller at another address is taken (identity from the data excepted:
-  // it was checked when the data was formatted).
-  for (const auto& v : voters) {
-    if (v.id != *id || in.existing) continue;
-    bool ours = v.endpoint.host == md.local_ipv4 || !is_ipv4(v.endpoint.host);
-    if (!controller || !ours)
-      return bad_input("node ID " + n.node_id + " (from " + id_from + ") is already taken by controller " + std::to_string(v.id) + "@" +
+// A node ID held by a controller at another address is taken (identity from the data excepted:
+// it was checked when the data was formatted); a static quorum lists every controller.
+Status check_node_id_in_list(const Decision& x) {
+  const NodeInput& n = x.d.node;
+  for (const auto& v : x.voters) {
+    if (v.id != x.id || x.in.existing) continue;
+    bool ours = v.endpoint.host == x.in.md.local_ipv4 || !is_ipv4(v.endpoint.host);
+    if (!x.controller || !ours)
+      return bad_input("node ID " + n.node_id + " (from " + x.id_from + ") is already taken by controller " + std::to_string(v.id) + "@" +
                        v.endpoint.str())
-          .note(controller ? "a controller's node ID and address must match its entry in the controllers list"
-                           : "give this " + n.role + " a node ID no controller uses");
+          .note(x.controller ? "a controller's node ID and address must match its entry in the controllers list"
+                             : "give this " + n.role + " a node ID no controller uses");
   }
-  if (controller && !voters.empty() && n.controller_bootstrap.empty()) {
+  if (x.controller && !x.voters.empty() && n.controller_bootstrap.empty()) {
     bool listed = false;
-    for (const auto& v : voters) listed = listed || v.id == *id;
+    for (const auto& v : x.voters) listed = listed || v.id == x.id;
     if (!listed)
       return bad_input("controller node ID " + n.node_id + " is not in the static controllers list")
-          .note("a static quorum lists every controller; add " + n.node_id + "@" + md.local_ipv4 + ":9093 or use a dynamic quorum");
+          .note("a static quorum lists every controller; add " + n.node_id + "@" + x.in.md.local_ipv4 + ":9093 or use a dynamic quorum");
   }
+  return ok_status();
+}
 
-  // Dynamic quorum: the whole initial set formats with --initial-controllers; a later controller
-  // and every broker with --no-initial-controllers.
-  if (!n.controller_bootstrap.empty() && !in.existing) {
-    bool initial_member = false;
-    for (const auto& v : voters) initial_member = initial_member || v.id == *id;
-    if (controller && initial_member && !in.no_initial_controllers) {
-      d.format = DynamicFormat::initial_controllers;
-      d.initial_controllers = initial;
-      d.notes.push_back("dynamic quorum: formats as one of the " + std::to_string(initial.size()) + " initial controllers");
-    } else {
-      d.format = DynamicFormat::no_initial_controllers;
-      if (controller) d.notes.push_back("dynamic quorum: formats with --no-initial-controllers and joins the running quorum");
-    }
+// Dynamic quorum: the whole initial set formats with --initial-controllers; a later controller
+// (which then joins: auto-join or add-controller, node/join.hpp) and every broker with
+// --no-initial-controllers.
+void decide_format(Decision& x) {
+  if (x.d.node.controller_bootstrap.empty() || x.in.existing) return;
+  bool initial_member = false;
+  for (const auto& v : x.voters) initial_member = initial_member || v.id == x.id;
+  if (x.controller && initial_member && !x.in.no_initial_controllers) {
+    x.d.format = DynamicFormat::initial_controllers;
+    x.d.initial_controllers = x.initial;
+    x.d.notes.push_back("dynamic quorum: formats as one of the " + std::to_string(x.initial.size()) + " initial controllers");
+  } else {
+    x.d.format = DynamicFormat::no_initial_controllers;
+    if (x.controller) x.d.notes.push_back("dynamic quorum: formats with --no-initial-controllers and joins the running quorum");
   }
+}
 
-  // Rack and advertised address.
-  if (const auto* r = src.user("rack"); r && !r->empty()) n.rack = trim(r->front());
-  else if (!md.availability_zone.empty() && !zookeeper) n.rack = md.availability_zone;
-  if (n.advertise.empty() && n.listeners.empty()) {
-    if (n.role == "broker" || n.role == "combined") n.advertise.push_back("PLAINTEXT://" + md.local_ipv4 + ":9092");
-    // A dynamic quorum's controllers advertise their controller endpoint (KIP-853).
-    if (controller && !n.controller_bootstrap.empty()) {
-      int port = 9093;
-      for (const auto& v : voters)
-        if (v.id == *id) port = v.endpoint.port;
-      std::string name = n.controller_listener.empty() ? "CONTROLLER" : n.controller_listener;
-      n.advertise.push_back(name + "://" + md.local_ipv4 + ":" + std::to_string(port));
-    }
+// Rack from the zone; the advertised address from local-ipv4.
+void decide_addresses(Decision& x) {
+  const auto& md = x.in.md;
+  NodeInput& n = x.d.node;
+  if (const auto* r = x.src.user("rack"); r && !r->empty()) n.rack = trim(r->front());
+  else if (!md.availability_zone.empty() && !x.zookeeper) n.rack = md.availability_zone;
+  if (!n.advertise.empty() || !n.listeners.empty()) return;
+  if (n.role == "broker" || n.role == "combined") n.advertise.push_back("PLAINTEXT://" + md.local_ipv4 + ":9092");
+  // A dynamic quorum's controllers advertise their controller endpoint (KIP-853).
+  if (x.controller && !n.controller_bootstrap.empty()) {
+    int port = 9093;
+    for (const auto& v : x.voters)
+      if (v.id == x.id) port = v.endpoint.port;
+    std::string name = n.controller_listener.empty() ? "CONTROLLER" : n.controller_listener;
+    n.advertise.push_back(name + "://" + md.local_ipv4 + ":" + std::to_string(port));
   }
+}
+
+}  // namespace
+
+Result<FirstbootDecision> decide(const FirstbootInput& in) {
+  FirstbootDecision d;
+  KA_TRY(auto ud, read_user_data(in, d));
+  Sources src{in.md, ud};
+  apply_node_keys(src, d.node);
+  Decision x{in, src, d};
+  KA_TRY_STATUS(decide_role(x));
+  KA_TRY_STATUS(decide_quorum(x));
+  KA_TRY_STATUS(decide_cluster_id(x));
+  KA_TRY_STATUS(decide_node_id(x));
+  KA_TRY_STATUS(check_node_id_in_list(x));
+  decide_format(x);
+  decide_addresses(x);
   return d;
 }
 

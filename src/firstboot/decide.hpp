@@ -55,6 +55,7 @@ struct FirstbootDecision {
   // config parser, which knows every flag and refuses unknown keys with the config file's message.
   std::vector<std::pair<std::string, std::vector<std::string>>> other_keys;
   std::vector<std::string> notes;  // where each decision came from, for the journal
+  std::string node_id_source;      // where to set another node ID (bootstrap's refusal names it)
 };
 
 Result<FirstbootDecision> decide(const FirstbootInput& in);

@@ -79,6 +79,7 @@ Result<FirstbootReport> run_firstboot(const FirstbootOptions& opts, Deps& deps) 
   // the first boot configured it), so the services are started past that order: honoured, their
   // start job would wait for this very unit to finish.
   b.ignore_unit_order = true;
+  if (!decision->node_id_source.empty()) b.node_id_source = decision->node_id_source;
   if (opts.dry_run) {
     auto plan = plan_bootstrap(b, deps);
     if (!plan.ok()) return no_marker(std::move(plan).error());

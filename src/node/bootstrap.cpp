@@ -5,6 +5,7 @@
 #include "core/oplog.hpp"
 #include "core/state.hpp"
 #include "node/health.hpp"
+#include "node/join.hpp"
 #include "node/plan.hpp"
 #include "node/systemd.hpp"
 #include "render/drift.hpp"
@@ -128,6 +129,62 @@ Status apply_units(const Plan& p, Deps& deps, bool release_changed, BootstrapRep
   return ok_status();
 }
 
+const PlannedChange* planned_join(const Plan& p) {
+  for (const auto& c : p.changes)
+    if (c.kind == Kind::quorum && c.action == Action::join) return &c;
+  return nullptr;
+}
+
+// The directory ID the quorum knows this node by: format just wrote it.
+Result<std::string> own_directory_id(const Plan& p, const RootFs& root) {
+  const std::string path = metadata_dir(p.render.config) + "/meta.properties";
+  KA_TRY(auto text, root.read_file(path));
+  if (!text) return fail("no " + path + " after format").note("the node cannot join the quorum without its directory ID");
+  KA_TRY(auto meta, parse_meta_properties(*text, path));
+  return meta.directory_id;
+}
+
+// The planned join: wait until the started node fetches as an observer, run the planned
+// add-controller once it does (again after a refusal, e.g. not caught up yet), and finish when
+// the quorum lists it as a voter; Kafka 4.2+ (auto-join) needs only the wait. Bounded by --wait.
+Status apply_join(const Plan& p, const PlannedChange& c, Deps& deps, BootstrapReport& rep) {
+  using namespace std::chrono_literals;
+  KA_TRY(auto dir_id, own_directory_id(p, deps.root));
+  Clock& clock = *deps.clock;
+  const auto t0 = clock.now();
+  const double limit = static_cast<double>(p.opts.wait.count());
+  std::string last = "not asked yet";
+  bool added = false;
+  for (;;) {
+    auto left = std::chrono::milliseconds(static_cast<long>((limit - clock.seconds_since(t0)) * 1000));
+    auto answer = ask_quorum(p.spec.paths.kafka_home, p.quorum_controllers, deps.root, *deps.runner, std::max<std::chrono::milliseconds>(left, 30s));
+    if (answer.status && is_voter(*answer.status, p.spec.node_id, dir_id)) break;
+    if (!answer.status) last = answer.why;
+    else if (!answer.status->has_observer(p.spec.node_id)) last = "not fetching from the quorum yet (not an observer)";
+    else if (c.argv.empty() || added) last = "an observer, not a voter yet";
+    else {
+      auto r = run_kafka_tool(c.argv, deps.root, *deps.runner, std::max<std::chrono::milliseconds>(left, 30s));
+      added = r.ok() && r->ok();
+      last = !r.ok() ? r.error().message : added ? "added, not listed as a voter yet" : "add-controller exited " + std::to_string(r->exit_code) + ": " + r->tail(2);
+    }
+    if (clock.seconds_since(t0) > limit)
+      return fail("controller " + std::to_string(p.spec.node_id) + " did not become a voter within " + std::to_string(p.opts.wait.count()) + " s")
+          .note(last)
+          .note(c.argv.empty() ? std::string("Kafka joins it by itself (") + kAutoJoinKey + "); see its journal" : describe_argv(c.argv));
+    if (deps.log) deps.log->info("waiting for controller {} to become a voter ({:.0f} s): {}", p.spec.node_id, clock.seconds_since(t0), last);
+    clock.sleep_for(1s);
+  }
+  // Recorded, so that a converged re-run need not ask the quorum again (plan_join).
+  KA_TRY(auto state, StateFile::load(deps.root));
+  state.section("joined") = {{"node_id", p.spec.node_id}, {"directory_id", dir_id}};
+  KA_TRY_STATUS(state.save(deps.root));
+  char took[64];
+  std::snprintf(took, sizeof took, "%.1f s after its start", clock.seconds_since(t0));
+  rep.steps.push_back({"join", {"voter " + std::to_string(p.spec.node_id) + " (" + (c.argv.empty() ? "auto-join" : "add-controller") + ")"}, took});
+  rep.done.push_back(c);
+  return ok_status();
+}
+
 }  // namespace
 
 Result<BootstrapReport> apply_bootstrap(const Plan& p, Deps& deps) {
@@ -137,9 +194,16 @@ Result<BootstrapReport> apply_bootstrap(const Plan& p, Deps& deps) {
   if (!p.opts.skip_install) {
     KA_TRY(release_changed, logged_step(deps, "install", [&] { return apply_release(p, deps, rep); }));
   }
+  if (p.check_node_id_after_install) {
+    Plan asked = p;
+    asked.changes.clear();
+    KA_TRY_STATUS(check_node_id(asked, deps));
+    if (asked.refusal) return *asked.refusal;
+  }
   KA_TRY_STATUS(logged_step(deps, "render", [&] { return apply_files(p, deps, rep); }));
   if (p.format) KA_TRY_STATUS(logged_step(deps, "format", [&] { return apply_storage(p, deps, rep); }));
   KA_TRY_STATUS(logged_step(deps, "start", [&] { return apply_units(p, deps, release_changed, rep); }));
+  if (const auto* join = planned_join(p)) KA_TRY_STATUS(logged_step(deps, "join", [&] { return apply_join(p, *join, deps, rep); }));
   return rep;
 }
 

@@ -17,10 +17,11 @@ enum class Action {
   enable,   // unit: enable
   start,    // unit: start, it is not running
   restart,  // unit: restart, the files it reads changed
+  join,     // quorum: become a voter of the running dynamic quorum (argv: add-controller, or none: Kafka auto-joins)
 };
 const char* to_string(Action a);
 
-enum class Kind { release, dir, file, storage, systemd, unit };
+enum class Kind { release, dir, file, storage, systemd, unit, quorum };
 const char* to_string(Kind k);
 
 struct PlannedChange {
@@ -33,8 +34,8 @@ struct PlannedChange {
   Action action = Action::none;
   std::string why;     // hand edit, foreign storage, "its files changed: ...", "--no-start"
   std::string diff;    // files: line diff of disk -> planned
-  std::vector<std::string> argv;  // storage: the exact command apply runs (secrets in it; print redacted)
-  bool blocked = false;  // bootstrap refuses (exit 3): a hand edit without --force, foreign storage
+  std::vector<std::string> argv;  // storage, quorum: the exact command apply runs (secrets in it; print redacted)
+  bool blocked = false;  // bootstrap refuses (exit 3): a hand edit without --force, foreign storage, a node ID taken
   bool operator==(const PlannedChange& o) const {
     return kind == o.kind && target == o.target && action == o.action && argv == o.argv;
   }

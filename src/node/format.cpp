@@ -58,6 +58,14 @@ std::vector<std::string> storage_dirs(const Properties& server) {
   return {dirs.begin(), dirs.end()};
 }
 
+std::string metadata_dir(const Properties& server) {
+  if (auto m = server.get("metadata.log.dir")) return trim(*m);
+  auto logs = server.get("log.dirs");
+  if (!logs) logs = server.get("log.dir");
+  auto dirs = split_list(logs.value_or("/tmp/kafka-logs"));
+  return dirs.empty() ? "/tmp/kafka-logs" : dirs.front();
+}
+
 Result<FormatPlan> plan_format(const FormatRequest& req, const Properties& server, const StorageCheck& check) {
   FormatPlan p;
   p.dirs = storage_dirs(server);

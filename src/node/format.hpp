@@ -49,6 +49,9 @@ Result<FormatPlan> plan_format(const FormatRequest& req, const Properties& serve
 
 // The log directories (log.dirs or log.dir) and metadata.log.dir of a server.properties.
 std::vector<std::string> storage_dirs(const Properties& server);
+// Where Kafka keeps the metadata log (and the directory ID the quorum knows the node by):
+// metadata.log.dir, else the first of log.dirs (or log.dir).
+std::string metadata_dir(const Properties& server);
 
 // Reads the rendered config under the root, checks storage, and runs kafka-storage.sh when
 // needed (through chroot when --root is not /). Returns the plan that was carried out.

@@ -1,6 +1,7 @@
 #include "node/plan.hpp"
 
 #include "core/state.hpp"
+#include "node/join.hpp"
 #include "node/systemd.hpp"
 #include "render/drift.hpp"
 
@@ -16,6 +17,7 @@ const char* to_string(Action a) {
     case Action::enable: return "enable";
     case Action::start: return "start";
     case Action::restart: return "restart";
+    case Action::join: return "join";
   }
   return "?";
 }
@@ -28,6 +30,7 @@ const char* to_string(Kind k) {
     case Kind::storage: return "storage";
     case Kind::systemd: return "systemd";
     case Kind::unit: return "unit";
+    case Kind::quorum: return "quorum";
   }
   return "?";
 }
@@ -35,7 +38,7 @@ const char* to_string(Kind k) {
 std::string action_text(const PlannedChange& c) {
   if (c.blocked) return c.why;
   std::string s = to_string(c.action);
-  if (c.action == Action::format) return s + ": " + describe_argv(c.argv);
+  if ((c.action == Action::format || c.action == Action::join) && !c.argv.empty()) return s + ": " + describe_argv(c.argv);
   return c.why.empty() ? s : s + " (" + c.why + ")";
 }
 
@@ -116,6 +119,10 @@ Status plan_storage(Plan& p, Deps& deps) {
   freq.initial_controllers = p.opts.initial_controllers;
   freq.scram = p.opts.scram;
   KA_TRY(auto check, check_storage(deps.root, storage_dirs(p.render.config), p.spec.cluster_id, p.spec.node_id));
+  p.fresh_storage = !check.any_formatted() && !check.any_foreign();
+  const std::string meta_dir = metadata_dir(p.render.config);
+  for (const auto& d : check.dirs)
+    if (d.dir == meta_dir && d.meta) p.directory_id = d.meta->directory_id;
   auto fp = plan_format(freq, p.render.config, check);
   if (!fp.ok() && fp.error().code != Exit::refused) return std::move(fp).error();
   if (!fp.ok()) {
@@ -127,6 +134,100 @@ Status plan_storage(Plan& p, Deps& deps) {
   p.format = *fp;
   if (fp->needed) p.changes.push_back({Kind::storage, "format", Action::format, "", "", fp->argv});
   else p.changes.push_back({Kind::storage, "format", Action::none, fp->reason});
+  return ok_status();
+}
+
+// A node that joins a cluster which may be running already: a broker, or a controller of a
+// dynamic quorum that is not one of its initial controllers.
+bool later_controller(const Plan& p) {
+  return p.spec.has_controller() && p.spec.dynamic_quorum() &&
+         (p.opts.dynamic == DynamicFormat::automatic || p.opts.dynamic == DynamicFormat::no_initial_controllers);
+}
+bool joins_running_cluster(const Plan& p) { return p.kraft && (!p.spec.has_controller() || later_controller(p)); }
+
+std::string quorum_controllers(const NodeSpec& spec) {
+  std::string out;
+  for (const auto& b : spec.controller_bootstrap) out += (out.empty() ? "" : ",") + b.str();
+  for (const auto& v : spec.voters) out += (out.empty() ? "" : ",") + v.endpoint.str();
+  return out;
+}
+
+// Before formatting a node with no identity of its own: its node ID must not be held by another
+// voter or observer of the running quorum (a node with meta.properties keeps its identity and is
+// not asked: identity follows the data). No answer (a cluster being created) is no refusal.
+Status plan_node_id(Plan& p, Deps& deps) {
+  if (!p.fresh_storage || !joins_running_cluster(p) || !p.spec.version.at_least(3, 7)) return ok_status();
+  p.quorum_controllers = quorum_controllers(p.spec);
+  const std::string target = "node-id " + std::to_string(p.spec.node_id);
+  // The quorum tool comes with the release: a node installed by this very run is asked by
+  // apply, after install and before anything else is written.
+  std::error_code ec;
+  if (!p.opts.skip_install && !fs::exists(deps.root.host_path(p.spec.paths.kafka_home + "/bin/kafka-metadata-quorum.sh"), ec)) {
+    p.check_node_id_after_install = true;
+    p.changes.push_back({Kind::quorum, target, Action::none, "asked of the running quorum after install, before anything is written"});
+    return ok_status();
+  }
+  return check_node_id(p, deps);
+}
+
+}  // namespace
+
+Status check_node_id(Plan& p, Deps& deps) {
+  const std::string target = "node-id " + std::to_string(p.spec.node_id);
+  auto answer = ask_quorum(p.spec.paths.kafka_home, p.quorum_controllers, deps.root, *deps.runner, std::chrono::seconds(30));
+  if (!answer.status) {
+    p.changes.push_back({Kind::quorum, target, Action::none, "not checked: " + answer.why});
+    return ok_status();
+  }
+  p.quorum = answer.status;
+  auto holder = node_id_holder(*answer.status, p.spec.node_id);
+  if (holder.empty()) {
+    p.changes.push_back({Kind::quorum, target, Action::none, "used by no voter or observer of the running quorum"});
+    return ok_status();
+  }
+  std::string why = "node ID " + std::to_string(p.spec.node_id) + " is taken by " + holder + " of the running quorum at " +
+                    p.quorum_controllers;
+  p.changes.push_back({Kind::quorum, target, Action::none, why, "", {}, true});
+  if (!p.refusal)
+    p.refusal = refuse(why + ": give this node another ID with " + p.opts.node_id_source)
+                    .note("nothing was formatted; a node whose data volume holds its meta.properties keeps that identity instead")
+                    .note("if that node is gone for good, remove it from the quorum first (kafka-metadata-quorum.sh remove-controller "
+                          "for a controller; a broker's entry expires 5 minutes after it stopped)");
+  return ok_status();
+}
+
+namespace {
+
+// A later controller of a dynamic quorum becomes a voter once it runs: Kafka 4.2+ by itself
+// (rendered controller.quorum.auto.join.enable=true), 3.9-4.1 by add-controller. Skipped for a
+// node that joined before (state.json) or that the running quorum lists as a voter.
+Status plan_join(Plan& p, Deps& deps) {
+  if (!p.kraft || !later_controller(p)) return ok_status();
+  const std::string target = "controller " + std::to_string(p.spec.node_id);
+  if (p.opts.no_start) {
+    p.changes.push_back({Kind::quorum, target, Action::none, "not joined: not started (--no-start)"});
+    return ok_status();
+  }
+  p.quorum_controllers = quorum_controllers(p.spec);
+  if (!p.fresh_storage && !p.directory_id.empty()) {
+    KA_TRY(auto state, StateFile::load(deps.root));
+    const auto* joined = state.find("joined");
+    if (joined && joined->value("node_id", -1) == p.spec.node_id && joined->value("directory_id", "") == p.directory_id) {
+      p.changes.push_back({Kind::quorum, target, Action::none, "a voter since it joined (state.json)"});
+      return ok_status();
+    }
+    if (!p.quorum) p.quorum = ask_quorum(p.spec.paths.kafka_home, p.quorum_controllers, deps.root, *deps.runner, std::chrono::seconds(30)).status;
+    if (p.quorum && is_voter(*p.quorum, p.spec.node_id, p.directory_id)) {
+      p.changes.push_back({Kind::quorum, target, Action::none, "already a voter of the running quorum"});
+      return ok_status();
+    }
+  }
+  if (p.render.config.get_or(kAutoJoinKey, "false") == "true") {
+    p.changes.push_back({Kind::quorum, target, Action::join, std::string("Kafka adds it once caught up (") + kAutoJoinKey + ")"});
+    return ok_status();
+  }
+  p.changes.push_back({Kind::quorum, target, Action::join, "", "",
+                       add_controller_argv(p.spec.paths.kafka_home, p.spec.paths.etc_dir + "/server.properties", p.quorum_controllers)});
   return ok_status();
 }
 
@@ -186,11 +287,20 @@ Result<Plan> plan_bootstrap(const BootstrapOptions& opts, Deps& deps) {
   if (p.kraft && p.spec.cluster_id.empty())
     return bad_input("--cluster-id is required to bootstrap a KRaft node")
         .note("make one with `kafka-appliance cluster-id` and give the same to every node of the cluster");
+  // Kafka 4.2+ joins a later controller by itself (docs/join.md says why that beats add-controller);
+  // a --set of the key is the operator's choice.
+  if (p.kraft && later_controller(p) && has_auto_join(p.spec.version)) {
+    bool given = false;
+    for (const auto& [k, v] : p.spec.overrides) given = given || k == kAutoJoinKey;
+    if (!given) p.spec.overrides.emplace_back(kAutoJoinKey, "true");
+  }
   KA_TRY(p.render, plan_render(p.spec));
   KA_TRY_STATUS(plan_release(p, deps));
   KA_TRY_STATUS(plan_files(p, deps));
   KA_TRY_STATUS(plan_storage(p, deps));
+  KA_TRY_STATUS(plan_node_id(p, deps));
   KA_TRY_STATUS(plan_units(p, deps));
+  KA_TRY_STATUS(plan_join(p, deps));
   return p;
 }
 

@@ -13,6 +13,7 @@
 #include "node/bootstrap.hpp"
 #include "node/change.hpp"
 #include "node/format.hpp"
+#include "node/quorum.hpp"
 #include "render/render.hpp"
 
 namespace ka {
@@ -24,6 +25,11 @@ struct Plan {
   bool kraft = false;
   FormatRequest format_request;
   std::optional<FormatPlan> format;  // KRaft: what format found and would run
+  bool fresh_storage = false;        // KRaft: no directory formatted yet, so no identity of its own
+  std::string directory_id;          // the metadata directory's directory.id, when formatted
+  std::string quorum_controllers;    // host:port,... the running quorum is asked through
+  std::optional<QuorumStatus> quorum;  // what the running quorum said while planning, if asked
+  bool check_node_id_after_install = false;  // the quorum tool comes with this run's install
   std::string unit;                  // kafka.service or zookeeper.service
   std::string systemd_unavailable;   // "" when units can be managed here
   std::vector<PlannedChange> changes;
@@ -33,10 +39,12 @@ struct Plan {
 };
 
 Result<Plan> plan_bootstrap(const BootstrapOptions& opts, Deps& deps);
+// Refuses (p.refusal) a fresh node whose node ID a voter or observer of the running quorum has.
+Status check_node_id(Plan& p, Deps& deps);
 std::string plan_text(const Plan& p, bool show_unchanged);
 nlohmann::json plan_json(const Plan& p);
 
-// Carries out `plan` (which must not be blocked): install, render, format, units. Every change
+// Carries out `plan` (which must not be blocked): install, render, format, units, join. Every change
 // it makes is in the report's `done`, in the plan's own terms.
 Result<BootstrapReport> apply_bootstrap(const Plan& plan, Deps& deps);
 // Waits for the started node to be healthy (deps.clock), logging what is still missing.

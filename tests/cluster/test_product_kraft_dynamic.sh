@@ -4,11 +4,12 @@
 # the product: 3 controllers given only `--controller-bootstrap` and formatted with `--format-mode
 # initial-controllers --initial-controller ...`, 3 brokers; no controller.quorum.voters rendered;
 # voters [1,2,3] with the directory IDs of each controller's meta.properties; a re-run skips
-# format. Then a fourth controller joins the running quorum: bootstrapped with `--format-mode
-# no-initial-controllers` (an observer), added with Kafka's `kafka-metadata-quorum.sh
-# add-controller`, and shown as a voter. Real clients the whole time (acks=all, idempotent,
-# RF 3, min.insync.replicas=2) through kill -9 of a controller; everything acknowledged is
-# consumed back.
+# format. Then a fourth controller joins the running quorum by the product alone: bootstrapped
+# with `--format-mode no-initial-controllers`, it becomes a voter before bootstrap returns (Kafka
+# 4.2+: controller.quorum.auto.join.enable rendered; 3.9-4.1: the planned add-controller step).
+# A fifth host claiming controller 2's node ID is refused (exit 3) and formats nothing. Real
+# clients the whole time (acks=all, idempotent, RF 3, min.insync.replicas=2) through kill -9 of
+# a controller; everything acknowledged is consumed back.
 set -euo pipefail
 # shellcheck source=lib/cluster.sh
 . "$(dirname "$0")/lib/cluster.sh"
@@ -71,23 +72,46 @@ kafka_tool cl kafka-topics --bootstrap-server "$bs" --create --topic acked --par
   --config min.insync.replicas=2 >/dev/null || fail "could not create the topic"
 produce_start cl "$bs" acked
 
-# --- a fourth controller joins the running quorum ---------------------------------------------------
+# --- a fourth controller joins the running quorum by the product alone --------------------------------
+plan=$(cluster_exec c4 kafka-appliance --json plan ${args[c4]} 2>/dev/null) || fail "plan on c4 failed: $plan"
+IFS=. read -r major minor _ <<<"$version"
+if [ "$major" -ge 5 ] || { [ "$major" -eq 4 ] && [ "$minor" -ge 2 ]; }; then  # controller.quorum.auto.join.enable is 4.2+
+  join_by=auto-join
+  jq -e '.changes[] | select(.kind == "quorum" and .target == "controller 4" and .change == "join" and .argv == [])' <<<"$plan" >/dev/null \
+    || fail "plan on c4 has no auto-join step: $plan"
+  jq -e '.changes[] | select(.target == "/etc/kafka/server.properties") | .diff | test("controller.quorum.auto.join.enable=true")' <<<"$plan" >/dev/null \
+    || fail "plan on c4 does not render controller.quorum.auto.join.enable=true: $plan"
+else
+  join_by=add-controller
+  jq -e '.changes[] | select(.kind == "quorum" and .target == "controller 4" and .change == "join")
+      | .argv == ["/opt/kafka/bin/kafka-metadata-quorum.sh", "--command-config", "/etc/kafka/server.properties",
+                  "--bootstrap-controller", "c1:9093,c2:9093,c3:9093", "add-controller"]' <<<"$plan" >/dev/null \
+    || fail "plan on c4 has no add-controller step with its exact argv: $plan"
+fi
 t_join=$(now)
-r=$(cluster_exec c4 kafka-appliance --json bootstrap ${args[c4]} 2>&1) || fail "bootstrap of the joining controller c4 failed: $r"
-log "c4 bootstrapped with --format-mode no-initial-controllers in $(elapsed "$t_join") s"
+r=$(cluster_exec c4 kafka-appliance --json bootstrap ${args[c4]} 2>"$KA_CLUSTER_WORK/c4.err") || fail "bootstrap of the joining controller c4 failed: $r $(cat "$KA_CLUSTER_WORK/c4.err")"
+join_s=$(elapsed "$t_join")
+jq -e '.healthy and (.steps[] | select(.step == "join") | .changes != [])' <<<"$r" >/dev/null || fail "c4's bootstrap did not join it: $r"
+log "c4 bootstrapped with --format-mode no-initial-controllers and joined by $join_by in $join_s s ($(jq -r '.steps[] | select(.step == "join") | .note' <<<"$r"))"
 cluster_exec c4 grep -q '^directory.id=' /var/lib/kafka/meta/meta.properties || fail "c4 has no directory.id"
-out=$(cluster_exec c4 env JAVA_HOME=/opt/java /opt/kafka/bin/kafka-metadata-quorum.sh --command-config /etc/kafka/server.properties \
-  --bootstrap-controller c1:9093 add-controller 2>&1) || fail "add-controller for c4 failed: $out"
-voter=""
-while le "$(elapsed "$t_join")" 180; do
-  if cluster_status c1 | jq -e '.quorum.voters == [1,2,3,4]' >/dev/null 2>&1; then voter=1; break; fi
-  sleep 1
-done
-[ -n "$voter" ] || fail "c4 is not a voter 180 s after it was added: $(quorum)"
+cluster_status c1 | jq -e '.quorum.voters == [1,2,3,4]' >/dev/null || fail "c4 is not a voter when its bootstrap returned: $(quorum)"
 s=$(cluster_healthy c4) || fail "status on the joined controller c4 exited non-zero: $s"
 jq -e '.healthy and .quorum.voters == [1,2,3,4]' <<<"$s" >/dev/null || fail "status on c4: $s"
-join_s=$(elapsed "$t_join")
-log "c4 joined with add-controller: voters [1,2,3,4] $join_s s after its bootstrap began"
+log "c4 joined by the product ($join_by): voters [1,2,3,4] $join_s s after its bootstrap began"
+rerun_c4=$(cluster_exec c4 kafka-appliance --json bootstrap ${args[c4]} 2>/dev/null) || fail "re-run on c4 failed: $rerun_c4"
+jq -e '.changed == false' <<<"$rerun_c4" >/dev/null || fail "re-run on c4 changed something: $rerun_c4"
+
+# --- a fifth host claiming controller 2's node ID is refused, and formats nothing -------------------
+set +e
+dup=$(cluster_exec cl kafka-appliance bootstrap --role controller --node-id 2 --format-mode no-initial-controllers \
+  --advertise CONTROLLER://cl:9093 $common --no-start 2>&1)
+rc=$?
+set -e
+[ "$rc" = 3 ] || fail "a second node ID 2 was not refused with exit 3 (exit $rc): $dup"
+grep -q '^error: node ID 2 is taken by voter 2 .*give this node another ID with --node-id' <<<"$dup" || fail "refusal does not say what to set: $dup"
+cluster_exec cl test ! -e /var/lib/kafka/meta/meta.properties || fail "the refused host formatted its storage"
+cluster_exec cl test ! -e /etc/kafka/server.properties || fail "the refused host wrote its config"
+log "a fifth host claiming node ID 2 refused (exit 3), nothing written: $(grep "^error:" <<<"$dup")"
 
 # --- kill -9 of a controller with the clients running ------------------------------------------------
 restarts=$(cluster_restarts c2 kafka.service)

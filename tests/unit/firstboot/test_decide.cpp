@@ -280,3 +280,20 @@ TEST_CASE("the identity on the data volume", "[firstboot]") {
   CHECK_THAT(two.error().message, Catch::Contains("two identities"));
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("first boot: the node ID's source is named for bootstrap's refusal of an ID the quorum has", "[firstboot]") {
+  FirstbootInput in;
+  in.md = md("10.0.2.21", {{"role", "broker"}, {"node-id", "101"}, {"cluster-id", kCluster}, {"controllers", kVoters}, {"quorum", "dynamic"}});
+  auto d = decide(in);
+  REQUIRE(d.ok());
+  CHECK(d->node_id_source == "the tag kafka-appliance:node-id or `node-id = <ID>` in the user-data (it came from tag kafka-appliance:node-id)");
+  CHECK(d->format == DynamicFormat::no_initial_controllers);
+
+  in.md = md("10.0.1.14", {{"role", "controller"}, {"cluster-id", kCluster}, {"controllers", kVoters}, {"quorum", "dynamic"}}, "node-id-from = \"ip\"\n");
+  in.no_initial_controllers = true;
+  d = decide(in);
+  REQUIRE(d.ok());
+  CHECK(d->node.node_id == "270");
+  CHECK(d->node_id_source.find("(it came from --node-id-from ip (10.0.1.14))") != std::string::npos);
+  CHECK(d->format == DynamicFormat::no_initial_controllers);
+}
