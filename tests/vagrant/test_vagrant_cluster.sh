@@ -117,8 +117,10 @@ kt() { local tool=$1; shift; kav_ns env KAFKA_HEAP_OPTS=-Xmx256m LOG_DIR="$KAV_W
 controllers=10.213.70.11:9093,10.213.70.12:9093,10.213.70.13:9093
 
 # quorum_ok UP...: the quorum (asked through the controllers' own listeners) has a leader among UP,
-# voters exactly 1,2,3, and every node of UP replicating with it (a leader, or a follower whose
-# lag is 0); polled for up to 300 s.
+# voters exactly 1,2,3, and every node of UP replicating with it: the leader, or a follower that
+# was caught up (LastCaughtUpTimestamp) within 60 s of the leader's own row. Not "lag 0": the
+# leader appends a record every 500 ms, and an emulated follower is seldom sampled at 0.
+# Polled for up to 300 s.
 quorum_ok() {
   local t0 st rep ids leader n ok; t0=$(now)
   while :; do
@@ -134,7 +136,8 @@ quorum_ok() {
       [[ " $* " == *" kafka$leader "* ]] || ok=0
       for n in "$@"; do
         # NodeId DirectoryId LogEndOffset Lag LastFetchTimestamp LastCaughtUpTimestamp Status
-        awk -v id="${n#kafka}" '$1 == id && ($NF == "Leader" || ($NF == "Follower" && $4 == 0)) { f = 1 } END { exit !f }' <<<"$rep" || ok=0
+        awk -v id="${n#kafka}" '$NF == "Leader" { lt = $6 } $1 == id { st = $NF; ct = $6 }
+          END { exit !(st == "Leader" || (st == "Follower" && lt - ct <= 60000)) }' <<<"$rep" || ok=0
       done
     fi
     [ $ok = 1 ] && { log "  quorum: leader $leader, voters $ids; replication:"; sed 's/^/    /' <<<"$rep" >&2; return 0; }
