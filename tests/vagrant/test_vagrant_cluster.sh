@@ -24,6 +24,8 @@ binary=${KA_BINARY:-$here/../../build/kafka-appliance}
 for c in mvn gpg; do command -v "$c" >/dev/null || { echo "skipped: the vagrant tier needs $c to assemble Kafka (scripts/setup-debian.sh)"; exit 77; }; done
 
 declare -a RESULTS=()
+# stamp: each line of Vagrant's output with the time it arrived (where the time went, afterwards)
+stamp() { local l; while IFS= read -r l; do printf '[%(%H:%M:%S)T] %s\n' -1 "$l"; done; }
 step() { RESULTS+=("$1=$2"); log "STEP $1: $2 s"; }
 
 t_all=$(now)
@@ -81,7 +83,7 @@ artifacts:
   upload: [test-ca.pem, test-KEYS, test-adoptium.asc]
   flags: [--cacert, $v/test-ca.pem, --asf-url, "$url", --archive-url, "$url", --private-build, --sha512, "$sha",
           --keys, $v/test-KEYS, --adoptium-api-url, "$url", --adoptium-key, $v/test-adoptium.asc]
-wait: 1800
+wait: 3600
 # C1 only: under software emulation the C2 compiler's own work slows every JVM's start (docs/vagrant.md)
 jvm_opts: "-XX:TieredStopAtLevel=1"
 # software emulation on a shared 2-core machine: see settings.yaml (elections never settle with 1 s)
@@ -94,7 +96,7 @@ printf 'ENV["KA_VAGRANT_SETTINGS"] = %s\nload %s\n' "'$KAV_WORK/settings.yaml'" 
 # --- up ---------------------------------------------------------------------------------------------
 nodes=(kafka1 kafka2 kafka3)
 t0=$(now)
-kav_vagrant up --provider libvirt > "$KAV_WORK/up.log" 2>&1 || { tail -60 "$KAV_WORK/up.log" >&2; fail "vagrant up failed"; }
+kav_vagrant up --provider libvirt 2>&1 | stamp > "$KAV_WORK/up.log" || { tail -60 "$KAV_WORK/up.log" >&2; fail "vagrant up failed"; }
 step vagrant_up_3_nodes_healthy "$(elapsed "$t0")"
 grep -E 'converged|healthy' "$KAV_WORK/up.log" | sed 's/^/  /' >&2 || true
 
@@ -170,7 +172,7 @@ step round_trip_3 "$(elapsed "$t0")"
 
 # --- halt one node ----------------------------------------------------------------------------------
 t0=$(now)
-kav_vagrant halt kafka3 > "$KAV_WORK/halt.log" 2>&1 || { tail -20 "$KAV_WORK/halt.log" >&2; fail "vagrant halt kafka3 failed"; }
+kav_vagrant halt kafka3 2>&1 | stamp > "$KAV_WORK/halt.log" || { tail -20 "$KAV_WORK/halt.log" >&2; fail "vagrant halt kafka3 failed"; }
 step vagrant_halt_kafka3 "$(elapsed "$t0")"
 [ "$(kav_ns virsh -c qemu:///system domstate project_kafka3 2>/dev/null | head -1)" = "shut off" ] \
   || fail "kafka3's domain is not shut off after vagrant halt: $(kav_ns virsh -c qemu:///system list --all)"
@@ -183,7 +185,7 @@ step round_trip_2 "$(elapsed "$t0")"
 
 # --- bring it back ----------------------------------------------------------------------------------
 t0=$(now)
-kav_vagrant up kafka3 > "$KAV_WORK/up3.log" 2>&1 || { tail -20 "$KAV_WORK/up3.log" >&2; fail "vagrant up kafka3 failed"; }
+kav_vagrant up kafka3 2>&1 | stamp > "$KAV_WORK/up3.log" || { tail -20 "$KAV_WORK/up3.log" >&2; fail "vagrant up kafka3 failed"; }
 step vagrant_up_kafka3 "$(elapsed "$t0")"
 t0=$(now)
 s=$(quorum_ok kafka1 kafka2 kafka3) || fail "kafka3 did not rejoin the quorum: $s"
@@ -211,7 +213,7 @@ step kafka3_status_in_guest "$(elapsed "$t0")"
 
 # --- destroy ----------------------------------------------------------------------------------------
 t0=$(now)
-kav_vagrant destroy -f > "$KAV_WORK/destroy.log" 2>&1 || { tail -20 "$KAV_WORK/destroy.log" >&2; fail "vagrant destroy failed"; }
+kav_vagrant destroy -f 2>&1 | stamp > "$KAV_WORK/destroy.log" || { tail -20 "$KAV_WORK/destroy.log" >&2; fail "vagrant destroy failed"; }
 step vagrant_destroy "$(elapsed "$t0")"
 left=$(kav_ns virsh -c qemu:///system list --all --name | grep -c . || true)
 [ "$left" = 0 ] || fail "domains left after vagrant destroy: $(kav_ns virsh -c qemu:///system list --all)"
