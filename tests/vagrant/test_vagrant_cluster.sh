@@ -193,7 +193,7 @@ step kafka3_rejoined_quorum "$(elapsed "$t0")"
 # It caught up on the data written while it was down: every partition of rt-halted has it in sync.
 t0=$(now)
 for _ in $(seq 100); do
-  isr=$(kt kafka-topics.sh --bootstrap-server 10.213.70.13:9092 --describe --topic rt-halted 2>/dev/null | grep -c 'Isr: .*3' || true)
+  isr=$(kt kafka-topics.sh --bootstrap-server 10.213.70.13:9092 --describe --topic rt-halted 2>/dev/null | grep -cE $'Isr: ([0-9]+,)*3(,|\t| |$)' || true)
   [ "$isr" = 3 ] && break
   sleep 3
 done
