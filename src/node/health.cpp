@@ -1,5 +1,7 @@
 #include "node/health.hpp"
 
+#include <algorithm>
+
 #include "core/number.hpp"
 #include "core/version.hpp"
 #include "node/net.hpp"
@@ -190,6 +192,7 @@ Result<NodeFacts> read_node_facts(const RootFs& root, const std::string& etc_dir
 Health probe_health(const NodeFacts& facts, const RootFs& root, ProcessRunner& runner, std::chrono::milliseconds timeout,
                     std::chrono::milliseconds quorum_timeout) {
   Health h;
+  std::vector<std::string> closed;  // this node's endpoints that refused or timed out
   for (const auto& [label, endpoint] : facts.probes) {
     auto where = split_hp(endpoint, label);
     if (!where.ok()) {
@@ -199,6 +202,7 @@ Health probe_health(const NodeFacts& facts, const RootFs& root, ProcessRunner& r
     auto [host, port] = *where;
     auto st = tcp_probe(host, port, timeout);
     h.checks.push_back({label + " " + endpoint, st.ok(), st.ok() ? "accepting connections" : st.error().message});
+    if (!st.ok()) closed.push_back(endpoint);
   }
   if (facts.kind == NodeKind::zk_broker && !facts.zk_client.empty()) {
     // A broker is fine while any member of its ensemble serves: with one member down (a
@@ -243,7 +247,13 @@ Health probe_health(const NodeFacts& facts, const RootFs& root, ProcessRunner& r
                           serving ? "mode " + h.zk_mode : (srvr.ok() ? "not serving (no quorum?): " + srvr->substr(0, 120) : srvr.error().message)});
     }
   }
-  if (facts.kind == NodeKind::kraft && !facts.quorum_endpoint.empty()) {
+  bool quorum_port_closed = std::find(closed.begin(), closed.end(), facts.quorum_endpoint) != closed.end();
+  if (facts.kind == NodeKind::kraft && !facts.quorum_endpoint.empty() && quorum_port_closed) {
+    // Its JVM could only wait out its bound (minutes when bootstrap gives it the rest of --wait),
+    // and on a small or emulated VM it takes CPU from the Kafka that is starting.
+    h.checks.push_back({"quorum membership of node " + std::to_string(facts.node_id), false,
+                        "not asked: " + facts.quorum_endpoint + " is not accepting connections"});
+  } else if (facts.kind == NodeKind::kraft && !facts.quorum_endpoint.empty()) {
     std::vector<std::string> argv{facts.kafka_home + "/bin/kafka-metadata-quorum.sh", facts.quorum_flag, facts.quorum_endpoint,
                                   "describe", "--status"};
     std::error_code ec;

@@ -222,3 +222,29 @@ TEST_CASE("the quorum tool gets its own bound, not the short one of a port probe
   CHECK(runner.seen[1].timeout == std::chrono::seconds(900));
   fs::remove_all(root);
 }
+
+TEST_CASE("the quorum tool is not started while the listener it would ask is closed") {
+  auto root = scratch("closed");
+  RootFs r(root);
+  NodeFacts f;
+  f.kind = NodeKind::kraft;
+  f.node_id = 1;
+  f.kafka_home = "/opt/kafka";
+  f.quorum_flag = "--bootstrap-controller";
+  f.quorum_endpoint = "127.0.0.1:1";
+  f.probes.emplace_back("listener CONTROLLER", "127.0.0.1:1");
+  RecordingRunner runner;
+  auto h = probe_health(f, r, runner, std::chrono::milliseconds(300), std::chrono::seconds(900));
+  // Its JVM could only wait out its bound; on an emulated VM that JVM also slows the starting Kafka.
+  CHECK(runner.seen.empty());
+  CHECK_FALSE(h.healthy());
+  CHECK(h.failing().find("quorum membership of node 1: not asked: 127.0.0.1:1 is not accepting connections") != std::string::npos);
+  // Once the listener accepts connections, the tool is asked.
+  FakeZkSocket open("");
+  NodeFacts up = f;
+  up.quorum_endpoint = "127.0.0.1:" + std::to_string(open.port);
+  up.probes = {{"listener CONTROLLER", up.quorum_endpoint}};
+  probe_health(up, r, runner, std::chrono::milliseconds(500));
+  CHECK(runner.seen.size() == 1);
+  fs::remove_all(root);
+}

@@ -265,5 +265,6 @@ TEST_CASE("the health wait runs on the injected clock and says what is still mis
   CHECK(lines >= 5);
   INFO(log);
   CHECK(log.find("waiting for kafka.service to be healthy (5 s of 30 s): ") != std::string::npos);
-  CHECK(log.find("quorum membership of node 1: kafka-metadata-quorum.sh exited 1") != std::string::npos);
+  // nothing listens in this test: the quorum tool is not started against a closed port
+  CHECK(log.find("quorum membership of node 1: not asked: 127.0.0.1:19093 is not accepting connections") != std::string::npos);
 }
