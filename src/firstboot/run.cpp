@@ -75,10 +75,6 @@ Result<FirstbootReport> run_firstboot(const FirstbootOptions& opts, Deps& deps) 
   b.install.kafka_version = b.node.kafka_version;
   b.dynamic = decision->format;
   b.initial_controllers = decision->initial_controllers;
-  // Our unit is ordered Before= kafka.service and zookeeper.service (nothing of Kafka runs before
-  // the first boot configured it), so the services are started past that order: honoured, their
-  // start job would wait for this very unit to finish.
-  b.ignore_unit_order = true;
   if (!decision->node_id_source.empty()) b.node_id_source = decision->node_id_source;
   if (opts.dry_run) {
     auto plan = plan_bootstrap(b, deps);
@@ -115,7 +111,9 @@ std::string firstboot_unit() {
 Description=kafka-appliance first boot: identity and peers from the instance metadata, then bootstrap
 Wants=network-online.target
 After=network-online.target
-Before=kafka.service zookeeper.service
+# Not Before=kafka.service: this unit waits for Kafka to be healthy, and with that order
+# systemd would hold every start and every Restart= of kafka.service until this unit ended
+# (a broker that crashed once during its first boot stayed down until the wait ran out).
 # Once per instance: the marker is written only after the node was bootstrapped.
 ConditionPathExists=!/var/lib/kafka-appliance/firstboot.done
 

@@ -110,7 +110,7 @@ Status apply_units(const Plan& p, Deps& deps, bool release_changed, BootstrapRep
   if (!p.systemd_unavailable.empty())
     return fail("cannot start " + p.unit + ": " + p.systemd_unavailable)
         .note("everything up to starting the service is done; run again with --no-start to stop there on purpose");
-  Systemd sd(*deps.runner, p.opts.ignore_unit_order);
+  Systemd sd(*deps.runner);
   StepReport ss{"start", {}, ""};
   bool runs_anew = false;
   for (const auto& c : p.changes) {

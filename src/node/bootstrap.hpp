@@ -27,7 +27,6 @@ struct BootstrapOptions {
   std::vector<std::string> scram;
   bool force = false;     // overwrite files edited by hand
   bool no_start = false;  // stop after format: no systemd here, or an operator's choice
-  bool ignore_unit_order = false;  // firstboot: run from a unit ordered Before= kafka.service (node/systemd.hpp)
   std::chrono::seconds wait{180};
   // Where the node ID was set, for the refusal when the running quorum already has it.
   std::string node_id_source = "--node-id (node-id in appliance.toml)";

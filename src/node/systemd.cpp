@@ -38,14 +38,8 @@ Status Systemd::enable(const std::vector<std::string>& units) {
 }
 // Blocking: the job is done (the old process gone, the new one forked) when systemctl returns,
 // so the health checks that follow cannot be answered by the process being replaced.
-Status Systemd::start(const std::string& unit) {
-  if (ignore_order_) return systemctl({"start", "--job-mode=ignore-dependencies", unit}, "start " + unit);
-  return systemctl({"start", unit}, "start " + unit);
-}
-Status Systemd::restart(const std::string& unit) {
-  if (ignore_order_) return systemctl({"restart", "--job-mode=ignore-dependencies", unit}, "restart " + unit);
-  return systemctl({"restart", unit}, "restart " + unit);
-}
+Status Systemd::start(const std::string& unit) { return systemctl({"start", unit}, "start " + unit); }
+Status Systemd::restart(const std::string& unit) { return systemctl({"restart", unit}, "restart " + unit); }
 Status Systemd::stop(const std::string& unit) { return systemctl({"stop", unit}, "stop " + unit); }
 
 Result<UnitState> Systemd::state(const std::string& unit) {

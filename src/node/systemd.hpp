@@ -27,10 +27,7 @@ std::string systemd_unavailable_reason(const RootFs& root);
 
 class Systemd {
  public:
-  // ignore_order: start and restart with --job-mode=ignore-dependencies, for a caller that runs
-  // inside a unit ordered Before= the units it starts (the first-boot unit): with the order
-  // honoured, their start job would wait for the caller's own job, which waits for them.
-  explicit Systemd(ProcessRunner& runner, bool ignore_order = false) : run_(runner), ignore_order_(ignore_order) {}
+  explicit Systemd(ProcessRunner& runner) : run_(runner) {}
   Status daemon_reload();
   Status enable(const std::vector<std::string>& units);
   Status start(const std::string& unit);
@@ -43,7 +40,6 @@ class Systemd {
  private:
   Status systemctl(const std::vector<std::string>& args, const std::string& what);
   ProcessRunner& run_;
-  bool ignore_order_ = false;
 };
 
 // Offline enablement under a root (an image build): the WantedBy= symlinks that

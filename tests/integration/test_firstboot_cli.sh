@@ -39,7 +39,9 @@ grep -q '^role = "zookeeper"' "$root/etc/kafka-appliance/image.toml" && grep -q 
 unit=$root/etc/systemd/system/kafka-appliance-firstboot.service
 [ "$(readlink "$root/etc/systemd/system/multi-user.target.wants/kafka-appliance-firstboot.service")" = /etc/systemd/system/kafka-appliance-firstboot.service ] \
   || failc "the first-boot unit is not enabled by its .wants link"
-for l in "Type=oneshot" "After=network-online.target" "Before=kafka.service zookeeper.service" \
+# Never Before= the services it waits for: systemd would hold their start and Restart= until it ended.
+grep -q '^Before=' "$unit" && failc "the first-boot unit is ordered Before= another unit: $(grep '^Before=' "$unit")"
+for l in "Type=oneshot" "After=network-online.target" \
          "ConditionPathExists=!/var/lib/kafka-appliance/firstboot.done" "ExecStart=/usr/local/bin/kafka-appliance firstboot"; do
   grep -qxF "$l" "$unit" || failc "unit lacks $l"
 done

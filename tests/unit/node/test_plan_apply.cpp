@@ -182,25 +182,6 @@ TEST_CASE("plan equals apply: fresh, converged, setting changed, unit stopped") 
   }
 }
 
-TEST_CASE("started from the first-boot unit, the services are started past its Before= order") {
-  // The first-boot unit is ordered Before=kafka.service; a plain `systemctl start kafka.service`
-  // from inside it waits for the unit's own job to finish: a deadlock on every first boot.
-  Node n;
-  using argv = std::vector<std::string>;
-  SECTION("bootstrap from a shell: the plain start") {
-    converge(n);
-    CHECK(n.host.systemctl_argvs.back() == argv{"systemctl", "start", "kafka.service"});
-  }
-  SECTION("firstboot: start and restart with --job-mode=ignore-dependencies") {
-    n.opts.ignore_unit_order = true;
-    converge(n);
-    CHECK(n.host.systemctl_argvs.back() == argv{"systemctl", "start", "--job-mode=ignore-dependencies", "kafka.service"});
-    n.opts.node.sets = {"num.io.threads=9"};
-    converge(n);
-    CHECK(n.host.systemctl_argvs.back() == argv{"systemctl", "restart", "--job-mode=ignore-dependencies", "kafka.service"});
-  }
-}
-
 TEST_CASE("plan equals apply: a file edited by hand is shown, refused, and with --force overwritten") {
   Node n;
   converge(n);
