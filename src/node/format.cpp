@@ -11,6 +11,7 @@
 
 #include "core/cluster_id.hpp"
 #include "core/number.hpp"
+#include "node/kafka_tool.hpp"
 #include "validate/validate.hpp"
 
 namespace ka {
@@ -167,17 +168,10 @@ Result<FormatPlan> run_format(const FormatRequest& req, const RootFs& root, Proc
 }
 
 Status execute_format(const FormatPlan& plan, const std::string& cluster_id, const RootFs& root, ProcessRunner& runner) {
-  std::vector<std::string> argv = plan.argv;
-  std::error_code ec;
-  if (fs::weakly_canonical(root.root(), ec) != fs::path("/")) argv.insert(argv.begin(), {"chroot", root.root().string()});
-  RunOptions o;
-  o.timeout = std::chrono::minutes(3);
-  o.env_set["KAFKA_HEAP_OPTS"] = "-Xmx256m";
-  if (fs::exists(root.host_path("/opt/java/bin/java"), ec)) o.env_set["JAVA_HOME"] = "/opt/java";
-  KA_TRY(auto r, runner.run(argv, o));
+  KA_TRY(auto r, run_kafka_tool(plan.argv, root, runner, std::chrono::minutes(3), "-Xmx256m"));
   if (!r.ok()) {
     return fail("kafka-storage.sh format failed (exit " + std::to_string(r.exit_code) + ")")
-        .note(describe_argv(argv))
+        .note(describe_argv(kafka_tool_argv(plan.argv, root)))
         .note(redact_secrets(r.tail(8)));
   }
   KA_TRY_STATUS(give_to_dir_owner(root, plan.dirs));

@@ -4,6 +4,7 @@
 
 #include "core/number.hpp"
 #include "core/version.hpp"
+#include "node/kafka_tool.hpp"
 #include "node/net.hpp"
 
 namespace ka {
@@ -44,15 +45,6 @@ std::string probe_host(const std::string& h) {
 
 std::string hp(const std::string& host, int port) {
   return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
-}
-
-Result<std::pair<std::string, int>> split_hp(const std::string& s, const std::string& what) {
-  auto c = s.rfind(':');
-  if (c == std::string::npos) return bad_input(what + ": '" + s + "' is not HOST:PORT");
-  std::string h = s.substr(0, c);
-  if (h.size() >= 2 && h.front() == '[') h = h.substr(1, h.size() - 2);
-  KA_TRY(auto port, parse_number<uint16_t>(s.substr(c + 1), what + " (" + s + ")"));
-  return std::pair<std::string, int>{h, port};
 }
 
 // host:port,... of the controllers a node's config names: controller.quorum.bootstrap.servers
@@ -254,17 +246,9 @@ Health probe_health(const NodeFacts& facts, const RootFs& root, ProcessRunner& r
     h.checks.push_back({"quorum membership of node " + std::to_string(facts.node_id), false,
                         "not asked: " + facts.quorum_endpoint + " is not accepting connections"});
   } else if (facts.kind == NodeKind::kraft && !facts.quorum_endpoint.empty()) {
-    std::vector<std::string> argv{facts.kafka_home + "/bin/kafka-metadata-quorum.sh", facts.quorum_flag, facts.quorum_endpoint,
-                                  "describe", "--status"};
-    std::error_code ec;
-    if (fs::weakly_canonical(root.root(), ec) != fs::path("/")) argv.insert(argv.begin(), {"chroot", root.root().string()});
-    RunOptions o;
-    o.timeout = quorum_timeout;
-    o.env_set["KAFKA_HEAP_OPTS"] = "-Xmx128m";
-    // The child's PATH is the fixed system path and a VM need not have java on it: name the JDK
-    // that install put under /opt/java, as format does.
-    if (fs::exists(root.host_path("/opt/java/bin/java"), ec)) o.env_set["JAVA_HOME"] = "/opt/java";
-    auto r = runner.run(argv, o);
+    auto r = run_kafka_tool({facts.kafka_home + "/bin/kafka-metadata-quorum.sh", facts.quorum_flag, facts.quorum_endpoint,
+                             "describe", "--status"},
+                            root, runner, quorum_timeout);
     std::string name = "quorum membership of node " + std::to_string(facts.node_id);
     if (!r.ok()) {
       h.checks.push_back({name, false, r.error().message});

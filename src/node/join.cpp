@@ -16,30 +16,7 @@ std::vector<std::string> add_controller_argv(const std::string& kafka_home, cons
           "add-controller"};
 }
 
-Result<ProcessResult> run_kafka_tool(std::vector<std::string> argv, const RootFs& root, ProcessRunner& runner,
-                                     std::chrono::milliseconds timeout) {
-  std::error_code ec;
-  if (fs::weakly_canonical(root.root(), ec) != fs::path("/")) argv.insert(argv.begin(), {"chroot", root.root().string()});
-  RunOptions o;
-  o.timeout = timeout;
-  o.env_set["KAFKA_HEAP_OPTS"] = "-Xmx128m";
-  // The child's PATH is the fixed system path: name the JDK install put under /opt/java.
-  if (fs::exists(root.host_path("/opt/java/bin/java"), ec)) o.env_set["JAVA_HOME"] = "/opt/java";
-  return runner.run(argv, o);
-}
-
 namespace {
-
-// "host:port" or "[v6]:port"; nullopt when it is neither.
-std::optional<std::pair<std::string, int>> host_port(const std::string& hp) {
-  auto colon = hp.rfind(':');
-  if (colon == std::string::npos || colon == 0) return std::nullopt;
-  auto port = parse_number<int>(hp.substr(colon + 1), "port");
-  if (!port.ok()) return std::nullopt;
-  std::string host = hp.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  return std::make_pair(host, *port);
-}
 
 std::string describe_replica(const std::string& what, const QuorumReplica& r) {
   std::string s = what + " " + std::to_string(r.id);
@@ -56,8 +33,8 @@ QuorumAnswer ask_quorum(const std::string& kafka_home, const std::string& contro
   // wait for one until its own timeout.
   bool any = false;
   for (const auto& c : split_list(controllers)) {
-    auto hp = host_port(c);
-    if (hp && tcp_probe(hp->first, hp->second, std::chrono::seconds(1)).ok()) {
+    auto hp = split_hp(c, "controller");
+    if (hp.ok() && tcp_probe(hp->first, hp->second, std::chrono::seconds(1)).ok()) {
       any = true;
       break;
     }

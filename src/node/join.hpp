@@ -12,6 +12,7 @@
 #include "core/process.hpp"
 #include "core/result.hpp"
 #include "core/version.hpp"
+#include "node/kafka_tool.hpp"
 #include "node/quorum.hpp"
 
 namespace ka {
@@ -26,11 +27,6 @@ std::vector<std::string> describe_quorum_argv(const std::string& kafka_home, con
 // tool reads node.id, the controller listener and the directory ID from the node's own config.
 std::vector<std::string> add_controller_argv(const std::string& kafka_home, const std::string& config_path,
                                              const std::string& controllers);
-
-// Runs one of Kafka's tools from the release under the root (through chroot when --root is not
-// /), with the JDK install put there and a small heap.
-Result<ProcessResult> run_kafka_tool(std::vector<std::string> argv, const RootFs& root, ProcessRunner& runner,
-                                     std::chrono::milliseconds timeout);
 
 // The running quorum, asked through `controllers` (host:port,...). nullopt with `why` when no
 // controller accepts connections (a cluster being created) or the quorum does not answer.

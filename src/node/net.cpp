@@ -1,5 +1,7 @@
 #include "node/net.hpp"
 
+#include "core/number.hpp"
+
 #include <arpa/inet.h>
 #include <ares.h>
 #include <fcntl.h>
@@ -200,6 +202,15 @@ std::string zk_mode_from_srvr(const std::string& srvr) {
     }
   }
   return "";
+}
+
+Result<std::pair<std::string, int>> split_hp(const std::string& s, const std::string& what) {
+  auto c = s.rfind(':');
+  if (c == std::string::npos) return bad_input(what + ": '" + s + "' is not HOST:PORT");
+  std::string h = s.substr(0, c);
+  if (h.size() >= 2 && h.front() == '[') h = h.substr(1, h.size() - 2);
+  KA_TRY(auto port, parse_number<uint16_t>(s.substr(c + 1), what + " (" + s + ")"));
+  return std::pair<std::string, int>{h, port};
 }
 
 }  // namespace ka

@@ -4,6 +4,7 @@
 #pragma once
 #include <chrono>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/result.hpp"
@@ -12,6 +13,9 @@ namespace ka {
 
 // IPv4/IPv6 addresses of `host` (a literal, a name in /etc/hosts, or a DNS name via c-ares).
 Result<std::vector<std::string>> resolve_host(const std::string& host, std::chrono::milliseconds timeout);
+
+// "host:port" or "[v6]:port" -> (host, port); `what` names the input in the error.
+Result<std::pair<std::string, int>> split_hp(const std::string& s, const std::string& what);
 
 // Connects to host:port and closes again: "is something listening?".
 Status tcp_probe(const std::string& host, int port, std::chrono::milliseconds timeout);

@@ -23,18 +23,7 @@ cluster_product_binary >/dev/null
 images_init
 t_scenario=$(now)
 
-images_bake "${KA_IMAGES_KRAFT_VERSION:-4.3.1}" broker
-images_imds_start
-
-controllers=(c1 c2 c3)
-brokers=(b1 b2 b3)
-hosts=("${controllers[@]}" "${brokers[@]}")
-for h in "${hosts[@]}" cl; do images_add_host "$h"; done
-# The client host boots the same image without its first-boot unit (Kafka's tools are in it).
-rm "$KA_CLUSTER_WORK/cl/root/etc/systemd/system/multi-user.target.wants/kafka-appliance-firstboot.service"
-
-cluster_id=$("$(cluster_product_binary)" cluster-id)
-voters="1@$(cluster_ip c1):9093,2@$(cluster_ip c2):9093,3@$(cluster_ip c3):9093"
+images_three_by_three "${KA_IMAGES_KRAFT_VERSION:-4.3.1}" broker
 # One launch template per role, as Terraform would write them: nothing per instance.
 ctag=$(jq -nc --arg cid "$cluster_id" --arg v "$voters" '{"kafka-appliance:role": "controller", "kafka-appliance:cluster-id": $cid, "kafka-appliance:controllers": $v}')
 btag=$(jq -nc --arg cid "$cluster_id" --arg v "$voters" '{"kafka-appliance:cluster-id": $cid, "kafka-appliance:controllers": $v}')
@@ -42,32 +31,15 @@ cud=$'# kafka-appliance user-data\nmemory = "1G"\n'
 bud=$'# kafka-appliance user-data\nmemory = "1G"\nnode-id-from = "ip"\n'
 for h in "${controllers[@]}"; do images_instance "$h" "$ctag" "$cud"; done
 for h in "${brokers[@]}"; do images_instance "$h" "$btag" "$bud"; done
-node_id() { local ip; ip=$(cluster_ip "$1"); echo $(( ${ip##*.} )); }   # 10.213.0.N -> N (256 * 0 + N)
 
 # --- first boot of 3 controllers + 3 brokers, all at once ------------------------------------------
-t0=$(now)
-cluster_start "${hosts[@]}" cl
-for h in "${hosts[@]}"; do
-  s=$(images_wait_firstboot "$h" 400) || fail "the first-boot unit on $h did not finish in 400 s (state $s)"
-  [ "$s" = active ] || fail "the first-boot unit on $h failed: $(images_firstboot_journal "$h" | tail -5)"
-done
-t_units=$(elapsed "$t0")
-observers=$(for h in "${brokers[@]}"; do node_id "$h"; done | jq -sc 'sort')
-in_quorum() {  # voters [1,2,3], a leader, and the given observers, from a controller's status
-  local s
-  s=$(cluster_status c1 2>/dev/null) || return 1
-  jq -e --argjson obs "$1" '.healthy and .quorum.voters == [1,2,3] and .quorum.leader_id >= 1
-      and ((.quorum.observers | sort) as $o | $obs - $o == [])' <<<"$s" >/dev/null
-}
-until in_quorum "$observers"; do le 120 "$(elapsed "$t0")" && fail "not all nodes in the quorum 120 s after the hosts started: $(cluster_status c1)"; sleep 0.5; done
-t_quorum=$(elapsed "$t0")
+images_first_boot
 log "static quorum from the image: every first-boot unit done ${t_units} s after the hosts started; all 6 nodes in the quorum (voters [1,2,3], observers $observers) at ${t_quorum} s"
 for h in "${hosts[@]}"; do
   f=$(images_firstboot_figures "$h")
   [ -n "$f" ] || fail "$h: the first-boot journal has no bootstrap summary: $(images_firstboot_journal "$h" | tail -5)"
   log "  $h: $f"
 done
-tool_max=$(for h in "${hosts[@]}"; do images_firstboot_figures "$h" | awk '{print $2}'; done | sort -g | tail -1)
 for i in 1 2 3; do
   cluster_exec "c$i" grep -qx "node-id=$i" /var/lib/kafka-appliance/firstboot.done || fail "c$i: the done-marker does not say node-id=$i"
   images_firstboot_journal "c$i" | grep -q "node ID $i from this instance's address $(cluster_ip "c$i") in the controllers list" \
@@ -75,7 +47,7 @@ for i in 1 2 3; do
 done
 for h in "${brokers[@]}"; do
   images_firstboot_journal "$h" | grep -q "role broker from the image" || fail "$h: the role did not come from the image"
-  cluster_exec "$h" grep -qx "broker.rack=${KA_AZS[$(( $(node_id "$h") % 3 ))]}" /etc/kafka/server.properties || fail "$h: broker.rack is not its availability zone"
+  cluster_exec "$h" grep -qx "broker.rack=${KA_AZS[$(( $(images_node_id "$h") % 3 ))]}" /etc/kafka/server.properties || fail "$h: broker.rack is not its availability zone"
   cluster_exec "$h" grep -qx "advertised.listeners=PLAINTEXT://$(cluster_ip "$h"):9092" /etc/kafka/server.properties || fail "$h: not advertised at local-ipv4"
 done
 log "identities from the metadata: controllers 1-3 by their addresses, brokers $observers from theirs, racks from the zones"
@@ -129,9 +101,9 @@ cluster_poweroff b4
 cluster_start b4
 s=$(images_wait_firstboot b4 300) || fail "b4's first-boot unit did not finish after the IMDS came back (state $s)"
 [ "$s" = active ] || fail "b4's first boot failed again with the IMDS back: $(images_firstboot_journal b4 -b 0 | tail -5)"
-until in_quorum "[$(node_id b4)]"; do le 120 "$(elapsed "$t0")" && fail "b4 is not an observer of the quorum"; sleep 0.5; done
+until images_in_quorum "[$(images_node_id b4)]"; do le 120 "$(elapsed "$t0")" && fail "b4 is not an observer of the quorum"; sleep 0.5; done
 t_imds=$(elapsed "$t0")
-log "IMDS back, b4 rebooted: broker $(node_id b4) in the quorum ${t_imds} s after the reboot ($(images_firstboot_figures b4))"
+log "IMDS back, b4 rebooted: broker $(images_node_id b4) in the quorum ${t_imds} s after the reboot ($(images_firstboot_figures b4))"
 
 # --- a replaced broker and a brand-new one -----------------------------------------------------------
 # Each log directory has its own directory ID; the quorum knows the metadata directory's.
@@ -153,8 +125,8 @@ for h in b3r b5; do
   s=$(images_wait_firstboot "$h" 300) || fail "$h's first-boot unit did not finish (state $s)"
   [ "$s" = active ] || fail "$h's first boot failed: $(images_firstboot_journal "$h" | tail -5)"
 done
-old=$(node_id b3)
-until in_quorum "[$old,$(node_id b5)]"; do le 120 "$(elapsed "$t0")" && fail "b3r and b5 are not both in the quorum: $(cluster_status c1)"; sleep 0.5; done
+old=$(images_node_id b3)
+until images_in_quorum "[$old,$(images_node_id b5)]"; do le 120 "$(elapsed "$t0")" && fail "b3r and b5 are not both in the quorum: $(cluster_status c1)"; sleep 0.5; done
 t_join=$(elapsed "$t0")
 images_firstboot_journal b3r | grep -q "kept node ID $old, directory ID $dir3" || fail "b3r did not keep node $old / directory $dir3: $(images_firstboot_journal b3r)"
 cluster_exec b3r grep -qx "node-id=$old" /var/lib/kafka-appliance/firstboot.done || fail "b3r's marker does not say node $old"
@@ -166,7 +138,7 @@ cluster_exec b3r grep -qx "advertised.listeners=PLAINTEXT://$(cluster_ip b3r):90
 back=$(wait_in_sync cl "$bs" acked 240) || fail "the replaced broker $old did not get back in sync"
 fault_end
 log "b3 replaced by b3r at $(cluster_ip b3r): node $old, directory IDs $dir3 (data) and $mdir3 (metadata, the quorum's) kept from the volume, in the quorum ${t_join} s after boot, topic in sync ${back} s later ($(images_firstboot_figures b3r))"
-log "brand-new broker b5: node $(node_id b5) in the quorum ${t_join} s after boot ($(images_firstboot_figures b5))"
+log "brand-new broker b5: node $(images_node_id b5) in the quorum ${t_join} s after boot ($(images_firstboot_figures b5))"
 
 # --- nothing acknowledged is lost ------------------------------------------------------------------
 produce_stop cl

@@ -16,17 +16,8 @@ cluster_product_binary >/dev/null
 images_init
 t_scenario=$(now)
 
-images_bake "${KA_IMAGES_KRAFT_VERSION:-4.3.1}" controller
-images_imds_start
-
-controllers=(c1 c2 c3)
-brokers=(b1 b2 b3)
-hosts=("${controllers[@]}" "${brokers[@]}")
-for h in "${hosts[@]}" cl; do images_add_host "$h"; done
-rm "$KA_CLUSTER_WORK/cl/root/etc/systemd/system/multi-user.target.wants/kafka-appliance-firstboot.service"
-
-cluster_id=$("$(cluster_product_binary)" cluster-id)
-initial="1@$(cluster_ip c1):9093,2@$(cluster_ip c2):9093,3@$(cluster_ip c3):9093"
+images_three_by_three "${KA_IMAGES_KRAFT_VERSION:-4.3.1}" controller
+initial=$voters
 # Controllers: role from the image (a controller image), node ID by address in the list.
 ctag=$(jq -nc --arg cid "$cluster_id" --arg v "$initial" '{"kafka-appliance:cluster-id": $cid, "kafka-appliance:controllers": $v, "kafka-appliance:quorum": "dynamic"}')
 btag=$(jq -nc --arg cid "$cluster_id" --arg v "$initial" '{"kafka-appliance:role": "broker", "kafka-appliance:cluster-id": $cid, "kafka-appliance:controllers": $v, "kafka-appliance:quorum": "dynamic"}')
@@ -34,27 +25,10 @@ cud=$'memory = "1G"\n'
 bud=$'memory = "1G"\nnode-id-from = "ip"\n'
 for h in "${controllers[@]}"; do images_instance "$h" "$ctag" "$cud"; done
 for h in "${brokers[@]}"; do images_instance "$h" "$btag" "$bud"; done
-node_id() { local ip; ip=$(cluster_ip "$1"); echo $(( ${ip##*.} )); }
 
-t0=$(now)
-cluster_start "${hosts[@]}" cl
-for h in "${hosts[@]}"; do
-  s=$(images_wait_firstboot "$h" 400) || fail "the first-boot unit on $h did not finish in 400 s (state $s)"
-  [ "$s" = active ] || fail "the first-boot unit on $h failed: $(images_firstboot_journal "$h" | tail -5)"
-done
-t_units=$(elapsed "$t0")
-observers=$(for h in "${brokers[@]}"; do node_id "$h"; done | jq -sc 'sort')
-in_quorum() {
-  local s
-  s=$(cluster_status c1 2>/dev/null) || return 1
-  jq -e --argjson obs "$1" '.healthy and .quorum.voters == [1,2,3] and .quorum.leader_id >= 1
-      and ((.quorum.observers | sort) as $o | $obs - $o == [])' <<<"$s" >/dev/null
-}
-until in_quorum "$observers"; do le 120 "$(elapsed "$t0")" && fail "not all nodes in the quorum 120 s after the hosts started: $(cluster_status c1)"; sleep 0.5; done
-t_quorum=$(elapsed "$t0")
+images_first_boot
 log "dynamic quorum from the image: every first-boot unit done ${t_units} s after the hosts started; all 6 nodes in the quorum at ${t_quorum} s"
 for h in "${hosts[@]}"; do log "  $h: $(images_firstboot_figures "$h")"; done
-tool_max=$(for h in "${hosts[@]}"; do images_firstboot_figures "$h" | awk '{print $2}'; done | sort -g | tail -1)
 
 q=$(images_quorum c1 "$(cluster_ip c1):9093" --status)
 for i in 1 2 3; do

@@ -181,3 +181,51 @@ images_quorum() {
   cluster_exec "$1" env JAVA_HOME=/opt/java KAFKA_HEAP_OPTS=-Xmx128M /opt/kafka/bin/kafka-metadata-quorum.sh \
     --bootstrap-controller "$2" describe "${3:---status}"
 }
+
+# --- the 3 controllers + 3 brokers of a scenario ---------------------------------------------------
+# images_three_by_three VERSION ROLE: bakes the ROLE image of VERSION, starts the IMDS and adds
+# c1-c3, b1-b3 and the client host cl (the same image without its first-boot unit: Kafka's tools
+# are in it). Sets controllers, brokers, hosts, cluster_id and voters (1@c1:9093,...).
+images_three_by_three() {
+  images_bake "$1" "$2"
+  images_imds_start
+  controllers=(c1 c2 c3)
+  brokers=(b1 b2 b3)
+  hosts=("${controllers[@]}" "${brokers[@]}")
+  local h
+  for h in "${hosts[@]}" cl; do images_add_host "$h"; done
+  rm "$KA_CLUSTER_WORK/cl/root/etc/systemd/system/multi-user.target.wants/kafka-appliance-firstboot.service"
+  cluster_id=$("$(cluster_product_binary)" cluster-id)
+  voters="1@$(cluster_ip c1):9093,2@$(cluster_ip c2):9093,3@$(cluster_ip c3):9093"
+}
+
+images_node_id() { local ip; ip=$(cluster_ip "$1"); echo $(( ${ip##*.} )); }   # 10.213.0.N -> N (256 * 0 + N)
+
+# images_first_boot: starts every host at once and waits for each first-boot unit, then for voters
+# [1,2,3] and every broker an observer. Sets t_units and t_quorum (s after the start), observers
+# and tool_max (the longest tool run of one first boot).
+images_first_boot() {
+  local t0 h s
+  t0=$(now)
+  cluster_start "${hosts[@]}" cl
+  for h in "${hosts[@]}"; do
+    s=$(images_wait_firstboot "$h" 400) || fail "the first-boot unit on $h did not finish in 400 s (state $s)"
+    [ "$s" = active ] || fail "the first-boot unit on $h failed: $(images_firstboot_journal "$h" | tail -5)"
+  done
+  t_units=$(elapsed "$t0")
+  observers=$(for h in "${brokers[@]}"; do images_node_id "$h"; done | jq -sc 'sort')
+  until images_in_quorum "$observers"; do
+    le 120 "$(elapsed "$t0")" && fail "not all nodes in the quorum 120 s after the hosts started: $(cluster_status c1)"
+    sleep 0.5
+  done
+  t_quorum=$(elapsed "$t0")
+  tool_max=$(for h in "${hosts[@]}"; do images_firstboot_figures "$h" | awk '{print $2}'; done | sort -g | tail -1)
+}
+
+# images_in_quorum OBSERVERS_JSON: voters [1,2,3], a leader, and the given observers, from c1's status.
+images_in_quorum() {
+  local s
+  s=$(cluster_status c1 2>/dev/null) || return 1
+  jq -e --argjson obs "$1" '.healthy and .quorum.voters == [1,2,3] and .quorum.leader_id >= 1
+      and ((.quorum.observers | sort) as $o | $obs - $o == [])' <<<"$s" >/dev/null
+}
