@@ -182,18 +182,24 @@ struct RecordingRunner final : ProcessRunner {
     return r;
   }
 };
-}  // namespace
 
-TEST_CASE("the quorum probe runs Kafka's tool on the JDK that install put under /opt/java") {
-  auto root = scratch("java");
-  RootFs r(root);
-  r.write_file("/opt/java/bin/java", "#!/bin/sh\n", 0755, Owner{::geteuid(), ::getegid()}).value();
+// Node 1 of a KRaft quorum asked at a port where nothing listens.
+NodeFacts kraft_facts() {
   NodeFacts f;
   f.kind = NodeKind::kraft;
   f.node_id = 1;
   f.kafka_home = "/opt/kafka";
   f.quorum_flag = "--bootstrap-controller";
   f.quorum_endpoint = "127.0.0.1:1";
+  return f;
+}
+}  // namespace
+
+TEST_CASE("the quorum probe runs Kafka's tool on the JDK that install put under /opt/java") {
+  auto root = scratch("java");
+  RootFs r(root);
+  r.write_file("/opt/java/bin/java", "#!/bin/sh\n", 0755, Owner{::geteuid(), ::getegid()}).value();
+  NodeFacts f = kraft_facts();
   RecordingRunner runner;
   probe_health(f, r, runner, std::chrono::milliseconds(100));
   REQUIRE(runner.seen.size() == 1);
@@ -206,12 +212,7 @@ TEST_CASE("the quorum probe runs Kafka's tool on the JDK that install put under 
 TEST_CASE("the quorum tool gets its own bound, not the short one of a port probe") {
   auto root = scratch("qt");
   RootFs r(root);
-  NodeFacts f;
-  f.kind = NodeKind::kraft;
-  f.node_id = 1;
-  f.kafka_home = "/opt/kafka";
-  f.quorum_flag = "--bootstrap-controller";
-  f.quorum_endpoint = "127.0.0.1:1";
+  NodeFacts f = kraft_facts();
   RecordingRunner runner;
   probe_health(f, r, runner, std::chrono::milliseconds(100));
   probe_health(f, r, runner, std::chrono::milliseconds(100), std::chrono::seconds(900));
@@ -226,12 +227,7 @@ TEST_CASE("the quorum tool gets its own bound, not the short one of a port probe
 TEST_CASE("the quorum tool is not started while the listener it would ask is closed") {
   auto root = scratch("closed");
   RootFs r(root);
-  NodeFacts f;
-  f.kind = NodeKind::kraft;
-  f.node_id = 1;
-  f.kafka_home = "/opt/kafka";
-  f.quorum_flag = "--bootstrap-controller";
-  f.quorum_endpoint = "127.0.0.1:1";
+  NodeFacts f = kraft_facts();
   f.probes.emplace_back("listener CONTROLLER", "127.0.0.1:1");
   RecordingRunner runner;
   auto h = probe_health(f, r, runner, std::chrono::milliseconds(300), std::chrono::seconds(900));
