@@ -202,13 +202,13 @@ images_reboot() {
 }
 
 # "tool T s (format F s), health H s": the tool's own time includes Kafka's kafka-storage.sh
-# format (a JVM), shown apart.
+# format (a JVM), shown apart when it ran (never in ZooKeeper mode).
 images_firstboot_figures() {
   local j t f
   j=$(images_firstboot_journal "$1" -b 0)
   t=$(sed -n 's/^converged in \([0-9.]*\) s (health checks \([0-9.]*\) s).*/tool \1 s|, health \2 s/p' <<<"$j" | tail -1)
   f=$(sed -n 's/.*\[done\] format (\([0-9.]*\) s).*/\1/p' <<<"$j" | tail -1)
-  [ -n "$t" ] && echo "${t%|*} (format ${f:-?} s)${t#*|}"
+  [ -n "$t" ] && echo "${t%|*}${f:+ (format $f s)}${t#*|}"
 }
 
 # images_quorum NAME: Kafka's own view of the quorum from a host (describe --status, replication).
