@@ -90,7 +90,7 @@ d4=$(cluster_exec c4 sed -n 's/^directory.id=//p' /var/lib/kafka/meta/meta.prope
 q=$(images_quorum c1 "$(cluster_ip c1):9093" --status)
 grep -q "\"id\": *4, *\"directoryId\": *\"$d4\"" <<<"$q" || fail "c4's directory ID $d4 is not voter 4's: $q"
 joined=$(sed -n 's/^\[join\] \(.* after its start\)$/\1/p' <<<"$j")
-log "later controller c4: formatted with --no-initial-controllers, voter 4 with directory $d4 ${t_c4} s after its host started (a voter $joined of Kafka; $(images_firstboot_figures c4))"
+log "later controller c4: formatted with --no-initial-controllers, voter 4 with directory $d4 ${t_c4} s after its host started (the join step: a voter ${joined%% after*} after Kafka started; $(images_firstboot_figures c4))"
 
 produce_stop cl
 consume_verify cl "$bs" acked
