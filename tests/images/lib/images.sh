@@ -19,6 +19,8 @@
 #   images_client_host NAME          the clients' host: the image without its first-boot unit
 #   images_reboot NAME UNIT          reboot; the first-boot unit skipped, no metadata request,
 #                                    marker and identity (meta.properties, myid) unchanged
+#   images_boot_all HOST...          start them (and cl) at once, wait for every first-boot unit
+#   images_three_by_three V ROLE / images_first_boot   the KRaft 3+3 scenarios' set-up and boot
 #
 # The IMDS is at its EC2 address: the hosts' first-boot unit runs `kafka-appliance firstboot` with
 # no --imds-endpoint. 169.254.169.254 is an address of the bridge inside the switch's namespace
