@@ -241,7 +241,8 @@ Status decide_quorum(Decision& x) {
   return ok_status();
 }
 
-// The data's cluster ID wins over the metadata's.
+// The data's cluster ID wins over the metadata's. ZooKeeper mode needs none: the first broker
+// creates the cluster ID in ZooKeeper and every broker takes it from there.
 Status decide_cluster_id(Decision& x) {
   const auto& md = x.in.md;
   const auto& existing = x.in.existing;
@@ -253,7 +254,9 @@ Status decide_cluster_id(Decision& x) {
                           "): identity follows the data");
     cluster = kept;
   }
-  if (!cluster && !x.zookeeper)
+  const NodeInput& n = x.d.node;
+  const bool zookeeper_mode = x.zookeeper || !n.zookeeper.empty() || !n.zookeeper_servers.empty();
+  if (!cluster && !zookeeper_mode)
     return bad_input("no cluster ID for this instance (" + md.instance_id + ")")
         .note(where_to_set(md, "cluster-id", "cluster-id", "\"<22 characters from kafka-appliance cluster-id>\""));
   if (cluster) x.d.node.cluster_id = *cluster;

@@ -44,28 +44,10 @@ cluster_exec zk1 sh -c 'readlink -f /opt/java | grep -q ^/opt/temurin- && test -
   || fail "JAVA_HOME=/opt/java is not the Temurin JRE the product installed"
 
 # --- status on every node -----------------------------------------------------------------------
-leader=""
+cluster_zk_ensemble "$version" "${zks[@]}"
+leader=$zk_leader
 i=0
-for h in "${zks[@]}"; do
-  i=$((i + 1))
-  s=$(cluster_healthy "$h") || fail "status on $h exited non-zero: $s"
-  jq -e --argjson id "$i" --arg v "$version" '.healthy and .role == "zookeeper" and .node_id == $id and .kafka_version == $v
-      and .unit.name == "zookeeper.service" and .unit.active == "active" and .unit.enabled == "enabled"
-      and (.zookeeper_mode == "leader" or .zookeeper_mode == "follower")' <<<"$s" >/dev/null \
-    || fail "status on $h is not a healthy ensemble member: $s"
-  [ "$(jq -r .zookeeper_mode <<<"$s")" = leader ] && leader=$h
-  # The real ZooKeeper, not a double: srvr reports its own version.
-  cluster_exec "$h" python3 /usr/local/lib/ka-test/probe.py four "$h:2181" srvr | grep -q '^Zookeeper version: 3\.8' \
-    || fail "$h: srvr does not report the ZooKeeper 3.8 of Kafka 3.9's libs/"
-done
-[ -n "$leader" ] || fail "no ZooKeeper member reports leader"
-i=0
-for h in "${brokers[@]}"; do
-  i=$((i + 1))
-  s=$(cluster_healthy "$h") || fail "status on $h exited non-zero: $s"
-  jq -e --argjson id "$i" '.healthy and .role == "zk-broker" and .node_id == $id and .unit.active == "active"' <<<"$s" >/dev/null \
-    || fail "status on $h is not a healthy ZooKeeper-mode broker: $s"
-done
+for h in "${brokers[@]}"; do i=$((i + 1)); cluster_zk_broker "$h" "$i"; done
 log "status: every node healthy; ZooKeeper leader is $leader"
 log "resident memory: 3 ZooKeeper hosts $(cluster_rss_mib "${zks[@]}") MiB, 5 broker hosts $(cluster_rss_mib "${brokers[@]}") MiB"
 

@@ -17,6 +17,7 @@
 #   cluster_kill NAME UNIT [SIG]    signal the main process of UNIT (default SIGKILL), as a crash would
 #   cluster_cut NAME / cluster_restore NAME   take the host's bridge port down / up (partition)
 #   cluster_journal NAME            the host's journal
+#   cluster_zk_ensemble V ZK... / cluster_zk_broker NAME ID   ZooKeeper-mode checks (status, srvr)
 #   fail MSG                        print and exit 1 (journals are collected on the way out)
 #
 # Needs root, systemd-nspawn (systemd-container), nsenter, ip, mmdebstrap for the first rootfs, a
@@ -425,6 +426,41 @@ cluster_healthy() {
     le "${2:-60}" "$(elapsed "$t0")" && { echo "$s"; return 1; }
     sleep 1
   done
+}
+
+# cluster_zk_ensemble VERSION ZK...: every member healthy by `status --json` (role zookeeper, node
+# ID its place in the list, Kafka VERSION, zookeeper.service active and enabled), the real
+# ZooKeeper 3.8 of Kafka 3.9's libs/ answering srvr, and by srvr exactly one leader and the others
+# followers. Sets zk_leader. The members need probe.py (cluster_copy_probe).
+cluster_zk_ensemble() {
+  local v=$1 h s i=0 w; shift
+  local members=()
+  zk_leader=""
+  for h in "$@"; do
+    i=$((i + 1))
+    s=$(cluster_healthy "$h") || fail "status on $h exited non-zero: $s"
+    jq -e --argjson id "$i" --arg v "$v" '.healthy and .role == "zookeeper" and .node_id == $id and .kafka_version == $v
+        and .unit.name == "zookeeper.service" and .unit.active == "active" and .unit.enabled == "enabled"
+        and (.zookeeper_mode == "leader" or .zookeeper_mode == "follower")' <<<"$s" >/dev/null \
+      || fail "status on $h is not a healthy ensemble member: $s"
+    [ "$(jq -r .zookeeper_mode <<<"$s")" = leader ] && zk_leader=$h
+    # The real ZooKeeper, not a double: srvr reports its own version.
+    cluster_exec "$h" python3 /usr/local/lib/ka-test/probe.py four "$h:2181" srvr | grep -q '^Zookeeper version: 3\.8' \
+      || fail "$h: srvr does not report the ZooKeeper 3.8 of Kafka 3.9's libs/"
+    members+=("$h:2181")
+  done
+  [ -n "$zk_leader" ] || fail "no ZooKeeper member reports leader"
+  w=$(cluster_exec "$1" python3 /usr/local/lib/ka-test/probe.py zk-wait 30 "${members[@]}") \
+    || fail "the ensemble is not one leader and $(( $# - 1 )) followers by srvr: $w"
+  log "ZooKeeper ensemble by srvr: ${w#* }"
+}
+
+# cluster_zk_broker NAME ID: `status --json` on NAME says a healthy ZooKeeper-mode broker ID.
+cluster_zk_broker() {
+  local s
+  s=$(cluster_healthy "$1") || fail "status on $1 exited non-zero: $s"
+  jq -e --argjson id "$2" '.healthy and .role == "zk-broker" and .node_id == $id and .unit.active == "active"' <<<"$s" >/dev/null \
+    || fail "status on $1 is not a healthy ZooKeeper-mode broker $2: $s"
 }
 
 # cluster_wait_healthy NAME TIMEOUT: until `status` exits 0; prints the seconds it took.

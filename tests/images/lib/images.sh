@@ -16,6 +16,11 @@
 #   images_wait_firstboot NAME [S]   until its first-boot unit is done (active) or failed; prints
 #                                    the state
 #   images_firstboot_figures NAME    "tool T s (format F s), health H s" from the unit's journal
+#   images_client_host NAME          the clients' host: the image without its first-boot unit
+#   images_reboot NAME UNIT          reboot; the first-boot unit skipped, no metadata request,
+#                                    marker and identity (meta.properties, myid) unchanged
+#   images_boot_all HOST...          start them (and cl) at once, wait for every first-boot unit
+#   images_three_by_three V ROLE / images_first_boot   the KRaft 3+3 scenarios' set-up and boot
 #
 # The IMDS is at its EC2 address: the hosts' first-boot unit runs `kafka-appliance firstboot` with
 # no --imds-endpoint. 169.254.169.254 is an address of the bridge inside the switch's namespace
@@ -137,6 +142,13 @@ images_add_host() {
   ip -n "$KA_CLUSTER_ID-$name" route add default via "$KA_SERVER_ADDR" dev eth0
 }
 
+# images_client_host NAME: the clients' host: KA_IMAGE without its first-boot unit (Kafka's tools
+# are in it, no node runs there).
+images_client_host() {
+  images_add_host "$1"
+  rm "$KA_CLUSTER_WORK/$1/root/etc/systemd/system/multi-user.target.wants/kafka-appliance-firstboot.service"
+}
+
 # images_instance NAME TAGS_JSON USERDATA: what EC2 would tell NAME about itself.
 images_instance() {
   local name=$1 ip n; ip=$(cluster_ip "$name")
@@ -166,14 +178,39 @@ images_wait_firstboot() {
 
 images_firstboot_journal() { cluster_exec "$1" journalctl --no-pager -o cat -u kafka-appliance-firstboot.service "${@:2}"; }
 
+# images_identity NAME: its done-marker and every meta.properties and myid (comments aside).
+images_identity() {
+  cluster_exec "$1" sh -c 'cat /var/lib/kafka-appliance/firstboot.done
+    find /var/lib/kafka /var/lib/zookeeper \( -name meta.properties -o -name myid \) 2>/dev/null | sort | xargs -r grep -Hv "^#"'
+}
+
+# images_reboot NAME UNIT: a clean reboot of NAME (power-off, start) after its first boot. Waits
+# up to 120 s for UNIT to be active again; the first-boot unit must have been skipped by its
+# condition, without one metadata request, and the marker and identity must be unchanged.
+images_reboot() {
+  local name=$1 unit=$2 before asked t0
+  before=$(images_identity "$name")
+  asked=$(images_imds_requests "$name")
+  t0=$(now)
+  cluster_poweroff "$name"
+  cluster_start "$name"
+  until cluster_pid1 "$name" >/dev/null && [ "$(cluster_exec "$name" systemctl is-active "$unit" 2>/dev/null)" = active ]; do
+    le 120 "$(elapsed "$t0")" && fail "$unit on $name is not active 120 s after the reboot"; sleep 0.5
+  done
+  [ "$(cluster_exec "$name" systemctl show -p ConditionResult --value kafka-appliance-firstboot.service)" = no ] \
+    || fail "the first-boot unit's condition did not skip it on $name after the reboot: $(cluster_exec "$name" systemctl status kafka-appliance-firstboot.service)"
+  [ "$(images_imds_requests "$name")" = "$asked" ] || fail "$name asked the metadata service again after the reboot"
+  [ "$(images_identity "$name")" = "$before" ] || fail "$name's marker or identity changed across the reboot: $before -> $(images_identity "$name")"
+}
+
 # "tool T s (format F s), health H s": the tool's own time includes Kafka's kafka-storage.sh
-# format (a JVM), shown apart.
+# format (a JVM), shown apart when it ran (never in ZooKeeper mode).
 images_firstboot_figures() {
   local j t f
   j=$(images_firstboot_journal "$1" -b 0)
   t=$(sed -n 's/^converged in \([0-9.]*\) s (health checks \([0-9.]*\) s).*/tool \1 s|, health \2 s/p' <<<"$j" | tail -1)
   f=$(sed -n 's/.*\[done\] format (\([0-9.]*\) s).*/\1/p' <<<"$j" | tail -1)
-  [ -n "$t" ] && echo "${t%|*} (format ${f:-?} s)${t#*|}"
+  [ -n "$t" ] && echo "${t%|*}${f:+ (format $f s)}${t#*|}"
 }
 
 # images_quorum NAME: Kafka's own view of the quorum from a host (describe --status, replication).
@@ -193,33 +230,39 @@ images_three_by_three() {
   brokers=(b1 b2 b3)
   hosts=("${controllers[@]}" "${brokers[@]}")
   local h
-  for h in "${hosts[@]}" cl; do images_add_host "$h"; done
-  rm "$KA_CLUSTER_WORK/cl/root/etc/systemd/system/multi-user.target.wants/kafka-appliance-firstboot.service"
+  for h in "${hosts[@]}"; do images_add_host "$h"; done
+  images_client_host cl
   cluster_id=$("$(cluster_product_binary)" cluster-id)
   voters="1@$(cluster_ip c1):9093,2@$(cluster_ip c2):9093,3@$(cluster_ip c3):9093"
 }
 
 images_node_id() { local ip; ip=$(cluster_ip "$1"); echo $(( ${ip##*.} )); }   # 10.213.0.N -> N (256 * 0 + N)
 
-# images_first_boot: starts every host at once and waits for each first-boot unit, then for voters
-# [1,2,3] and every broker an observer. Sets t_units and t_quorum (s after the start), observers
-# and tool_max (the longest tool run of one first boot).
-images_first_boot() {
-  local t0 h s
-  t0=$(now)
-  cluster_start "${hosts[@]}" cl
-  for h in "${hosts[@]}"; do
+# images_boot_all HOST...: starts them (and the client host cl) at once and waits for each
+# first-boot unit to be done. Sets t_boot (the start), t_units (s after it) and tool_max (the
+# longest tool run of one first boot).
+images_boot_all() {
+  local h s
+  t_boot=$(now)
+  cluster_start "$@" cl
+  for h in "$@"; do
     s=$(images_wait_firstboot "$h" 400) || fail "the first-boot unit on $h did not finish in 400 s (state $s)"
     [ "$s" = active ] || fail "the first-boot unit on $h failed: $(images_firstboot_journal "$h" | tail -5)"
   done
-  t_units=$(elapsed "$t0")
+  t_units=$(elapsed "$t_boot")
+  tool_max=$(for h in "$@"; do images_firstboot_figures "$h" | awk '{print $2}'; done | sort -g | tail -1)
+}
+
+# images_first_boot: images_boot_all of every host, then waits for voters [1,2,3] and every broker
+# an observer. Sets t_units, tool_max, t_quorum (s after the start) and observers.
+images_first_boot() {
+  images_boot_all "${hosts[@]}"
   observers=$(for h in "${brokers[@]}"; do images_node_id "$h"; done | jq -sc 'sort')
   until images_in_quorum "$observers"; do
-    le 120 "$(elapsed "$t0")" && fail "not all nodes in the quorum 120 s after the hosts started: $(cluster_status c1)"
+    le 120 "$(elapsed "$t_boot")" && fail "not all nodes in the quorum 120 s after the hosts started: $(cluster_status c1)"
     sleep 0.5
   done
-  t_quorum=$(elapsed "$t0")
-  tool_max=$(for h in "${hosts[@]}"; do images_firstboot_figures "$h" | awk '{print $2}'; done | sort -g | tail -1)
+  t_quorum=$(elapsed "$t_boot")
 }
 
 # images_in_quorum OBSERVERS_JSON: voters [1,2,3], a leader, and the given observers, from c1's status.

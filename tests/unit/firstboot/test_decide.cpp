@@ -297,3 +297,39 @@ TEST_CASE("first boot: the node ID's source is named for bootstrap's refusal of 
   CHECK(d->node_id_source.find("(it came from --node-id-from ip (10.0.1.14))") != std::string::npos);
   CHECK(d->format == DynamicFormat::no_initial_controllers);
 }
+
+// ZooKeeper mode (Kafka 3.x): the cluster ID is ZooKeeper's (created by the first broker), so
+// neither a member nor a broker needs one from the metadata.
+TEST_CASE("first boot: ZooKeeper mode needs no cluster ID", "[firstboot]") {
+  const std::string ensemble = "zookeeper-server = [\"1@10.0.3.11:2888:3888\", \"2@10.0.3.12:2888:3888\", \"3@10.0.3.13:2888:3888\"]\n";
+  FirstbootInput member;
+  member.md = md("10.0.3.12", {{"node-id", "2"}}, "memory = \"1G\"\n" + ensemble);
+  member.image_role = "zookeeper";
+  auto z = decide(member);
+  if (!z.ok()) FAIL(text(z.error()));
+  CHECK(z->node.role == "zookeeper");
+  CHECK(z->node.node_id == "2");
+  CHECK(z->node.cluster_id.empty());
+  CHECK(z->node.rack.empty());
+  CHECK(z->node.zookeeper_servers.size() == 3);
+
+  FirstbootInput broker;
+  broker.md = md("10.0.2.21", {{"role", "broker"}},
+                 "node-id-from = \"ip\"\nbroker-count = 5\nzookeeper = [\"10.0.3.11:2181\", \"10.0.3.12:2181\", \"10.0.3.13:2181\"]\n");
+  broker.image_role = "broker";
+  auto b = decide(broker);
+  if (!b.ok()) FAIL(text(b.error()));
+  CHECK(b->node.role == "broker");
+  CHECK(b->node.node_id == "533");
+  CHECK(b->node.cluster_id.empty());
+  CHECK(b->node.zookeeper == std::vector<std::string>{"10.0.3.11:2181", "10.0.3.12:2181", "10.0.3.13:2181"});
+  CHECK(b->node.advertise == std::vector<std::string>{"PLAINTEXT://10.0.2.21:9092"});
+  CHECK(b->node.rack == "us-east-1b");
+  CHECK(b->format == DynamicFormat::automatic);
+
+  // A KRaft broker still needs one.
+  broker.md = md("10.0.2.21", {{"role", "broker"}, {"controllers", kVoters}}, "node-id-from = \"ip\"\n");
+  auto k = decide(broker);
+  REQUIRE_FALSE(k.ok());
+  CHECK_THAT(k.error().message, Catch::Contains("no cluster ID"));
+}
