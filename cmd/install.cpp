@@ -1,5 +1,6 @@
 // `install`: unpack Kafka (and Temurin) into /opt, switch /opt/kafka and /opt/java, create the
-// kafka user and the directories. Thin: parses into InstallOptions and calls run_install.
+// kafka user and the directories. Thin: parses into InstallOptions, plans, and prints the plan
+// (--dry-run) or applies it.
 #include <cstdio>
 
 #include "app.hpp"
@@ -28,7 +29,12 @@ A second run with the same inputs changes nothing. Older releases stay in /opt f
       auto o = *opts;
       const auto& g = ctx.global;
       install_options_from_globals(g, o);
-      KA_TRY(auto report, install::run_install(o, *ctx.deps.runner));
+      KA_TRY(auto plan, install::plan_install(o));
+      if (g.dry_run) {  // the plan apply_install would carry out
+        std::fputs(install::format_install_plan(plan, g.json).c_str(), stdout);
+        return ok_status();
+      }
+      KA_TRY(auto report, install::apply_install(plan, ctx.deps));
       for (auto& w : report.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
       if (!g.quiet || g.json) std::fputs(install::format_install_report(report, g.json).c_str(), stdout);
       return ok_status();

@@ -1,6 +1,22 @@
 #include "core/text.hpp"
 
+#include <cctype>
+#include <ctime>
+
 namespace ka {
+
+std::string format_utc(int64_t t, const char* format) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char b[64];
+  return std::string(b, std::strftime(b, sizeof b, format, &tm));
+}
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
 
 std::string trim(std::string_view s) {
   auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; };

@@ -1,6 +1,7 @@
 // Small text helpers every area needs: one home each (DESIGN.md §7.8).
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,10 @@ namespace ka {
 // our own formats, checksum files and HTTP header values. Kafka property values are trimmed
 // the Java way instead (validate's java_trim: every char up to U+0020).
 std::string trim(std::string_view s);
+// Seconds since the epoch in UTC through strftime's `format` ("%Y-%m-%d").
+std::string format_utc(int64_t t, const char* format);
+// ASCII letters in upper case (listener names, as Kafka's ListenerName.normalised does).
+std::string upper(std::string s);
 
 // Hex digits of `n` bytes, two per byte: lower case (digests, as sha512sum prints them) or
 // upper case (OpenPGP fingerprints, %XX in URLs).

@@ -37,7 +37,7 @@ struct DirSpec {
 };
 // The directories of DESIGN.md §2, with the download cache.
 std::vector<DirSpec> service_dirs(const std::string& cache_dir);
-// Creates or fixes them; one line per change.
-Result<std::vector<std::string>> ensure_service_dirs(const RootFs& rfs, const std::vector<DirSpec>& dirs);
+// Creates or fixes one of them; the user owning it must exist.
+Result<Change> ensure_service_dir(const RootFs& rfs, const DirSpec& d);
 
 }  // namespace ka::install
