@@ -9,17 +9,20 @@
 
 namespace ka::cli {
 
-void register_install(CLI::App& app, Context& ctx) {
-  auto* sub = app.add_subcommand("install",
-                                 "Unpack Kafka and Temurin into /opt (verified, atomic), create the kafka user and directories");
-  sub->fallthrough();
-  sub->footer(R"(EXAMPLES
+// The end of `install --help`.
+constexpr const char* kInstallFooter = R"(EXAMPLES
   A local tarball, checked against its SHA-512 (and signature):
       kafka-appliance install --archive kafka_2.13-3.9.1.tgz --sha512 <hex> --asc kafka_2.13-3.9.1.tgz.asc --java system
   Download, verify and unpack in one pass (the catalog's newest Kafka, Temurin 21):
       kafka-appliance install
 
-A second run with the same inputs changes nothing. Older releases stay in /opt for rollback.)");
+A second run with the same inputs changes nothing. Older releases stay in /opt for rollback.)";
+
+void register_install(CLI::App& app, Context& ctx) {
+  auto* sub = app.add_subcommand("install",
+                                 "Unpack Kafka and Temurin into /opt (verified, atomic), create the kafka user and directories");
+  sub->fallthrough();
+  sub->footer(kInstallFooter);
   auto opts = std::make_shared<install::InstallOptions>();
   auto& o = *opts;
   add_install_options(sub, o, /*with_kafka_version=*/true);

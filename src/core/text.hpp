@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ka {
 
@@ -11,6 +12,9 @@ namespace ka {
 // our own formats, checksum files and HTTP header values. Kafka property values are trimmed
 // the Java way instead (validate's java_trim: every char up to U+0020).
 std::string trim(std::string_view s);
+// Every part between the `sep`s, empty ones kept ("a,,b," is four parts; "" is one): Java's
+// String.split(sep, -1). For lists that drop empty items, see split_list (core/properties.hpp).
+std::vector<std::string> split(const std::string& s, char sep);
 // Seconds since the epoch in UTC through strftime's `format` ("%Y-%m-%d").
 std::string format_utc(int64_t t, const char* format);
 // ASCII letters in upper case (listener names, as Kafka's ListenerName.normalised does).

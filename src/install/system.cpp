@@ -7,6 +7,11 @@ namespace ka::install {
 
 namespace {
 
+// The external programs this area runs, named once.
+constexpr const char* kUseradd = "useradd";
+constexpr const char* kGroupadd = "groupadd";
+constexpr const char* kNoLoginShell = "/usr/sbin/nologin";
+
 std::string root_arg(const fs::path& root) {
   // useradd chroots into --root: it must be absolute.
   std::error_code ec;

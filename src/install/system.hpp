@@ -13,14 +13,9 @@
 
 namespace ka::install {
 
-// The external programs this area runs, named once.
-inline constexpr const char* kUseradd = "useradd";
-inline constexpr const char* kGroupadd = "groupadd";
-
 inline constexpr const char* kServiceUser = "kafka";
 inline constexpr const char* kServiceGroup = "kafka";
 inline constexpr const char* kServiceHome = "/var/lib/kafka";
-inline constexpr const char* kNoLoginShell = "/usr/sbin/nologin";
 
 // argv of the commands that create the group and the user under `root` (pure, for plans/tests).
 std::vector<std::string> groupadd_argv(const fs::path& root);

@@ -14,14 +14,16 @@ namespace ka {
 namespace {
 
 // listeners or advertised.listeners, as Kafka reads them (validate's one parser). `what` names
-// the file and key in the error about an item that is not NAME://HOST:PORT.
+// the file and key in the error about a port that is not a number from 0 to 65535; an item
+// that is not NAME://HOST:PORT at all is not probed (validate reports it).
 Result<std::vector<Endpoint>> parse_endpoints(const std::string& list, const std::string& what) {
   std::vector<Endpoint> out;
   for (const auto& item : split_list(list)) {
-    auto e = parse_endpoint(item);
-    if (!e || e->port < 0 || e->port > 65535)
-      return bad_input(what + ": '" + item + "' is not NAME://HOST:PORT with a port from 0 to 65535");
-    out.push_back(std::move(*e));
+    auto sep = item.find("://");
+    auto colon = item.rfind(':');
+    if (sep == std::string::npos || colon < sep + 3) continue;
+    KA_TRY_STATUS(parse_number<uint16_t>(item.substr(colon + 1), what + " (" + item + ")"));
+    if (auto e = parse_endpoint(item)) out.push_back(std::move(*e));
   }
   return out;
 }

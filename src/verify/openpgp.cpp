@@ -550,13 +550,7 @@ struct Evaluated {
 };
 
 PublicKey public_key_of(const KeyMaterial& k) {
-  PublicKey key;
-  key.fingerprint = k.fingerprint;
-  key.algorithm = k.algorithm;
-  key.created = k.created;
-  key.evp = k.evp;
-  key.pubkey_algo = k.algo;
-  return key;
+  return {.fingerprint = k.fingerprint, .algorithm = k.algorithm, .created = k.created, .evp = k.evp, .pubkey_algo = k.algo};
 }
 
 void keep_newest(const SigPacket*& newest, const SigPacket& s) {

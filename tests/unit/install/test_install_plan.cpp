@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "../fetch/scripted_http.hpp"
+#include "../plan_check.hpp"
 #include "archive_builder.hpp"
 #include "install/install.hpp"
 #include "verify/checksum.hpp"
@@ -88,31 +89,17 @@ struct Host {
   ~Host() { fs::remove_all(root); }
 };
 
-std::vector<PlannedChange> changes_of(const install::InstallPlan& p) {
-  std::vector<PlannedChange> out;
-  for (const auto& c : p.changes)
-    if (c.action != Action::none) out.push_back(c);
-  return out;
-}
-
-std::string show(const std::vector<PlannedChange>& v) {
-  std::string s;
-  for (const auto& c : v) s += std::string(to_string(c.kind)) + " " + c.target + ": " + to_string(c.action) + "\n";
-  return s;
-}
-
 // Plans, applies, and checks that apply did exactly what the plan printed.
 std::vector<PlannedChange> converge(Host& h) {
   auto p = install::plan_install(h.opts);
   INFO((p.ok() ? std::string() : p.error().message));
   REQUIRE(p.ok());
-  auto planned = changes_of(*p);
+  auto planned = test::acting(p->changes);
   auto rep = install::apply_install(*p, h.deps);
   INFO((rep.ok() ? std::string() : rep.error().message));
   REQUIRE(rep.ok());
-  INFO("plan:\n" << changes_text(p->changes, true) << "done:\n" << show(rep->done));
-  CHECK(show(rep->done) == show(planned));
-  CHECK(rep->done == planned);
+  INFO("plan:\n" << changes_text(p->changes, true));
+  test::check_done_as_planned(planned, rep->done);
   return planned;
 }
 
@@ -171,7 +158,7 @@ TEST_CASE("install: plan equals apply (fresh, converged, release already present
     fs::remove_all(h.root / "var/log/kafka");
     fs::create_directories(h.root / "opt/kafka_2.13-4.98.1.partial.4242");  // an interrupted run's leftover
     auto planned = converge(h);
-    CHECK(show(planned) ==
+    CHECK(test::show(planned) ==
           "dir /opt/kafka_2.13-4.98.1.partial.4242: remove\n"
           "dir /var/log/kafka: create\n"
           "link /opt/kafka: create\n");
@@ -183,7 +170,7 @@ TEST_CASE("install: plan equals apply (fresh, converged, release already present
     std::ofstream(h.root / "opt/kafka_2.13-4.98.1/bin/kafka-server-start.sh", std::ios::app) << "echo planted\n";
     auto p = install::plan_install(h.opts);
     REQUIRE(p.ok());
-    CHECK(show(changes_of(*p)) == "release Kafka 4.98.1: update\n");
+    CHECK(test::show(test::acting(p->changes)) == "release Kafka 4.98.1: update\n");
     converge(h);
     CHECK(converge(h).empty());
   }

@@ -12,6 +12,11 @@ fs::path scratch(const std::string& name) {
   fs::remove_all(root);
   return root;
 }
+// Probes `f` on this host, each endpoint within `timeout_ms`.
+Health probe_here(const NodeFacts& f, int timeout_ms) {
+  SystemProcessRunner runner;
+  return probe_health(f, RootFs("/"), runner, std::chrono::milliseconds(timeout_ms));
+}
 }  // namespace
 
 TEST_CASE("facts of a KRaft controller come from its server.properties") {
@@ -99,8 +104,7 @@ TEST_CASE("nothing listening is unhealthy, with the reason") {
   f.kind = NodeKind::zookeeper;
   f.zk_client = "127.0.0.1:1";
   f.probes.emplace_back("client port", "127.0.0.1:1");
-  SystemProcessRunner runner;
-  auto h = probe_health(f, RootFs("/"), runner, std::chrono::milliseconds(300));
+  auto h = probe_here(f, 300);
   CHECK_FALSE(h.healthy());
   CHECK(h.failing().find("127.0.0.1:1") != std::string::npos);
 }
@@ -123,12 +127,11 @@ TEST_CASE("a ZooKeeper-mode broker is healthy while any ensemble member answers"
   f.kind = NodeKind::zk_broker;
   f.config = Properties::parse("zookeeper.connect=127.0.0.1:1,127.0.0.1:" + std::to_string(second.port) + "/kafka\n", "t").value();
   f.zk_client = "127.0.0.1:1";
-  SystemProcessRunner runner;
-  auto h = probe_health(f, RootFs("/"), runner, std::chrono::milliseconds(500));
+  auto h = probe_here(f, 500);
   CHECK(h.healthy());
   NodeFacts none = f;
   none.config = Properties::parse("zookeeper.connect=127.0.0.1:1\n", "t").value();
-  auto bad = probe_health(none, RootFs("/"), runner, std::chrono::milliseconds(300));
+  auto bad = probe_here(none, 300);
   CHECK_FALSE(bad.healthy());
   CHECK(bad.failing().find("no member answers") != std::string::npos);
 }
