@@ -53,7 +53,6 @@ void fetch_options_from_globals(const GlobalOptions& g, fetch::FetchOptions& o) 
   o.cache_dir = g.cache_dir;
   o.offline = g.offline;
   o.mirrors = g.mirrors;
-  o.quiet = g.quiet;
 }
 
 void register_fetch(CLI::App& app, Context& ctx) {
@@ -71,7 +70,8 @@ void register_fetch(CLI::App& app, Context& ctx) {
     ctx.run = [&ctx, opts]() -> Status {
       fetch::FetchOptions o = *opts;
       fetch_options_from_globals(ctx.global, o);
-      KA_TRY(auto r, fetch::run_fetch(o));
+      KA_TRY(auto env, fetch::download_env(ctx.deps, o.http));
+      KA_TRY(auto r, fetch::run_fetch(o, env));
       std::fputs(fetch::format_fetch_result(r, ctx.global.json).c_str(), stdout);
       return ok_status();
     };

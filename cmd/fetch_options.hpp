@@ -13,7 +13,7 @@ namespace ka::cli {
 // `with_kafka_version` = false for a command that already has its own --kafka-version.
 void add_fetch_options(CLI::App* sub, fetch::FetchOptions& o, bool with_kafka_version = true);
 
-// Copies --root, --cache-dir, --offline, --mirror and --quiet into `o`.
+// Copies --root, --cache-dir, --offline and --mirror into `o` (--quiet reaches the progress display through Deps).
 void fetch_options_from_globals(const GlobalOptions& g, fetch::FetchOptions& o);
 
 }  // namespace ka::cli

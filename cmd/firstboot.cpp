@@ -5,7 +5,7 @@
 #include "app.hpp"
 #include "cloud/imds.hpp"
 #include "firstboot/run.hpp"
-#include "install_options.hpp"
+#include "bootstrap_options.hpp"
 
 namespace ka::cli {
 
@@ -21,25 +21,29 @@ On failure no marker is written and the next boot tries again.)");
     firstboot::FirstbootOptions opts;
     cloud::ImdsSettings imds;
     std::string node_id_from = "given";
-    double wait_seconds = 180;
+    StartFlags start;
   };
   auto f = std::make_shared<Flags>();
-  sub->add_option("--imds-endpoint", f->imds.endpoint, "Instance metadata service URL")->capture_default_str();
-  sub->add_flag("--imds-v1", f->imds.allow_v1, "Allow IMDSv1 (no token) when no IMDSv2 token can be had");
+  const char* id = "Identity";
+  sub->add_option("--imds-endpoint", f->imds.endpoint, "Instance metadata service URL")->capture_default_str()->group(id);
+  sub->add_flag("--imds-v1", f->imds.allow_v1, "Allow IMDSv1 (no token) when no IMDSv2 token can be had")->group(id);
   sub->add_option("--node-id-from", f->node_id_from, "given (tag or user-data) or ip (256 * third octet + fourth of local-ipv4)")
       ->check(CLI::IsMember({"given", "ip"}))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->group(id);
   sub->add_flag("--no-initial-controllers", f->opts.no_initial_controllers,
-                "Dynamic quorum: this controller joins a running quorum instead of forming the initial one");
-  sub->add_flag("--no-start", f->opts.bootstrap.no_start, "Stop after formatting: do not enable or start the units");
-  sub->add_option("--wait", f->wait_seconds, "Seconds to wait for the node to become healthy")->capture_default_str();
+                "Dynamic quorum: this controller joins a running quorum instead of forming the initial one")
+      ->group(id);
+  // The Kafka version is the image's or the user-data's: no --kafka-version here.
+  add_release_options(sub, f->opts.bootstrap.install, f->opts.bootstrap.skip_install, /*with_kafka_version=*/false);
+  add_start_options(sub, f->start, "Start");
   sub->callback([&ctx, f] {
     ctx.run = [&ctx, f]() -> Status {
       auto o = f->opts;
       const auto& g = ctx.global;
       o.node_id_from = f->node_id_from == "ip" ? firstboot::NodeIdFrom::ip : firstboot::NodeIdFrom::given;
       o.dry_run = g.dry_run;
-      o.bootstrap.wait = std::chrono::seconds(static_cast<long>(f->wait_seconds));
+      finish_start_options(f->start, o.bootstrap);
       install_options_from_globals(g, o.bootstrap.install);
       auto source = cloud::make_imds_source(f->imds);
       ctx.deps.metadata = source.get();
@@ -57,14 +61,13 @@ void register_bake(CLI::App& app, Context& ctx) {
 enables anything through a live systemd; empties /etc/machine-id and cleans the download cache.)");
   auto o = std::make_shared<firstboot::BakeOptions>();
   sub->add_option("--role", o->role, "controller, broker, combined or zookeeper")->required();
-  add_install_options(sub, o->install, /*with_kafka_version=*/true);
-  sub->add_flag("--skip-install", o->skip_install, "Kafka and Java are already installed in the image");
+  add_release_options(sub, o->install, o->skip_install, /*with_kafka_version=*/true);
   sub->callback([&ctx, o] {
     ctx.run = [&ctx, o]() -> Status {
       auto opts = *o;
       install_options_from_globals(ctx.global, opts.install);
       opts.dry_run = ctx.global.dry_run;
-      KA_TRY(auto r, firstboot::run_bake(opts, *ctx.deps.runner));
+      KA_TRY(auto r, firstboot::run_bake(opts, ctx.deps));
       if (!ctx.global.quiet)
         for (const auto& c : r.changes) std::printf("bake: %s\n", c.c_str());
       return ok_status();

@@ -31,7 +31,6 @@ inline void install_options_from_globals(const GlobalOptions& g, install::Instal
   fetch_options_from_globals(g, o.fetch);
   o.root = g.root;
   o.cache_dir = g.cache_dir;
-  o.dry_run = g.dry_run;
   o.quiet = g.quiet;
   o.sha512 = o.fetch.sha512;
   o.key_files = o.fetch.key_files;

@@ -128,18 +128,10 @@ int main(int argc, char** argv) {
   app.add_flag("-q,--quiet", g.quiet, "Only errors");
   app.add_flag("--dry-run", g.dry_run, "Show what would change, change nothing");
 
-  cli::register_cluster_id(app, ctx);
-  cli::register_render(app, ctx);
-  cli::register_example(app, ctx);
-  cli::register_validate(app, ctx);
-  cli::register_fetch(app, ctx);
-  cli::register_install(app, ctx);
-  cli::register_format(app, ctx);
-  cli::register_bootstrap(app, ctx);
-  cli::register_plan(app, ctx);
-  cli::register_status(app, ctx);
-  cli::register_firstboot(app, ctx);
-  cli::register_bake(app, ctx);
+  for (auto* add : {cli::register_cluster_id, cli::register_render, cli::register_example, cli::register_validate,
+                    cli::register_fetch, cli::register_install, cli::register_format, cli::register_bootstrap,
+                    cli::register_plan, cli::register_status, cli::register_firstboot, cli::register_bake})
+    add(app, ctx);
   add_env_names(&app);
 
   // An explicit --config that is missing gets CLI11's ExistingFile check (exit 2);

@@ -75,6 +75,14 @@ void use_flat_config(CLI::App& root) {
   root.config_formatter(std::make_shared<FlatConfig>(&root));
 }
 
+namespace {
+// A repeatable option that also takes a comma-separated list (--controller 1@a:9093,2@b:9093).
+template <class T>
+void add_list(CLI::App* sub, const std::string& name, std::vector<T>& v, const std::string& help, const std::string& group) {
+  sub->add_option(name, v, help)->delimiter(',')->group(group);
+}
+}  // namespace
+
 void add_node_options(CLI::App* sub, NodeInput& in) {
   const char* node = "Node";
   const char* quorum = "Quorum (KRaft or ZooKeeper)";
@@ -85,26 +93,13 @@ void add_node_options(CLI::App* sub, NodeInput& in) {
   sub->add_option("--node-id", in.node_id, "Node ID, unique in the cluster (broker.id in ZooKeeper mode, myid for zookeeper)")->group(node);
   sub->add_option("--cluster-id", in.cluster_id, "Cluster ID (22 base64url characters; see 'kafka-appliance cluster-id')")->group(node);
   sub->add_option("--kafka-version", in.kafka_version, "Kafka version the node runs (3.6 to 4.x)")->capture_default_str()->group(node);
-  sub->add_option("--controller", in.controllers, "Static quorum voter ID@HOST:PORT (repeatable; every controller, same list on every node)")
-      ->delimiter(',')
-      ->group(quorum);
-  sub->add_option("--controller-bootstrap", in.controller_bootstrap, "Dynamic quorum (KIP-853, 3.9+): a controller HOST:PORT to bootstrap from (repeatable)")
-      ->delimiter(',')
-      ->group(quorum);
-  sub->add_option("--zookeeper", in.zookeeper, "ZooKeeper-mode broker (3.x): ensemble member HOST:PORT to connect to (repeatable)")
-      ->delimiter(',')
-      ->group(quorum);
-  sub->add_option("--zookeeper-server", in.zookeeper_servers,
-                  "ZooKeeper ensemble member ID@HOST:PEER_PORT:ELECTION_PORT (repeatable; for zookeeper nodes, and brokers without --zookeeper)")
-      ->delimiter(',')
-      ->group(quorum);
-  sub->add_option("--listener", in.listeners, "Listener NAME://HOST:PORT to bind (repeatable; empty host = every interface)")
-      ->delimiter(',')
-      ->group(net);
-  sub->add_option("--advertise", in.advertise, "Address NAME://HOST:PORT given to clients for listener NAME (repeatable; never 0.0.0.0)")
-      ->delimiter(',')
-      ->group(net);
-  sub->add_option("--protocol", in.protocols, "Security protocol of a listener NAME:PROTOCOL (repeatable; default PLAINTEXT)")->delimiter(',')->group(net);
+  add_list(sub, "--controller", in.controllers, "Static quorum voter ID@HOST:PORT (repeatable; every controller, same list on every node)", quorum);
+  add_list(sub, "--controller-bootstrap", in.controller_bootstrap, "Dynamic quorum (KIP-853, 3.9+): a controller HOST:PORT to bootstrap from (repeatable)", quorum);
+  add_list(sub, "--zookeeper", in.zookeeper, "ZooKeeper-mode broker (3.x): ensemble member HOST:PORT to connect to (repeatable)", quorum);
+  add_list(sub, "--zookeeper-server", in.zookeeper_servers, "ZooKeeper ensemble member ID@HOST:PEER_PORT:ELECTION_PORT (repeatable; for zookeeper nodes, and brokers without --zookeeper)", quorum);
+  add_list(sub, "--listener", in.listeners, "Listener NAME://HOST:PORT to bind (repeatable; empty host = every interface)", net);
+  add_list(sub, "--advertise", in.advertise, "Address NAME://HOST:PORT given to clients for listener NAME (repeatable; never 0.0.0.0)", net);
+  add_list(sub, "--protocol", in.protocols, "Security protocol of a listener NAME:PROTOCOL (repeatable; default PLAINTEXT)", net);
   sub->add_option("--inter-broker-listener", in.inter_broker_listener, "Listener brokers replicate over (needed when a broker has several)")
       ->group(net);
   sub->add_option("--controller-listener", in.controller_listener, "Name of the controller listener (default CONTROLLER)")->group(net);
@@ -116,7 +111,7 @@ void add_node_options(CLI::App* sub, NodeInput& in) {
   sub->add_option("--set", in.sets, "Any property KEY=VALUE of server.properties (zookeeper.properties); wins over the defaults (repeatable)")
       ->group(tuning);
   sub->add_option("--templates", in.templates, "Directory of templates that replace the built-in ones of the same name")->group(tuning);
-  sub->add_option("--data-dir", in.data_dirs, "Partition data directory (repeatable; default /var/lib/kafka/data)")->delimiter(',')->group(tuning);
+  add_list(sub, "--data-dir", in.data_dirs, "Partition data directory (repeatable; default /var/lib/kafka/data)", tuning);
 }
 
 

@@ -13,10 +13,6 @@
 
 namespace ka::cloud {
 
-inline constexpr const char* kDefaultImdsEndpoint = "http://169.254.169.254";
-inline constexpr const char* kTokenTtlHeader = "X-aws-ec2-metadata-token-ttl-seconds";
-inline constexpr const char* kTokenHeader = "X-aws-ec2-metadata-token";
-
 // One HTTP exchange, as the client needs it (tests substitute a recording fake).
 struct ImdsRequest {
   std::string method;  // PUT or GET
@@ -34,6 +30,10 @@ class ImdsTransport {
   virtual ~ImdsTransport() = default;
   virtual ImdsReply send(const ImdsRequest& req) = 0;
 };
+
+inline constexpr const char* kDefaultImdsEndpoint = "http://169.254.169.254";
+inline constexpr const char* kTokenTtlHeader = "X-aws-ec2-metadata-token-ttl-seconds";
+inline constexpr const char* kTokenHeader = "X-aws-ec2-metadata-token";
 
 struct ImdsSettings {
   std::string endpoint = kDefaultImdsEndpoint;  // --imds-endpoint

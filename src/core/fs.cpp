@@ -57,7 +57,7 @@ Result<std::optional<std::string>> read_whole_file(const fs::path& p) {
 Result<std::string> read_named_file(const fs::path& p, const std::string& what) {
   std::string out;
   const int err = read_all(p, out);
-  if (err) return bad_input("cannot read " + what + " " + p.string() + ": " + errno_text(err));
+  if (err) return bad_input("cannot read " + (what.empty() ? "" : what + " ") + p.string() + ": " + errno_text(err));
   return out;
 }
 
@@ -89,6 +89,18 @@ Result<Unit> apply_owner(int fd, const fs::path& p, Owner owner) {
     return fail("cannot chown " + p.string() + ": " + errno_text(errno));
   }
   return Unit{};
+}
+
+// The last step of an atomic write: `tmp` renamed over `path` (removed when that fails), then
+// the directory synced. `failed` starts the error message ("cannot switch symlink ").
+Result<Change> rename_into_place(const fs::path& tmp, const fs::path& path, bool existed, const char* failed) {
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    return fail(failed + path.string() + ": " + errno_text(err));
+  }
+  KA_TRY_STATUS(fsync_dir(path.parent_path()));
+  return existed ? Change::updated : Change::created;
 }
 
 bool owner_matches(const struct stat& st, Owner owner) {
@@ -151,13 +163,7 @@ Result<Change> write_file_atomic(const fs::path& path, const std::string& conten
   if (auto r = apply_owner(fd, path, owner); !r) return cleanup(std::move(r).error());
   if (::fsync(fd) != 0) return cleanup(fail("cannot fsync " + path.string() + ": " + errno_text(errno)));
   ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    return fail("cannot rename into place " + path.string() + ": " + errno_text(err));
-  }
-  KA_TRY_STATUS(fsync_dir(path.parent_path()));
-  return exists ? Change::updated : Change::created;
+  return rename_into_place(tmp, path, exists, "cannot rename into place ");
 }
 
 fs::path RootFs::host_path(const fs::path& target) const {
@@ -266,13 +272,21 @@ Result<Change> RootFs::ensure_symlink(const fs::path& link, const fs::path& dest
   auto tmp = p.parent_path() / ("." + p.filename().string() + ".new." + std::to_string(::getpid()));
   ::unlink(tmp.c_str());
   if (::symlink(dest.c_str(), tmp.c_str()) != 0) return fail("cannot create symlink " + tmp.string() + ": " + errno_text(errno));
-  if (::rename(tmp.c_str(), p.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    return fail("cannot switch symlink " + p.string() + ": " + errno_text(err));
-  }
-  KA_TRY_STATUS(fsync_dir(p.parent_path()));
-  return exists ? Change::updated : Change::created;
+  return rename_into_place(tmp, p, exists, "cannot switch symlink ");
+}
+
+Change RootFs::preview_dir(const fs::path& target, mode_t mode, std::optional<Owner> owner) const {
+  struct stat st {};
+  if (::lstat(host_path(target).c_str(), &st) != 0) return Change::created;
+  const bool owner_differs = owner ? !owner_matches(st, *owner) : geteuid() == 0;
+  return (st.st_mode & 07777) != mode || owner_differs ? Change::updated : Change::unchanged;
+}
+
+Change RootFs::preview_symlink(const fs::path& link, const fs::path& dest) const {
+  auto p = host_path(link);
+  std::error_code ec;
+  if (!fs::is_symlink(fs::symlink_status(p, ec))) return Change::created;
+  return fs::read_symlink(p, ec) == dest ? Change::unchanged : Change::updated;
 }
 
 Result<std::optional<std::string>> RootFs::read_file(const fs::path& target) const {

@@ -40,6 +40,10 @@ class RootFs {
   // Points `link` at `dest` by renaming a new symlink over the old one (atomic switch).
   Result<Change> ensure_symlink(const fs::path& link, const fs::path& dest) const;
   Result<std::optional<std::string>> read_file(const fs::path& target) const;
+  // What ensure_dir and ensure_symlink would do, changing nothing (the plans). `owner` nullopt:
+  // an owner that does not exist yet (the kafka user before install creates it).
+  Change preview_dir(const fs::path& target, mode_t mode, std::optional<Owner> owner) const;
+  Change preview_symlink(const fs::path& link, const fs::path& dest) const;
 
  private:
   fs::path root_;
@@ -52,7 +56,8 @@ std::string errno_text(int err);
 // The whole file at `p`; nullopt when there is none. Other errors name the path and the reason.
 Result<std::optional<std::string>> read_whole_file(const fs::path& p);
 // The whole of a file the user named: a missing or unreadable one is bad input, "cannot read
-// <what> <path>: <reason>", where `what` says where the path came from ("--keys", "template").
+// <what> <path>: <reason>", where `what` says where the path came from ("--keys", "template";
+// "" for a path that speaks for itself).
 Result<std::string> read_named_file(const fs::path& p, const std::string& what);
 
 }  // namespace ka

@@ -150,15 +150,11 @@ std::string describe_argv(const std::vector<std::string>& argv) {
   return s;
 }
 
-Result<ProcessResult> SystemProcessRunner::run(const std::vector<std::string>& argv, const RunOptions& opts) {
-  if (argv.empty()) return fail("internal: empty command line");
-  // Resolved before fork, from kSystemPath only: the child execs exactly this file.
-  KA_TRY(auto exe, resolve_program(argv[0]));
-  spdlog::debug("running {} as {}", describe_argv(argv), exe);
-  // Build argv/envp before fork: only async-signal-safe calls in the child.
-  std::vector<char*> cargv;
-  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-  cargv.push_back(nullptr);
+namespace {
+
+// The child's environment: ours, with opts.env_set applied and PATH the fixed system path
+// unless the caller set one.
+std::vector<std::string> child_environment(const RunOptions& opts) {
   std::vector<std::string> envs;
   for (char** e = environ; *e; ++e) {
     std::string kv(*e);
@@ -172,6 +168,57 @@ Result<ProcessResult> SystemProcessRunner::run(const std::vector<std::string>& a
                envs.end());
     envs.push_back(std::string("PATH=") + kSystemPath);
   }
+  return envs;
+}
+
+// Reads the child's output until EOF, or kills its process group at the deadline.
+void collect_output(int fd, pid_t pid, std::chrono::milliseconds timeout, ProcessResult& res) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  char buf[8192];
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    if (left <= 0) {
+      res.timed_out = true;
+      ::kill(-pid, SIGKILL);
+      return;
+    }
+    pollfd p{fd, POLLIN, 0};
+    int rc = ::poll(&p, 1, static_cast<int>(std::min<long>(left, 1000)));
+    if (rc < 0 && errno == EINTR) continue;
+    if (rc == 0) continue;
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n > 0) {
+      res.output.append(buf, static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    return;  // EOF: the child (and any grandchild holding the pipe) closed its output
+  }
+}
+
+void reap(pid_t pid, ProcessResult& res) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) res.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) {
+    res.exit_code = -1;
+    res.term_signal = WTERMSIG(status);
+  }
+}
+
+}  // namespace
+
+Result<ProcessResult> SystemProcessRunner::run(const std::vector<std::string>& argv, const RunOptions& opts) {
+  if (argv.empty()) return fail("internal: empty command line");
+  // Resolved before fork, from kSystemPath only: the child execs exactly this file.
+  KA_TRY(auto exe, resolve_program(argv[0]));
+  spdlog::debug("running {} as {}", describe_argv(argv), exe);
+  // Build argv/envp before fork: only async-signal-safe calls in the child.
+  std::vector<char*> cargv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  std::vector<std::string> envs = child_environment(opts);
   std::vector<char*> cenv;
   for (auto& e : envs) cenv.push_back(e.data());
   cenv.push_back(nullptr);
@@ -216,36 +263,9 @@ Result<ProcessResult> SystemProcessRunner::run(const std::vector<std::string>& a
   ::close(in[1]);
 
   ProcessResult res;
-  auto deadline = std::chrono::steady_clock::now() + opts.timeout;
-  char buf[8192];
-  for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
-    if (left <= 0) {
-      res.timed_out = true;
-      ::kill(-pid, SIGKILL);
-      break;
-    }
-    pollfd p{out[0], POLLIN, 0};
-    int rc = ::poll(&p, 1, static_cast<int>(std::min<long>(left, 1000)));
-    if (rc < 0 && errno == EINTR) continue;
-    if (rc == 0) continue;
-    ssize_t n = ::read(out[0], buf, sizeof buf);
-    if (n > 0) {
-      res.output.append(buf, static_cast<size_t>(n));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    break;  // EOF: the child (and any grandchild holding the pipe) closed its output
-  }
+  collect_output(out[0], pid, opts.timeout, res);
   ::close(out[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(status)) res.exit_code = WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) {
-    res.exit_code = -1;
-    res.term_signal = WTERMSIG(status);
-  }
+  reap(pid, res);
   return res;
 }
 

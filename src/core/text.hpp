@@ -1,8 +1,10 @@
 // Small text helpers every area needs: one home each (DESIGN.md §7.8).
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ka {
 
@@ -10,6 +12,13 @@ namespace ka {
 // our own formats, checksum files and HTTP header values. Kafka property values are trimmed
 // the Java way instead (validate's java_trim: every char up to U+0020).
 std::string trim(std::string_view s);
+// Every part between the `sep`s, empty ones kept ("a,,b," is four parts; "" is one): Java's
+// String.split(sep, -1). For lists that drop empty items, see split_list (core/properties.hpp).
+std::vector<std::string> split(const std::string& s, char sep);
+// Seconds since the epoch in UTC through strftime's `format` ("%Y-%m-%d").
+std::string format_utc(int64_t t, const char* format);
+// ASCII letters in upper case (listener names, as Kafka's ListenerName.normalised does).
+std::string upper(std::string s);
 
 // Hex digits of `n` bytes, two per byte: lower case (digests, as sha512sum prints them) or
 // upper case (OpenPGP fingerprints, %XX in URLs).

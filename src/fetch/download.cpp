@@ -145,6 +145,14 @@ DownloadEnv default_download_env(Http* http, Progress* progress) {
   return env;
 }
 
+Result<DownloadEnv> download_env(Deps& deps, const HttpSettings& s) {
+  Http* http = deps.http ? deps.http(s) : nullptr;
+  if (!http) return fail("no HTTP client to fetch with").note("this command was not given one; report it as a bug");
+  DownloadEnv env = default_download_env(http, deps.progress);
+  if (ka::Clock* clock = deps.clock) env.sleep = [clock](Millis d) { clock->sleep_for(d); };
+  return env;
+}
+
 namespace {
 
 // Bytes of an earlier, interrupted run: the sink must see them too (it hashes from byte 0).

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/deps.hpp"
 #include "core/result.hpp"
 #include "core/stream.hpp"
 #include "fetch/http.hpp"
@@ -39,6 +40,10 @@ struct DownloadEnv {
 };
 // Real sleep, random jitter, wall clock.
 DownloadEnv default_download_env(Http* http, Progress* progress);
+// The env of a command: deps.http made with `s` (--cacert, the timeouts), deps.progress, and
+// retry waits on deps.clock. An error when the bundle has no HTTP client (a test that did not
+// expect to fetch).
+Result<DownloadEnv> download_env(Deps& deps, const HttpSettings& s);
 
 struct DownloadJob {
   std::string what;                 // the artifact's name, for messages

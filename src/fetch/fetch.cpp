@@ -93,8 +93,6 @@ struct Expectation {
 
 struct Fetcher::Impl {
   FetchOptions o;
-  std::unique_ptr<Http> owned_http;  // only when made by Fetcher(FetchOptions)
-  std::unique_ptr<Progress> owned_progress;
   DownloadEnv env;
   Cache cache;
   std::optional<KafkaCatalog> catalog_;
@@ -663,19 +661,11 @@ struct Fetcher::Impl {
 };
 
 Fetcher::Fetcher(FetchOptions opts, DownloadEnv env) : impl_(std::make_unique<Impl>(std::move(opts), std::move(env))) {}
-Fetcher::Fetcher(FetchOptions opts) {
-  auto http = make_http(opts.http);
-  auto progress = make_progress(isatty(STDERR_FILENO) == 1, opts.quiet);
-  DownloadEnv env = default_download_env(http.get(), progress.get());
-  impl_ = std::make_unique<Impl>(std::move(opts), std::move(env));
-  impl_->owned_http = std::move(http);
-  impl_->owned_progress = std::move(progress);
-}
 Fetcher::~Fetcher() = default;
 Result<FetchedArtifact> Fetcher::fetch_kafka(ByteSink* consumer) { return impl_->kafka(consumer); }
 Result<std::optional<FetchedArtifact>> Fetcher::fetch_java(ByteSink* consumer) { return impl_->java(consumer); }
 
-Result<FetchResult> run_fetch(const FetchOptions& opts, const DownloadEnv* env) {
+Result<FetchResult> run_fetch(const FetchOptions& opts, const DownloadEnv& env) {
   if (!opts.artifacts_dir.empty()) {
     std::error_code ec;
     if (!fs::is_directory(opts.artifacts_dir, ec))
@@ -683,7 +673,7 @@ Result<FetchResult> run_fetch(const FetchOptions& opts, const DownloadEnv* env) 
   }
   for (const auto& m : opts.mirrors)
     if (!is_network_url(m)) return bad_input("--mirror " + redact_url(m) + ": expected an http:// or https:// URL");
-  Fetcher f = env ? Fetcher(opts, *env) : Fetcher(opts);
+  Fetcher f(opts, env);
   FetchResult r;
   KA_TRY(r.kafka, f.fetch_kafka(nullptr));
   KA_TRY(r.java, f.fetch_java(nullptr));

@@ -48,7 +48,6 @@ struct FetchOptions {
   std::string adoptium_key_file;
 
   HttpSettings http;
-  bool quiet = false;
 };
 
 struct FetchedArtifact {
@@ -78,10 +77,8 @@ class Fetcher {
  public:
   // Every side effect comes from `env`: HTTP (env.http must outlive the Fetcher), progress,
   // sleep, jitter and the clock that signatures are checked against.
+  // A command builds `env` from its Deps (download_env); nothing here makes a client.
   Fetcher(FetchOptions opts, DownloadEnv env);
-  // For callers without a Deps bundle: libcurl from opts.http, a progress display on stderr
-  // (none with opts.quiet), real sleep and wall clock.
-  explicit Fetcher(FetchOptions opts);
   ~Fetcher();
   // Every byte of the artifact goes into `consumer` (may be null) once, in order, whether from
   // the network or the cache. consumer->finish() is called only after the digest and the
@@ -95,8 +92,8 @@ class Fetcher {
   std::unique_ptr<Impl> impl_;
 };
 
-// `env`: as for Fetcher; null means the real ones (see Fetcher(FetchOptions)).
-Result<FetchResult> run_fetch(const FetchOptions& opts, const DownloadEnv* env = nullptr);
+// `env`: as for Fetcher.
+Result<FetchResult> run_fetch(const FetchOptions& opts, const DownloadEnv& env);
 
 // Human lines or one JSON object.
 std::string format_fetch_result(const FetchResult& r, bool json);

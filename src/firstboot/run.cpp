@@ -131,7 +131,7 @@ WantedBy=multi-user.target
 )";
 }
 
-Result<BakeReport> run_bake(const BakeOptions& opts, ProcessRunner& runner) {
+Result<BakeReport> run_bake(const BakeOptions& opts, Deps& deps) {
   static const std::set<std::string> roles = {"controller", "broker", "combined", "zookeeper"};
   if (!roles.count(opts.role))
     return bad_input("bake --role '" + opts.role + "' is not a role").note("one of controller, broker, combined, zookeeper");
@@ -157,7 +157,7 @@ Result<BakeReport> run_bake(const BakeOptions& opts, ProcessRunner& runner) {
   }
 
   if (!opts.skip_install) {
-    KA_TRY(auto ir, install::run_install(opts.install, runner));
+    KA_TRY(auto ir, install::run_install(opts.install, deps));
     for (const auto& c : ir.changes) report.changes.push_back(c);
   }
   KA_TRY(auto kafka, install::load_installed(root, "kafka"));

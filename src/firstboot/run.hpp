@@ -57,7 +57,8 @@ struct BakeReport {
   std::vector<std::string> changes;
 };
 
-Result<BakeReport> run_bake(const BakeOptions& opts, ProcessRunner& runner);
+// Installs with deps.runner, deps.http and deps.progress.
+Result<BakeReport> run_bake(const BakeOptions& opts, Deps& deps);
 
 // The unit bake installs: oneshot, after the network is up, before Kafka or ZooKeeper, and run
 // until it has succeeded once (the marker).

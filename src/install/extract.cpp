@@ -65,12 +65,8 @@ std::string la_error(struct archive* a) {
 enum class Kind { dir, file, symlink };
 
 const char* kind_name(Kind k) {
-  switch (k) {
-    case Kind::dir: return "a directory";
-    case Kind::file: return "a file";
-    case Kind::symlink: return "a symlink";
-  }
-  return "?";
+  constexpr const char* names[] = {"a directory", "a file", "a symlink"};  // in Kind's order
+  return names[static_cast<int>(k)];
 }
 
 const char* stat_type_name(mode_t m) {

@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
 #include <fstream>
@@ -95,43 +96,61 @@ Status switch_link(const RootFs& rfs, const std::string& link, const std::string
   KA_TRY(auto change, rfs.ensure_symlink(link, dir_name));
   if (change == Change::unchanged) {
     rep.unchanged.push_back(link + " -> " + dir_name);
-  } else if (before.empty()) {
-    rep.changes.push_back("created " + link + " -> " + dir_name);
-  } else {
-    rep.changes.push_back("switched " + link + " -> " + dir_name + " (was " + before + ", kept for rollback)");
+    return ok_status();
   }
+  if (before.empty()) rep.changes.push_back("created " + link + " -> " + dir_name);
+  else rep.changes.push_back("switched " + link + " -> " + dir_name + " (was " + before + ", kept for rollback)");
+  rep.done.push_back({Kind::link, link, change == Change::created ? Action::create : Action::update});
   return ok_status();
 }
 
-// The recorded release, when it is still on disk exactly as it was unpacked.
-Result<bool> still_installed(const RootFs& rfs, const InstalledRelease& rec, InstallReport& rep) {
+// The recorded release, when it is still on disk exactly as it was unpacked; otherwise `why`
+// says what changed, when anything did.
+Result<bool> still_installed(const RootFs& rfs, const InstalledRelease& rec, std::string& why) {
   auto host = rfs.host_path(rec.path);
   std::error_code ec;
   if (rec.path.empty() || !fs::is_directory(fs::symlink_status(host, ec))) return false;
   KA_TRY(auto digest, tree_digest(host));
   if (digest != rec.tree_digest) {
-    rep.warnings.push_back(rec.path + " was changed since it was installed: unpacking it again");
+    why = rec.path + " was changed since it was installed: unpacking it again";
     return false;
   }
   return true;
 }
 
-Status install_release(const RootFs& rfs, const ReleaseSpec& spec, const ArtifactFeed& feed, const ExtractLimits& limits,
-                       bool quiet, InstallReport& rep) {
-  KA_TRY(auto rec, load_installed(rfs, spec.kind));
-  if (rec) {
-    bool same = spec.satisfies ? spec.satisfies(*rec)
-                               : (rec->path == std::string(kOptDir) + "/" + spec.dir_name &&
-                                  (spec.expected_digest.empty() || rec->artifact_digest == spec.expected_digest));
-    if (same) {
-      KA_TRY(bool ok, still_installed(rfs, *rec, rep));
-      if (ok) {
-        rep.unchanged.push_back(spec.what + " at " + rec->path);
-        return switch_link(rfs, spec.link, fs::path(rec->path).filename().string(), rep);
-      }
-    }
-  }
+// What is planned for a release: none when the record names it and the tree is intact.
+struct ReleaseState {
+  Action action = Action::create;
+  std::string why;                    // "Kafka 3.9.1 into /opt/...", or what changed
+  std::optional<InstalledRelease> rec;  // the intact release, with Action::none
+};
 
+Result<ReleaseState> release_state(const RootFs& rfs, const ReleaseSpec& spec) {
+  ReleaseState st;
+  st.why = spec.dir_name.empty() ? spec.what : spec.what + " into " + std::string(kOptDir) + "/" + spec.dir_name;
+  KA_TRY(auto rec, load_installed(rfs, spec.kind));
+  if (!rec) return st;
+  bool same = spec.satisfies ? spec.satisfies(*rec)
+                             : (rec->path == std::string(kOptDir) + "/" + spec.dir_name &&
+                                (spec.expected_digest.empty() || rec->artifact_digest == spec.expected_digest));
+  if (!same) return st;
+  std::string changed;
+  KA_TRY(bool ok, still_installed(rfs, *rec, changed));
+  if (ok) {
+    st.action = Action::none;
+    st.why = spec.what + " at " + rec->path;
+    st.rec = std::move(rec);
+  } else if (!changed.empty()) {
+    st.action = Action::update;
+    st.why = changed;
+  }
+  return st;
+}
+
+// Unpacks the release from `feed` into a staging directory, renames it into place once
+// verified, switches the link and records it; `action` is the plan's (create or update).
+Status unpack_release(const RootFs& rfs, const ReleaseSpec& spec, Action action, const ArtifactFeed& feed,
+                      const ExtractLimits& limits, bool quiet, InstallReport& rep) {
   KA_TRY(auto staging, Staging::create(rfs, spec.dir_name.empty() ? ".temurin" : spec.dir_name));
   ExtractOptions eo;
   eo.expected_top = spec.dir_name;
@@ -153,6 +172,7 @@ Status install_release(const RootFs& rfs, const ReleaseSpec& spec, const Artifac
                         " entries, " + std::to_string(sink.stats().bytes_out) + " bytes, " + art->digest.substr(0, 19) +
                         "...)");
   if (!quiet) spdlog::info("[done] {} in {}", spec.what, path);
+  rep.done.push_back({Kind::release, spec.what, action});
   KA_TRY_STATUS(switch_link(rfs, spec.link, final_name, rep));
 
   InstalledRelease r;
@@ -168,14 +188,6 @@ Status install_release(const RootFs& rfs, const ReleaseSpec& spec, const Artifac
   r.overrides = art->overrides;
   return record_installed(rfs, r);
 }
-
-struct KafkaChoice {
-  std::string scala = "2.13";
-  std::string version;
-  std::string sha512;  // known digest, may be empty in fetch mode (.sha512 from the ASF)
-  std::string trust;   // what vouches for sha512 (for --archive)
-  std::vector<std::string> overrides;
-};
 
 // The same rules as fetch (fetch.cpp): a catalogued version must match its catalog digest
 // unless --private-build says it is a private build pinned by --sha512.
@@ -333,39 +345,108 @@ Result<std::string> check_java_flags(const InstallOptions& o) {
   return java_sha256;
 }
 
-// --dry-run: what a run would change, from the record of the last one.
-Result<InstallReport> dry_run_install(const RootFs& rfs, const KafkaChoice& kafka, const std::string& kafka_dir,
-                                      InstallReport rep) {
-  KA_TRY(auto rec, load_installed(rfs, "kafka"));
-  bool same = rec && rec->path == std::string(kOptDir) + "/" + kafka_dir &&
-              (kafka.sha512.empty() || rec->artifact_digest == "sha512:" + kafka.sha512);
-  if (same) {
-    KA_TRY(same, still_installed(rfs, *rec, rep));
-  }
-  if (!lookup_uid(rfs.root(), kServiceUser)) rep.changes.push_back("would create user kafka");
-  if (same) rep.unchanged.push_back("Kafka " + kafka.version + " at " + rec->path);
-  else rep.changes.push_back("would install Kafka " + kafka.version + " into /opt/" + kafka_dir);
-  return rep;
+
+ReleaseSpec kafka_spec(const InstallPlan& p) {
+  return {"kafka", "Kafka " + p.kafka.version, p.kafka_dir, kKafkaLink, p.kafka.version,
+          p.kafka.sha512.empty() ? "" : "sha512:" + p.kafka.sha512, nullptr};
 }
 
-// One Fetcher for both artifacts, made on first use (a local --archive needs none).
+// Temurin, from --java-archive or fetched (not --java system).
+ReleaseSpec java_spec(const InstallOptions& o, const std::string& java_sha256) {
+  if (!o.java_archive.empty()) {
+    ReleaseSpec js{"java", "Temurin " + base_name(o.java_archive), "", kJavaLink, "", "sha256:" + java_sha256, nullptr};
+    js.satisfies = [digest = js.expected_digest](const InstalledRelease& r) { return r.artifact_digest == digest; };
+    return js;
+  }
+  ReleaseSpec js{"java", "Temurin " + o.java, "", kJavaLink, "", "", nullptr};
+  // Without the network the newest build of a feature release is unknown: one installed
+  // from that feature release is kept; name an exact release to change it.
+  std::string want = is_feature_version(o.java) ? o.java : temurin_dir_name(o.java).substr(8);
+  // Temurin names a JRE's top directory jdk-<ver>-jre and a JDK's jdk-<ver>: a JRE installed
+  // before does not satisfy --java-image jdk, nor the other way round.
+  const bool want_jre = o.fetch.java_image == "jre";
+  js.satisfies = [want, want_jre](const InstalledRelease& r) {
+    const bool is_jre = r.version.size() > 4 && r.version.compare(r.version.size() - 4, 4, "-jre") == 0;
+    return is_jre == want_jre && r.version.rfind(want, 0) == 0 &&
+           (r.version.size() == want.size() || std::string(".+-u").find(r.version[want.size()]) != std::string::npos);
+  };
+  return js;
+}
+
+bool system_java(const InstallOptions& o) { return o.java_archive.empty() && o.java == "system"; }
+
+Action action_of(Change c) { return c == Change::created ? Action::create : c == Change::updated ? Action::update : Action::none; }
+
+std::optional<Owner> owner_of(const RootFs& rfs, const DirSpec& d) {
+  auto uid = lookup_uid(rfs.root(), d.user);
+  auto gid = lookup_gid(rfs.root(), d.group);
+  if (!uid || !gid) return std::nullopt;
+  return Owner{*uid, *gid};
+}
+
+// The state directory comes first: apply makes it to hold the install lock.
+std::vector<DirSpec> install_dirs(const std::string& cache_dir) {
+  auto dirs = service_dirs(cache_dir);
+  std::stable_partition(dirs.begin(), dirs.end(), [](const DirSpec& d) { return d.path == kStateDir; });
+  return dirs;
+}
+
+// What install does to the host before any release: the state directory, leftovers of an
+// interrupted run, the kafka user, the directories.
+Status plan_host(const RootFs& rfs, const std::string& cache_dir, std::vector<PlannedChange>& out) {
+  auto dirs = install_dirs(cache_dir);
+  out.push_back({Kind::dir, dirs[0].path, action_of(rfs.preview_dir(dirs[0].path, dirs[0].mode, owner_of(rfs, dirs[0])))});
+  KA_TRY(auto stale, find_stale_staging(rfs));
+  for (const auto& s : stale) out.push_back({Kind::dir, std::string(kOptDir) + "/" + s, Action::remove, "left by an interrupted run"});
+  if (!lookup_uid(rfs.root(), kServiceUser) || !lookup_gid(rfs.root(), kServiceGroup))
+    out.push_back({Kind::user, kServiceUser, Action::create, "system user and group, home " + std::string(kServiceHome)});
+  for (size_t i = 1; i < dirs.size(); ++i)
+    out.push_back({Kind::dir, dirs[i].path, action_of(rfs.preview_dir(dirs[i].path, dirs[i].mode, owner_of(rfs, dirs[i])))});
+  return ok_status();
+}
+
+// A release and its link. `dir_name` empty: known only once unpacked (a new Temurin), so the
+// link is planned to change whenever it exists.
+Status plan_release(const RootFs& rfs, const ReleaseSpec& spec, std::vector<PlannedChange>& out) {
+  KA_TRY(auto st, release_state(rfs, spec));
+  out.push_back({Kind::release, spec.what, st.action, st.why});
+  std::string dir = st.rec ? fs::path(st.rec->path).filename().string() : spec.dir_name;
+  KA_TRY(auto before, link_target(rfs, spec.link));
+  Action link = dir.empty() ? (before.empty() ? Action::create : Action::update) : action_of(rfs.preview_symlink(spec.link, dir));
+  std::string why = "-> " + (dir.empty() ? "the new release" : dir);
+  if (link == Action::update) why += " (was " + before + ", kept for rollback)";
+  out.push_back({Kind::link, spec.link, link, why});
+  return ok_status();
+}
+
+// The plan's change to a release; a release being unpacked again says why in the report too.
+Action planned(const InstallPlan& p, const std::string& release, InstallReport& rep) {
+  for (const auto& c : p.changes) {
+    if (c.kind != Kind::release || c.target != release) continue;
+    if (c.action == Action::update) rep.warnings.push_back(c.why);
+    return c.action;
+  }
+  return Action::none;
+}
+
+// One Fetcher for both artifacts, made on first use (a local --archive needs none), with the
+// HTTP client and progress of the command's Deps.
 class LazyFetcher {
  public:
-  LazyFetcher(const InstallOptions& o, const KafkaChoice& kafka, const fetch::DownloadEnv* env)
-      : o_(o), kafka_(kafka), env_(env) {}
-  fetch::Fetcher& get() {
+  LazyFetcher(const InstallPlan& p, Deps& deps) : p_(p), deps_(deps) {}
+  Result<fetch::Fetcher*> get() {
     if (!fetcher_) {
-      fetch::FetchOptions fo = o_.fetch;
-      fo.root = o_.root;
-      fo.cache_dir = o_.cache_dir;
-      fo.kafka_version = kafka_.version;
-      fo.sha512 = o_.sha512;
-      fo.key_files = o_.key_files;
-      fo.java = o_.java;
-      fo.quiet = o_.quiet;
-      fetcher_ = env_ ? std::make_unique<fetch::Fetcher>(fo, *env_) : std::make_unique<fetch::Fetcher>(fo);
+      fetch::FetchOptions fo = p_.opts.fetch;
+      fo.root = p_.opts.root;
+      fo.cache_dir = p_.opts.cache_dir;
+      fo.kafka_version = p_.kafka.version;
+      fo.sha512 = p_.opts.sha512;
+      fo.key_files = p_.opts.key_files;
+      fo.java = p_.opts.java;
+      KA_TRY(auto env, fetch::download_env(deps_, fo.http));
+      fetcher_ = std::make_unique<fetch::Fetcher>(fo, env);
     }
-    return *fetcher_;
+    return fetcher_.get();
   }
   // What the install records of a fetched artifact; its warnings go to the report.
   static VerifiedArtifact recorded(const fetch::FetchedArtifact& a, InstallReport& rep) {
@@ -374,111 +455,163 @@ class LazyFetcher {
   }
 
  private:
-  const InstallOptions& o_;
-  const KafkaChoice& kafka_;
-  const fetch::DownloadEnv* env_;
+  const InstallPlan& p_;
+  Deps& deps_;
   std::unique_ptr<fetch::Fetcher> fetcher_;
 };
 
-// Java: a local Temurin tarball, the system's JDK (linked), or Temurin fetched.
-Status install_java(const InstallOptions& o, const RootFs& rfs, const std::string& java_sha256,
-                    const std::string& system_home, LazyFetcher& fetcher, InstallReport& rep) {
-  if (!o.java_archive.empty()) {
-    ReleaseSpec js{"java", "Temurin " + base_name(o.java_archive), "", kJavaLink, "", "sha256:" + java_sha256, nullptr};
-    js.satisfies = [&](const InstalledRelease& r) { return r.artifact_digest == "sha256:" + java_sha256; };
-    KA_TRY_STATUS(install_release(rfs, js, local_feed(o.java_archive, DigestAlgo::sha256, java_sha256, "", {}, "--java-archive", "--java-sha256"),
-                                  o.limits, o.quiet, rep));
-  } else if (o.java == "system") {
-    const std::string& home = system_home;
-    KA_TRY(auto before, link_target(rfs, kJavaLink));
-    KA_TRY(auto change, rfs.ensure_symlink(kJavaLink, home));
-    if (change == Change::unchanged) rep.unchanged.push_back(std::string(kJavaLink) + " -> " + home + " (system Java)");
-    else rep.changes.push_back(std::string(kJavaLink) + " -> " + home + " (system Java" + (before.empty() ? "" : ", was " + before) + ")");
-  } else {
-    ReleaseSpec js{"java", "Temurin " + o.java, "", kJavaLink, "", "", nullptr};
-    // Without the network the newest build of a feature release is unknown: one installed
-    // from that feature release is kept; name an exact release to change it.
-    std::string want = is_feature_version(o.java) ? o.java : temurin_dir_name(o.java).substr(8);
-    // Temurin names a JRE's top directory jdk-<ver>-jre and a JDK's jdk-<ver>: a JRE installed
-    // before does not satisfy --java-image jdk, nor the other way round.
-    const bool want_jre = o.fetch.java_image == "jre";
-    js.satisfies = [want, want_jre](const InstalledRelease& r) {
-      const bool is_jre = r.version.size() > 4 && r.version.compare(r.version.size() - 4, 4, "-jre") == 0;
-      return is_jre == want_jre && r.version.rfind(want, 0) == 0 &&
-             (r.version.size() == want.size() || std::string(".+-u").find(r.version[want.size()]) != std::string::npos);
-    };
-    ArtifactFeed jfeed = [&](ByteSink& sink) -> Result<VerifiedArtifact> {
-      FinishTracker t(sink);
-      KA_TRY(auto a, fetcher.get().fetch_java(&t));
-      if (!a) return fail("fetch returned no Java for --java " + o.java);
-      if (!t.finished) KA_TRY_STATUS(sink.finish());
-      return LazyFetcher::recorded(*a, rep);
-    };
-    KA_TRY_STATUS(install_release(rfs, js, jfeed, o.limits, o.quiet, rep));
+// The fetched artifact as a feed: `fetch_one` is fetch_kafka or fetch_java.
+template <class FetchOne>
+ArtifactFeed fetched_feed(FetchOne fetch_one, InstallReport& rep) {
+  return [fetch_one, &rep](ByteSink& sink) -> Result<VerifiedArtifact> {
+    FinishTracker t(sink);
+    KA_TRY(fetch::FetchedArtifact a, fetch_one(&t));
+    if (!t.finished) KA_TRY_STATUS(sink.finish());
+    return LazyFetcher::recorded(a, rep);
+  };
+}
+
+Status apply_kafka(const InstallPlan& p, const RootFs& rfs, LazyFetcher& fetcher, InstallReport& rep) {
+  const auto& o = p.opts;
+  const ReleaseSpec spec = kafka_spec(p);
+  const Action action = planned(p, spec.what, rep);
+  if (action == Action::none) {
+    rep.unchanged.push_back(spec.what + " at " + std::string(kOptDir) + "/" + p.kafka_dir);
+    return switch_link(rfs, spec.link, p.kafka_dir, rep);
   }
+  ArtifactFeed feed;
+  if (!o.archive.empty()) {
+    feed = local_feed(o.archive, DigestAlgo::sha512, p.kafka.sha512, o.asc, o.key_files, "--archive", p.kafka.trust,
+                      p.kafka.overrides);
+  } else {
+    feed = fetched_feed([&fetcher](ByteSink* s) -> Result<fetch::FetchedArtifact> {
+      KA_TRY(auto* f, fetcher.get());
+      return f->fetch_kafka(s);
+    }, rep);
+  }
+  return unpack_release(rfs, spec, action, feed, o.limits, o.quiet, rep);
+}
+
+// --java system: /opt/java points at the system's JDK, found while planning.
+Status link_system_java(const InstallPlan& p, const RootFs& rfs, InstallReport& rep) {
+  const std::string& home = p.system_home;
+  KA_TRY(auto before, link_target(rfs, kJavaLink));
+  KA_TRY(auto change, rfs.ensure_symlink(kJavaLink, home));
+  if (change == Change::unchanged) {
+    rep.unchanged.push_back(std::string(kJavaLink) + " -> " + home + " (system Java)");
+    return ok_status();
+  }
+  rep.changes.push_back(std::string(kJavaLink) + " -> " + home + " (system Java" + (before.empty() ? "" : ", was " + before) + ")");
+  rep.done.push_back({Kind::link, kJavaLink, action_of(change)});
   return ok_status();
+}
+
+Status apply_java(const InstallPlan& p, const RootFs& rfs, LazyFetcher& fetcher, InstallReport& rep) {
+  const auto& o = p.opts;
+  if (system_java(o)) return link_system_java(p, rfs, rep);
+  const ReleaseSpec spec = java_spec(o, p.java_sha256);
+  const Action action = planned(p, spec.what, rep);
+  if (action == Action::none) {
+    KA_TRY(auto rec, load_installed(rfs, "java"));
+    if (!rec) return fail("the plan kept a Java release that is no longer recorded").note("run install again");
+    rep.unchanged.push_back(spec.what + " at " + rec->path);
+    return switch_link(rfs, spec.link, fs::path(rec->path).filename().string(), rep);
+  }
+  ArtifactFeed feed;
+  if (!o.java_archive.empty()) {
+    feed = local_feed(o.java_archive, DigestAlgo::sha256, p.java_sha256, "", {}, "--java-archive", "--java-sha256");
+  } else {
+    feed = fetched_feed([&fetcher, &o](ByteSink* s) -> Result<fetch::FetchedArtifact> {
+      KA_TRY(auto* f, fetcher.get());
+      KA_TRY(auto a, f->fetch_java(s));
+      if (!a) return fail("fetch returned no Java for --java " + o.java);
+      return *a;
+    }, rep);
+  }
+  return unpack_release(rfs, spec, action, feed, o.limits, o.quiet, rep);
+}
+
+void record_dir(const std::string& path, Change c, InstallReport& rep) {
+  if (c == Change::unchanged) return;
+  rep.changes.push_back(std::string(to_string(c)) + " " + path);
+  rep.done.push_back({Kind::dir, path, action_of(c)});
+}
+
+// The trust roots an --archive install replaces, warned about on every run.
+void warn_overrides(const InstallPlan& p, InstallReport& rep) {
+  if (p.opts.archive.empty()) return;
+  for (const auto& x : p.kafka.overrides) {
+    std::string w = x == "--private-build"
+                        ? "--private-build: trusting " + p.opts.archive + " by the --sha512 you gave instead of the catalog"
+                        : "trusting " + x + " instead of the built-in Kafka catalog";
+    spdlog::warn("{}", w);
+    rep.warnings.push_back(w);
+  }
 }
 
 }  // namespace
 
-Result<InstallReport> run_install(const InstallOptions& o, ProcessRunner& runner, const fetch::DownloadEnv* download) {
-  InstallReport rep;
-  KA_TRY(auto kafka, choose_kafka(o));
-  KA_TRY(std::string java_sha256, check_java_flags(o));
+Result<InstallPlan> plan_install(const InstallOptions& o) {
+  InstallPlan p;
+  p.opts = o;
+  KA_TRY(p.kafka, choose_kafka(o));
+  KA_TRY(p.java_sha256, check_java_flags(o));
   RootFs rfs(o.root);
-  std::string kafka_dir = kafka_dir_name(kafka.scala, kafka.version);
+  p.kafka_dir = kafka_dir_name(p.kafka.scala, p.kafka.version);
   // Checked before anything changes: a missing system Java must not leave Kafka half set up.
-  std::string system_home;
-  if (o.java_archive.empty() && o.java == "system") {
-    KA_TRY(system_home, system_java_home(rfs));
+  if (system_java(o)) {
+    KA_TRY(p.system_home, system_java_home(rfs));
   }
-  if (o.dry_run) return dry_run_install(rfs, kafka, kafka_dir, std::move(rep));
-
-  // Checked before anything changes (ensure_service_dirs() would chmod it): a cache someone
-  // else could write is refused, not quietly tightened with what they planted still inside.
+  // A cache someone else could write is refused, not quietly tightened (the directory step
+  // would chmod it) with what they planted still inside.
   KA_TRY_STATUS(fetch::Cache(rfs.host_path(o.cache_dir)).check_safe());
-  KA_TRY_STATUS(rfs.ensure_dir(kStateDir, 0700, Owner{0, 0}));
+  KA_TRY_STATUS(plan_host(rfs, o.cache_dir, p.changes));
+  KA_TRY_STATUS(plan_release(rfs, kafka_spec(p), p.changes));
+  if (system_java(o)) {
+    auto c = rfs.preview_symlink(kJavaLink, p.system_home);
+    p.changes.push_back({Kind::link, kJavaLink, action_of(c), "-> " + p.system_home + " (system Java)"});
+  } else {
+    KA_TRY_STATUS(plan_release(rfs, java_spec(o, p.java_sha256), p.changes));
+  }
+  return p;
+}
+
+Result<InstallReport> apply_install(const InstallPlan& p, Deps& deps) {
+  RootFs rfs(p.opts.root);
+  InstallReport rep;
+  warn_overrides(p, rep);
+  auto dirs = install_dirs(p.opts.cache_dir);
+  KA_TRY(auto state_dir, rfs.ensure_dir(dirs[0].path, dirs[0].mode, Owner{0, 0}));
+  record_dir(dirs[0].path, state_dir, rep);
   KA_TRY(auto lock, InstallLock::take(rfs));
   KA_TRY(auto stale, remove_stale_staging(rfs));
-  for (auto& s : stale) rep.changes.push_back("removed the staging directory of an interrupted run: /opt/" + s);
-  KA_TRY(auto user, ensure_service_user(rfs, runner));
-  for (auto& s : user) rep.changes.push_back(s);
-  KA_TRY(auto dirs, ensure_service_dirs(rfs, service_dirs(o.cache_dir)));
-  for (auto& s : dirs) rep.changes.push_back(s);
-
-  LazyFetcher fetcher(o, kafka, download);
-  ReleaseSpec ks{"kafka", "Kafka " + kafka.version, kafka_dir, kKafkaLink, kafka.version,
-                 kafka.sha512.empty() ? "" : "sha512:" + kafka.sha512, nullptr};
-  ArtifactFeed kfeed;
-  if (!o.archive.empty()) {
-    for (const auto& x : kafka.overrides) {
-      std::string w = x == "--private-build"
-                          ? "--private-build: trusting " + o.archive + " by the --sha512 you gave instead of the catalog"
-                          : "trusting " + x + " instead of the built-in Kafka catalog";
-      spdlog::warn("{}", w);
-      rep.warnings.push_back(w);
-    }
-    kfeed = local_feed(o.archive, DigestAlgo::sha512, kafka.sha512, o.asc, o.key_files, "--archive", kafka.trust,
-                       kafka.overrides);
-  } else {
-    kfeed = [&](ByteSink& sink) -> Result<VerifiedArtifact> {
-      FinishTracker t(sink);
-      KA_TRY(auto a, fetcher.get().fetch_kafka(&t));
-      if (!t.finished) KA_TRY_STATUS(sink.finish());
-      return LazyFetcher::recorded(a, rep);
-    };
+  for (const auto& s : stale) {
+    rep.changes.push_back("removed the staging directory of an interrupted run: /opt/" + s);
+    rep.done.push_back({Kind::dir, std::string(kOptDir) + "/" + s, Action::remove});
   }
-  KA_TRY_STATUS(install_release(rfs, ks, kfeed, o.limits, o.quiet, rep));
-
-  KA_TRY_STATUS(install_java(o, rfs, java_sha256, system_home, fetcher, rep));
+  KA_TRY(auto user, ensure_service_user(rfs, *deps.runner));
+  for (const auto& s : user) rep.changes.push_back(s);
+  if (!user.empty()) rep.done.push_back({Kind::user, kServiceUser, Action::create});
+  for (size_t i = 1; i < dirs.size(); ++i) {
+    KA_TRY(auto c, ensure_service_dir(rfs, dirs[i]));
+    record_dir(dirs[i].path, c, rep);
+  }
+  LazyFetcher fetcher(p, deps);
+  KA_TRY_STATUS(apply_kafka(p, rfs, fetcher, rep));
+  KA_TRY_STATUS(apply_java(p, rfs, fetcher, rep));
   (void)lock;
   return rep;
+}
+
+Result<InstallReport> run_install(const InstallOptions& o, Deps& deps) {
+  KA_TRY(auto plan, plan_install(o));
+  return apply_install(plan, deps);
 }
 
 std::string format_install_report(const InstallReport& r, bool json) {
   if (json) {
     nlohmann::json j = {{"changed", !r.changes.empty()}, {"changes", r.changes}, {"unchanged", r.unchanged},
-                        {"warnings", r.warnings}};
+                        {"warnings", r.warnings}, {"done", changes_json(r.done)}};
     return j.dump(2) + "\n";
   }
   std::string out;
@@ -486,6 +619,11 @@ std::string format_install_report(const InstallReport& r, bool json) {
   for (auto& u : r.unchanged) out += "unchanged: " + u + "\n";
   if (r.changes.empty()) out += "install: nothing to do, everything is already in place\n";
   return out;
+}
+
+std::string format_install_plan(const InstallPlan& p, bool json) {
+  if (json) return nlohmann::json{{"changes", changes_json(p.changes)}, {"any_change", any_change(p.changes)}}.dump(2) + "\n";
+  return changes_text(p.changes, false);
 }
 
 }  // namespace ka::install

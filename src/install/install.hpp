@@ -6,11 +6,18 @@
 // extractor; the staged tree is renamed into place only after the stream ended and every check
 // passed. A second run that finds the same artifact recorded in state.json, and the tree as it
 // was unpacked, changes nothing.
+//
+// Plan, then apply (DESIGN.md §7.3): plan_install decides everything (which release, which
+// digest, which JDK, what is already in place) without changing anything; `install --dry-run`
+// and `plan` print that value; apply_install carries out exactly it. HTTP, progress and the
+// process runner come from Deps: nothing here makes a client.
 #pragma once
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "core/change.hpp"
+#include "core/deps.hpp"
 #include "core/process.hpp"
 #include "core/result.hpp"
 #include "fetch/fetch.hpp"
@@ -37,7 +44,6 @@ struct InstallOptions {
   std::string java_sha256;
 
   ExtractLimits limits;
-  bool dry_run = false;
   bool quiet = false;
 
   // Everything else fetch needs (mirrors, endpoints, offline, artifacts dir); root, cache,
@@ -45,7 +51,29 @@ struct InstallOptions {
   fetch::FetchOptions fetch;
 };
 
+// The Kafka release to install, and what vouches for its digest.
+struct KafkaChoice {
+  std::string scala = "2.13";
+  std::string version;
+  std::string sha512;  // known digest, may be empty in fetch mode (.sha512 from the ASF)
+  std::string trust;   // what vouches for sha512 (for --archive)
+  std::vector<std::string> overrides;
+};
+
+// What install will do, decided before anything changes.
+struct InstallPlan {
+  InstallOptions opts;
+  KafkaChoice kafka;
+  std::string kafka_dir;    // kafka_<scala>-<version>
+  std::string java_sha256;  // normalized --java-sha256, or empty
+  std::string system_home;  // --java system: the JDK /opt/java will point at
+  // Stale staging directories, the user, the directories, each release and its link, in the
+  // order apply takes them.
+  std::vector<PlannedChange> changes;
+};
+
 struct InstallReport {
+  std::vector<PlannedChange> done;   // every change made, in the plan's terms
   std::vector<std::string> changes;  // "created user kafka", "installed /opt/kafka_2.13-3.9.1", ...
   std::vector<std::string> unchanged;
   std::vector<std::string> warnings;
@@ -70,9 +98,15 @@ ArtifactFeed local_feed(const std::string& path, DigestAlgo algo, const std::str
                         const std::string& asc_path, std::vector<std::string> key_files, const std::string& flag,
                         std::string trust = "", std::vector<std::string> overrides = {});
 
-// `download`: HTTP, progress, sleep and clock for fetching; null means the real ones.
-Result<InstallReport> run_install(const InstallOptions& opts, ProcessRunner& runner,
-                                  const fetch::DownloadEnv* download = nullptr);
+// Every check and refusal of install, and the changes it would make; changes nothing.
+Result<InstallPlan> plan_install(const InstallOptions& opts);
+// Carries out `plan`: deps.runner for useradd, deps.http and deps.progress (and deps.clock for
+// retry waits) when an artifact must be fetched.
+Result<InstallReport> apply_install(const InstallPlan& plan, Deps& deps);
+// plan_install, then apply_install.
+Result<InstallReport> run_install(const InstallOptions& opts, Deps& deps);
 std::string format_install_report(const InstallReport& r, bool json);
+// `install --dry-run`: the plan as `plan` prints one, or JSON ({"changes": [...], "any_change"}).
+std::string format_install_plan(const InstallPlan& p, bool json);
 
 }  // namespace ka::install

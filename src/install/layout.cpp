@@ -41,21 +41,28 @@ bool is_stale_staging_name(const std::string& name) {
   return std::regex_match(name, re);
 }
 
-Result<std::vector<std::string>> remove_stale_staging(const RootFs& rfs) {
-  std::vector<std::string> removed;
+Result<std::vector<std::string>> find_stale_staging(const RootFs& rfs) {
+  std::vector<std::string> found;
   auto opt = rfs.host_path(kOptDir);
   std::error_code ec;
-  if (!fs::exists(opt, ec)) return removed;
+  if (!fs::exists(opt, ec)) return found;
   for (auto it = fs::directory_iterator(opt, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
     auto name = it->path().filename().string();
-    if (!is_stale_staging_name(name)) continue;
-    std::error_code rec;
-    fs::remove_all(it->path(), rec);
-    if (rec) return fail("cannot remove the stale staging directory " + it->path().string() + ": " + rec.message());
-    removed.push_back(name);
+    if (is_stale_staging_name(name)) found.push_back(name);
   }
   if (ec) return fail("cannot list " + opt.string() + ": " + ec.message());
-  return removed;
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+Result<std::vector<std::string>> remove_stale_staging(const RootFs& rfs) {
+  KA_TRY(auto stale, find_stale_staging(rfs));
+  for (const auto& name : stale) {
+    std::error_code ec;
+    fs::remove_all(rfs.host_path(kOptDir) / name, ec);
+    if (ec) return fail("cannot remove the stale staging directory " + (rfs.host_path(kOptDir) / name).string() + ": " + ec.message());
+  }
+  return stale;
 }
 
 Result<Staging> Staging::create(const RootFs& rfs, const std::string& dir_name) {

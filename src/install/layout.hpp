@@ -29,6 +29,8 @@ bool parse_kafka_tarball_name(const std::string& file_name, std::string& scala, 
 // Staging directories of runs that died (kill -9, power loss), and trees swapped out by a run
 // that died before removing them: names this tool makes in /opt, and only those.
 bool is_stale_staging_name(const std::string& name);
+// The names of those in /opt, sorted.
+Result<std::vector<std::string>> find_stale_staging(const RootFs& rfs);
 // Removes them; the caller holds the install lock, so no live run owns any of them.
 Result<std::vector<std::string>> remove_stale_staging(const RootFs& rfs);
 

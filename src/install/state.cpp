@@ -8,10 +8,13 @@ using nlohmann::json;
 
 namespace {
 
-std::string str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+// The text fields of a record and their keys in state.json, named once for load and record.
+const std::pair<const char*, std::string InstalledRelease::*> kTextFields[] = {
+    {"version", &InstalledRelease::version},     {"path", &InstalledRelease::path},
+    {"link", &InstalledRelease::link},           {"artifact", &InstalledRelease::artifact},
+    {"artifact_digest", &InstalledRelease::artifact_digest}, {"tree_digest", &InstalledRelease::tree_digest},
+    {"signed_by", &InstalledRelease::signed_by}, {"trust", &InstalledRelease::trust},
+};
 
 }  // namespace
 
@@ -23,14 +26,8 @@ Result<std::optional<InstalledRelease>> load_installed(const RootFs& rfs, const 
   if (k == inst->end() || !k->is_object()) return std::optional<InstalledRelease>{};
   InstalledRelease r;
   r.kind = kind;
-  r.version = str(*k, "version");
-  r.path = str(*k, "path");
-  r.link = str(*k, "link");
-  r.artifact = str(*k, "artifact");
-  r.artifact_digest = str(*k, "artifact_digest");
-  r.tree_digest = str(*k, "tree_digest");
-  r.signed_by = str(*k, "signed_by");
-  r.trust = str(*k, "trust");
+  for (const auto& [key, field] : kTextFields)
+    if (auto v = k->find(key); v != k->end() && v->is_string()) r.*field = v->get<std::string>();
   if (auto o = k->find("overrides"); o != k->end() && o->is_array())
     for (const auto& x : *o)
       if (x.is_string()) r.overrides.push_back(x.get<std::string>());
@@ -39,10 +36,9 @@ Result<std::optional<InstalledRelease>> load_installed(const RootFs& rfs, const 
 
 Status record_installed(const RootFs& rfs, const InstalledRelease& rel) {
   KA_TRY(auto st, StateFile::load(rfs));
-  json k = {{"version", rel.version}, {"path", rel.path}, {"link", rel.link}, {"artifact", rel.artifact},
-            {"artifact_digest", rel.artifact_digest}, {"tree_digest", rel.tree_digest}};
-  if (!rel.signed_by.empty()) k["signed_by"] = rel.signed_by;
-  if (!rel.trust.empty()) k["trust"] = rel.trust;
+  json k = json::object();
+  for (const auto& [key, field] : kTextFields)
+    if (!(rel.*field).empty()) k[key] = rel.*field;
   k["overrides"] = rel.overrides;
   st.section("install")[rel.kind] = k;
   KA_TRY(auto change, st.save(rfs));

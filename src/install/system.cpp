@@ -7,6 +7,11 @@ namespace ka::install {
 
 namespace {
 
+// The external programs this area runs, named once.
+constexpr const char* kUseradd = "useradd";
+constexpr const char* kGroupadd = "groupadd";
+constexpr const char* kNoLoginShell = "/usr/sbin/nologin";
+
 std::string root_arg(const fs::path& root) {
   // useradd chroots into --root: it must be absolute.
   std::error_code ec;
@@ -42,6 +47,25 @@ Result<ProcessResult> run_shadow_tool(ProcessRunner& runner, const std::vector<s
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
 }
+
+// The kafka group or user ("group", "user"), made by `argv` unless it is there.
+Status add_account(const RootFs& rfs, ProcessRunner& runner, const std::string& what, const std::vector<std::string>& argv,
+                   std::vector<std::string>& done) {
+  const bool group = what == "group";
+  auto exists = [&] {
+    return group ? lookup_gid(rfs.root(), kServiceGroup).has_value() : lookup_uid(rfs.root(), kServiceUser).has_value();
+  };
+  if (exists()) return ok_status();
+  KA_TRY(auto r, run_shadow_tool(runner, argv));
+  // Exit 9 is "already exists": a groupadd or useradd of an earlier run that was killed may
+  // finish after our check. It is there either way, which is all we want.
+  if (!r.ok() && !(r.exit_code == 9 && exists())) return tool_failed(argv, r);
+  if (!exists())
+    return fail(describe_argv(argv) + " succeeded but " + (rfs.root() / (group ? "etc/group" : "etc/passwd")).string() +
+                " has no " + what + " kafka");
+  done.push_back("created " + what + " kafka");
+  return ok_status();
+}
 }  // namespace
 
 Result<std::vector<std::string>> ensure_service_user(const RootFs& rfs, ProcessRunner& runner) {
@@ -51,24 +75,8 @@ Result<std::vector<std::string>> ensure_service_user(const RootFs& rfs, ProcessR
     if (!fs::exists(rfs.root() / f, ec))
       return bad_input("no " + (rfs.root() / f).string() + ": --root must be the root of a Linux system")
           .note("point --root at a system tree (a chroot or image) or at / on the machine itself");
-  if (!lookup_gid(rfs.root(), kServiceGroup)) {
-    auto argv = groupadd_argv(rfs.root());
-    KA_TRY(auto r, run_shadow_tool(runner, argv));
-    // Exit 9 is "already exists": a groupadd of an earlier run that was killed may finish after
-    // our check. The group is there either way, which is all we want.
-    if (!r.ok() && !(r.exit_code == 9 && lookup_gid(rfs.root(), kServiceGroup))) return tool_failed(argv, r);
-    if (!lookup_gid(rfs.root(), kServiceGroup))
-      return fail(describe_argv(argv) + " succeeded but " + (rfs.root() / "etc/group").string() + " has no group kafka");
-    done.push_back("created group kafka");
-  }
-  if (!lookup_uid(rfs.root(), kServiceUser)) {
-    auto argv = useradd_argv(rfs.root());
-    KA_TRY(auto r, run_shadow_tool(runner, argv));
-    if (!r.ok() && !(r.exit_code == 9 && lookup_uid(rfs.root(), kServiceUser))) return tool_failed(argv, r);
-    if (!lookup_uid(rfs.root(), kServiceUser))
-      return fail(describe_argv(argv) + " succeeded but " + (rfs.root() / "etc/passwd").string() + " has no user kafka");
-    done.push_back("created user kafka");
-  }
+  KA_TRY_STATUS(add_account(rfs, runner, "group", groupadd_argv(rfs.root()), done));
+  KA_TRY_STATUS(add_account(rfs, runner, "user", useradd_argv(rfs.root()), done));
   return done;
 }
 
@@ -84,18 +92,13 @@ std::vector<DirSpec> service_dirs(const std::string& cache_dir) {
   };
 }
 
-Result<std::vector<std::string>> ensure_service_dirs(const RootFs& rfs, const std::vector<DirSpec>& dirs) {
-  std::vector<std::string> done;
-  for (const auto& d : dirs) {
-    auto uid = lookup_uid(rfs.root(), d.user);
-    auto gid = lookup_gid(rfs.root(), d.group);
-    if (!uid || !gid)
-      return fail("no " + (uid ? "group " + d.group : "user " + d.user) + " in " + rfs.root().string() + "/etc to own " + d.path)
-          .note("the user step runs first; check " + (rfs.root() / "etc/passwd").string());
-    KA_TRY(auto c, rfs.ensure_dir(d.path, d.mode, Owner{*uid, *gid}));
-    if (c != Change::unchanged) done.push_back(std::string(to_string(c)) + " " + d.path);
-  }
-  return done;
+Result<Change> ensure_service_dir(const RootFs& rfs, const DirSpec& d) {
+  auto uid = lookup_uid(rfs.root(), d.user);
+  auto gid = lookup_gid(rfs.root(), d.group);
+  if (!uid || !gid)
+    return fail("no " + (uid ? "group " + d.group : "user " + d.user) + " in " + rfs.root().string() + "/etc to own " + d.path)
+        .note("the user step runs first; check " + (rfs.root() / "etc/passwd").string());
+  return rfs.ensure_dir(d.path, d.mode, Owner{*uid, *gid});
 }
 
 }  // namespace ka::install

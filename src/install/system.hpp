@@ -13,14 +13,9 @@
 
 namespace ka::install {
 
-// The external programs this area runs, named once.
-inline constexpr const char* kUseradd = "useradd";
-inline constexpr const char* kGroupadd = "groupadd";
-
 inline constexpr const char* kServiceUser = "kafka";
 inline constexpr const char* kServiceGroup = "kafka";
 inline constexpr const char* kServiceHome = "/var/lib/kafka";
-inline constexpr const char* kNoLoginShell = "/usr/sbin/nologin";
 
 // argv of the commands that create the group and the user under `root` (pure, for plans/tests).
 std::vector<std::string> groupadd_argv(const fs::path& root);
@@ -37,7 +32,7 @@ struct DirSpec {
 };
 // The directories of DESIGN.md §2, with the download cache.
 std::vector<DirSpec> service_dirs(const std::string& cache_dir);
-// Creates or fixes them; one line per change.
-Result<std::vector<std::string>> ensure_service_dirs(const RootFs& rfs, const std::vector<DirSpec>& dirs);
+// Creates or fixes one of them; the user owning it must exist.
+Result<Change> ensure_service_dir(const RootFs& rfs, const DirSpec& d);
 
 }  // namespace ka::install

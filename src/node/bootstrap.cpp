@@ -20,20 +20,12 @@ bool BootstrapReport::changed() const {
 
 namespace {
 
-// The release. Returns whether what the units run changed (install's record in state.json).
-Result<bool> apply_release(const Plan& p, Deps& deps, BootstrapReport& rep) {
-  auto io = p.opts.install;
-  io.root = deps.root.root().string();
-  io.dry_run = false;
-  if (io.kafka_version.empty()) io.kafka_version = p.spec.version.str();
-  KA_TRY(auto before, StateFile::load(deps.root));
-  KA_TRY(auto ir, install::run_install(io, *deps.runner));
-  KA_TRY(auto after, StateFile::load(deps.root));
+// The release: install's plan, as planned.
+Status apply_release(const Plan& p, Deps& deps, BootstrapReport& rep) {
+  KA_TRY(auto ir, install::apply_install(*p.install, deps));
   rep.steps.push_back({"install", ir.changes, ""});
-  for (const auto& c : ir.changes) rep.done.push_back({Kind::release, c, Action::create});
-  const auto* b = before.find("install");
-  const auto* a = after.find("install");
-  return (b ? *b : nlohmann::json()) != (a ? *a : nlohmann::json());
+  rep.done.insert(rep.done.end(), ir.done.begin(), ir.done.end());
+  return ok_status();
 }
 
 bool is_dir(const Plan& p, const fs::path& path) {
@@ -100,9 +92,8 @@ Status run_unit_action(Systemd& sd, const PlannedChange& c, StepReport& ss, Boot
   }
 }
 
-// The planned unit actions, in order. A release that install changed beyond what its dry run
-// foresaw (a newer Temurin) still restarts the unit: that one is reported as not planned.
-Status apply_units(const Plan& p, Deps& deps, bool release_changed, BootstrapReport& rep) {
+// The planned unit actions, in order (a changed release is among what restarts the unit).
+Status apply_units(const Plan& p, Deps& deps, BootstrapReport& rep) {
   if (p.opts.no_start) {
     rep.steps.push_back({"start", {}, "not started (--no-start)" + (p.systemd_unavailable.empty() ? "" : ": " + p.systemd_unavailable)});
     return ok_status();
@@ -112,17 +103,10 @@ Status apply_units(const Plan& p, Deps& deps, bool release_changed, BootstrapRep
         .note("everything up to starting the service is done; run again with --no-start to stop there on purpose");
   Systemd sd(*deps.runner);
   StepReport ss{"start", {}, ""};
-  bool runs_anew = false;
   for (const auto& c : p.changes) {
     if ((c.kind != Kind::unit && c.kind != Kind::systemd) || c.action == Action::none) continue;
     KA_TRY_STATUS(run_unit_action(sd, c, ss, rep));
     rep.done.push_back(c);
-    runs_anew = runs_anew || c.action == Action::start || c.action == Action::restart;
-  }
-  if (release_changed && !runs_anew) {
-    PlannedChange c{Kind::unit, p.unit, Action::restart, "the release changed (not in install's dry run)"};
-    KA_TRY_STATUS(run_unit_action(sd, c, ss, rep));
-    rep.done.push_back(std::move(c));
   }
   rep.steps.push_back(std::move(ss));
   rep.started = true;
@@ -190,10 +174,7 @@ Status apply_join(const Plan& p, const PlannedChange& c, Deps& deps, BootstrapRe
 Result<BootstrapReport> apply_bootstrap(const Plan& p, Deps& deps) {
   if (p.refusal) return *p.refusal;
   BootstrapReport rep;
-  bool release_changed = false;
-  if (!p.opts.skip_install) {
-    KA_TRY(release_changed, logged_step(deps, "install", [&] { return apply_release(p, deps, rep); }));
-  }
+  if (p.install) KA_TRY_STATUS(logged_step(deps, "install", [&] { return apply_release(p, deps, rep); }));
   if (p.check_node_id_after_install) {
     Plan asked = p;
     asked.changes.clear();
@@ -202,7 +183,7 @@ Result<BootstrapReport> apply_bootstrap(const Plan& p, Deps& deps) {
   }
   KA_TRY_STATUS(logged_step(deps, "render", [&] { return apply_files(p, deps, rep); }));
   if (p.format) KA_TRY_STATUS(logged_step(deps, "format", [&] { return apply_storage(p, deps, rep); }));
-  KA_TRY_STATUS(logged_step(deps, "start", [&] { return apply_units(p, deps, release_changed, rep); }));
+  KA_TRY_STATUS(logged_step(deps, "start", [&] { return apply_units(p, deps, rep); }));
   if (const auto* join = planned_join(p)) KA_TRY_STATUS(logged_step(deps, "join", [&] { return apply_join(p, *join, deps, rep); }));
   return rep;
 }

@@ -12,7 +12,7 @@
 #include "core/deps.hpp"
 #include "core/result.hpp"
 #include "install/install.hpp"
-#include "node/change.hpp"
+#include "core/change.hpp"
 #include "node/format.hpp"
 #include "render/node_spec.hpp"
 

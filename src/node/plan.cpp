@@ -7,52 +7,7 @@
 
 namespace ka {
 
-const char* to_string(Action a) {
-  switch (a) {
-    case Action::none: return "unchanged";
-    case Action::create: return "create";
-    case Action::update: return "update";
-    case Action::format: return "format";
-    case Action::reload: return "daemon-reload";
-    case Action::enable: return "enable";
-    case Action::start: return "start";
-    case Action::restart: return "restart";
-    case Action::join: return "join";
-  }
-  return "?";
-}
-
-const char* to_string(Kind k) {
-  switch (k) {
-    case Kind::release: return "release";
-    case Kind::dir: return "dir";
-    case Kind::file: return "file";
-    case Kind::storage: return "storage";
-    case Kind::systemd: return "systemd";
-    case Kind::unit: return "unit";
-    case Kind::quorum: return "quorum";
-  }
-  return "?";
-}
-
-std::string action_text(const PlannedChange& c) {
-  if (c.blocked) return c.why;
-  std::string s = to_string(c.action);
-  if ((c.action == Action::format || c.action == Action::join) && !c.argv.empty()) return s + ": " + describe_argv(c.argv);
-  return c.why.empty() ? s : s + " (" + c.why + ")";
-}
-
-// "action" is the sentence `plan` prints; "change" the bare verb, for scripts.
-nlohmann::json to_json(const PlannedChange& c) {
-  return {{"kind", to_string(c.kind)}, {"target", c.target}, {"action", action_text(c)}, {"change", to_string(c.action)},
-          {"why", c.why},             {"diff", c.diff},     {"argv", redact_argv(c.argv)}, {"blocked", c.blocked}};
-}
-
-bool Plan::any_change() const {
-  for (const auto& c : changes)
-    if (c.action != Action::none) return true;
-  return false;
-}
+bool Plan::any_change() const { return ka::any_change(changes); }
 
 namespace {
 
@@ -64,18 +19,21 @@ std::string unit_of(const RenderPlan& plan) {
 
 Action action_of(Change c) { return c == Change::created ? Action::create : c == Change::updated ? Action::update : Action::none; }
 
-// The release: what install's dry run says it would do (install owns that answer).
+// The release: install's own plan (install owns that answer), applied as it is by apply_bootstrap.
 Status plan_release(Plan& p, Deps& deps) {
   if (p.opts.skip_install) return ok_status();
   auto io = p.opts.install;
   io.root = deps.root.root().string();
-  io.dry_run = true;
-  io.quiet = true;
   if (io.kafka_version.empty()) io.kafka_version = p.spec.version.str();
-  KA_TRY(auto ir, install::run_install(io, *deps.runner));
-  for (const auto& c : ir.changes) p.changes.push_back({Kind::release, c, Action::create});
-  for (const auto& c : ir.unchanged) p.changes.push_back({Kind::release, c, Action::none});
+  KA_TRY(p.install, install::plan_install(io));
+  p.changes.insert(p.changes.end(), p.install->changes.begin(), p.install->changes.end());
   return ok_status();
+}
+
+bool planned_dir(const Plan& p, const fs::path& dir) {
+  for (const auto& c : p.changes)
+    if (c.kind == Kind::dir && c.target == dir.string()) return true;
+  return false;
 }
 
 // Directories and files: fate against disk and against what we recorded writing.
@@ -86,7 +44,9 @@ Status plan_files(Plan& p, Deps& deps) {
       if (c.path == path) return action_of(c.change);
     return Action::none;
   };
-  for (const auto& d : p.render.dirs) p.changes.push_back({Kind::dir, d.path.string(), previewed(d.path)});
+  // A directory install makes (/etc/kafka, /var/log/kafka) is planned once, as install's.
+  for (const auto& d : p.render.dirs)
+    if (!planned_dir(p, d.path)) p.changes.push_back({Kind::dir, d.path.string(), previewed(d.path)});
   KA_TRY(auto state, StateFile::load(deps.root));
   const nlohmann::json recorded = state.find("rendered") ? *state.find("rendered") : nlohmann::json::object();
   std::vector<FileCheck> refused;
@@ -237,7 +197,7 @@ std::vector<std::string> touching_unit(const Plan& p) {
   const std::string etc = p.spec.paths.etc_dir + "/";
   for (const auto& c : p.changes) {
     if (c.action == Action::none) continue;
-    if (c.kind == Kind::release) out.push_back(c.target);
+    if (c.kind == Kind::release || c.kind == Kind::link) out.push_back(c.target);
     if (c.kind == Kind::file && (c.target == "/etc/systemd/system/" + p.unit || c.target.rfind(etc, 0) == 0 ||
                                  c.target.rfind("/var/lib/zookeeper/myid", 0) == 0))
       out.push_back(c.target);
@@ -304,44 +264,11 @@ Result<Plan> plan_bootstrap(const BootstrapOptions& opts, Deps& deps) {
   return p;
 }
 
-namespace {
-std::string indent(const std::string& text) {
-  std::string out;
-  size_t start = 0;
-  while (start < text.size()) {
-    auto nl = text.find('\n', start);
-    out += "    " + text.substr(start, nl == std::string::npos ? std::string::npos : nl - start + 1);
-    if (nl == std::string::npos) break;
-    start = nl + 1;
-  }
-  return out;
-}
-
-std::string describe(const PlannedChange& c) {
-  if (!c.blocked) return action_text(c);
-  return c.why + (c.kind == Kind::storage ? " (bootstrap refuses; it never formats another cluster's storage)"
-                                          : " (bootstrap refuses unless --force)");
-}
-}  // namespace
-
-std::string plan_text(const Plan& p, bool show_unchanged) {
-  std::string o;
-  size_t n = 0;
-  for (const auto& c : p.changes) {
-    if (c.action == Action::none && !c.blocked && !show_unchanged) continue;
-    ++n;
-    o += c.blocked ? "! " : c.action == Action::none ? "  " : c.action == Action::create ? "+ " : "~ ";
-    o += std::string(to_string(c.kind)) + " " + c.target + ": " + describe(c) + "\n";
-    if (!c.diff.empty()) o += indent(c.diff);
-  }
-  if (n == 0) o += "nothing to change\n";
-  return o;
-}
+std::string plan_text(const Plan& p, bool show_unchanged) { return changes_text(p.changes, show_unchanged); }
 
 nlohmann::json plan_json(const Plan& p) {
   nlohmann::json j;
-  j["changes"] = nlohmann::json::array();
-  for (const auto& c : p.changes) j["changes"].push_back(to_json(c));
+  j["changes"] = changes_json(p.changes);
   j["blocked"] = p.blocked();
   j["any_change"] = p.any_change();
   return j;

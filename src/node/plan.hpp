@@ -11,7 +11,7 @@
 #include "core/deps.hpp"
 #include "core/result.hpp"
 #include "node/bootstrap.hpp"
-#include "node/change.hpp"
+#include "core/change.hpp"
 #include "node/format.hpp"
 #include "node/quorum.hpp"
 #include "render/render.hpp"
@@ -21,6 +21,7 @@ namespace ka {
 struct Plan {
   BootstrapOptions opts;
   NodeSpec spec;
+  std::optional<install::InstallPlan> install;  // none with --skip-install
   RenderPlan render;
   bool kraft = false;
   FormatRequest format_request;

@@ -208,6 +208,13 @@ struct Section {
   Properties props;
 };
 
+// A section of fixed settings, written as a table.
+Section fixed_section(std::vector<std::string> comment, const std::vector<std::pair<std::string, std::string>>& props) {
+  Section out{std::move(comment), {}};
+  for (const auto& [k, v] : props) out.props.set(k, v);
+  return out;
+}
+
 std::string property_line(const std::string& k, const std::string& v) {
   Properties p;
   p.set(k, v);
@@ -278,17 +285,15 @@ mustache::data common_data(const NodeSpec& s) {
   return d;
 }
 
-std::vector<Section> server_sections(const NodeSpec& s, const ResolvedListeners& l) {
-  std::vector<Section> out;
-  const bool kraft = !s.zookeeper_mode();
-  auto listener_list = [](const std::vector<Listener>& ls) {
-    std::vector<std::string> v;
-    for (const auto& x : ls) v.push_back(x.str());
-    return join(v, ",");
-  };
+std::string endpoints(const std::vector<Listener>& ls) {
+  std::vector<std::string> v;
+  for (const auto& x : ls) v.push_back(x.str());
+  return join(v, ",");
+}
 
+Section identity_section(const NodeSpec& s) {
   Section id;
-  if (kraft) {
+  if (!s.zookeeper_mode()) {
     id.comment = {"This node's roles and its ID, unique in the cluster"};
     id.props.set("process.roles", s.role == Role::combined ? "broker,controller" : to_string(s.role));
     id.props.set("node.id", std::to_string(s.node_id));
@@ -296,39 +301,47 @@ std::vector<Section> server_sections(const NodeSpec& s, const ResolvedListeners&
     id.comment = {"ZooKeeper mode: this broker's ID, unique in the cluster"};
     id.props.set("broker.id", std::to_string(s.node_id));
   }
-  out.push_back(std::move(id));
+  return id;
+}
 
+// Where the cluster's metadata is: the static voters, the dynamic quorum's bootstrap
+// controllers, or the ZooKeeper ensemble.
+Section quorum_section(const NodeSpec& s) {
+  const bool kraft = !s.zookeeper_mode();
   Section quorum;
+  std::vector<std::string> v;
   if (kraft && !s.dynamic_quorum()) {
     quorum.comment = {"Static controller quorum: the same voters on every node"};
-    std::vector<std::string> v;
     for (const auto& x : s.voters) v.push_back(std::to_string(x.id) + "@" + x.endpoint.str());
     quorum.props.set("controller.quorum.voters", join(v, ","));
   } else if (kraft) {
     quorum.comment = {"Dynamic controller quorum (KIP-853): voters are kept in the metadata log;",
                       "these controllers are where a node first asks for them"};
-    std::vector<std::string> v;
     for (const auto& x : s.controller_bootstrap) v.push_back(x.str());
     quorum.props.set("controller.quorum.bootstrap.servers", join(v, ","));
   } else {
     quorum.comment = {"The ZooKeeper ensemble that holds the cluster's metadata"};
-    std::vector<std::string> v;
     for (const auto& x : s.zookeeper_connect) v.push_back(x.str());
     quorum.props.set("zookeeper.connect", join(v, ","));
   }
   if (kraft) quorum.props.set("controller.listener.names", s.controller_listener);
-  out.push_back(std::move(quorum));
+  return quorum;
+}
 
+Section listener_section(const ResolvedListeners& l) {
   Section net;
   net.comment = {"Listeners: where this node accepts connections, and the addresses it gives out"};
-  net.props.set("listeners", listener_list(l.listeners));
-  if (!l.advertised.empty()) net.props.set("advertised.listeners", listener_list(l.advertised));
+  net.props.set("listeners", endpoints(l.listeners));
+  if (!l.advertised.empty()) net.props.set("advertised.listeners", endpoints(l.advertised));
   if (!l.inter_broker.empty()) net.props.set("inter.broker.listener.name", l.inter_broker);
   std::vector<std::string> pm;
   for (const auto& [n, p] : l.protocol_map) pm.push_back(n + ":" + p);
   net.props.set("listener.security.protocol.map", join(pm, ","));
-  out.push_back(std::move(net));
+  return net;
+}
 
+Section storage_section(const NodeSpec& s) {
+  const bool kraft = !s.zookeeper_mode();
   Section storage;
   if (s.has_broker() && kraft) {
     storage.comment = {"Partition data, and the metadata log on a directory of its own"};
@@ -342,8 +355,10 @@ std::vector<Section> server_sections(const NodeSpec& s, const ResolvedListeners&
     storage.comment = {"Partition data"};
     storage.props.set("log.dirs", join(s.paths.data_dirs, ","));
   }
-  out.push_back(std::move(storage));
+  return storage;
+}
 
+Section topic_defaults_section(const NodeSpec& s) {
   auto rd = replication_defaults(known_brokers(s));
   Section topics;
   std::string why = rd.replication_factor >= 3
@@ -363,8 +378,12 @@ std::vector<Section> server_sections(const NodeSpec& s, const ResolvedListeners&
       topics.props.set("share.coordinator.state.topic.min.isr", std::to_string(rd.min_insync));
     }
   }
-  out.push_back(std::move(topics));
+  return topics;
+}
 
+std::vector<Section> server_sections(const NodeSpec& s, const ResolvedListeners& l) {
+  std::vector<Section> out{identity_section(s), quorum_section(s), listener_section(l), storage_section(s),
+                           topic_defaults_section(s)};
   if (s.has_broker() && !s.rack.empty()) {
     Section rack;
     rack.comment = {"Rack (availability zone): replicas of a partition are spread over racks"};
@@ -375,28 +394,14 @@ std::vector<Section> server_sections(const NodeSpec& s, const ResolvedListeners&
 }
 
 std::vector<Section> zookeeper_sections(const NodeSpec& s) {
-  std::vector<Section> out;
-  Section storage;
-  storage.comment = {"Snapshots and transaction logs; ZooKeeper keeps all of them unless purged"};
-  storage.props.set("dataDir", s.paths.zk_data_dir);
-  storage.props.set("autopurge.snapRetainCount", "3");
-  storage.props.set("autopurge.purgeInterval", "24");
-  out.push_back(std::move(storage));
-
-  Section client;
-  client.comment = {"Clients (the Kafka brokers) and timing: a follower may lag 5 ticks (10 s)"};
-  client.props.set("clientPort", "2181");
-  client.props.set("tickTime", "2000");
-  client.props.set("initLimit", "10");
-  client.props.set("syncLimit", "5");
-  client.props.set("maxClientCnxns", "60");
-  out.push_back(std::move(client));
-
-  Section admin;
-  admin.comment = {"Health checks need srvr, mntr and ruok; the embedded Jetty admin server is not needed"};
-  admin.props.set("4lw.commands.whitelist", "srvr,mntr,ruok");
-  admin.props.set("admin.enableServer", "false");
-  out.push_back(std::move(admin));
+  std::vector<Section> out{
+      fixed_section({"Snapshots and transaction logs; ZooKeeper keeps all of them unless purged"},
+                    {{"dataDir", s.paths.zk_data_dir}, {"autopurge.snapRetainCount", "3"}, {"autopurge.purgeInterval", "24"}}),
+      fixed_section({"Clients (the Kafka brokers) and timing: a follower may lag 5 ticks (10 s)"},
+                    {{"clientPort", "2181"}, {"tickTime", "2000"}, {"initLimit", "10"}, {"syncLimit", "5"}, {"maxClientCnxns", "60"}}),
+      fixed_section({"Health checks need srvr, mntr and ruok; the embedded Jetty admin server is not needed"},
+                    {{"4lw.commands.whitelist", "srvr,mntr,ruok"}, {"admin.enableServer", "false"}}),
+  };
 
   Section ensemble;
   ensemble.comment = {"The ensemble: server.<myid>=host:peer-port:election-port, the same on every member"};

@@ -1,13 +1,10 @@
 #include "validate/command.hpp"
 
 #include <cctype>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "core/fs.hpp"
+#include "core/number.hpp"
 #include "validate/detail.hpp"
 #include "validate/schema.hpp"
 
@@ -16,16 +13,10 @@ namespace ka {
 namespace {
 
 Result<std::string> read_input(const std::string& file) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec))
-    return bad_input("cannot read " + file + ": it is a directory").note("give the path of a server.properties or zookeeper.properties file");
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
-    return bad_input("cannot read " + file + ": " + std::strerror(errno))
-        .note("check the path and that this user may read it");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto text = read_named_file(file, "");
+  if (!text.ok())
+    return std::move(text).error().note("give the path of a server.properties or zookeeper.properties file this user may read");
+  return text;
 }
 
 // What ZooKeeper's setupMyId finds in <dataDir>/myid: the id (first line, Long.parseLong as it
@@ -50,7 +41,8 @@ Result<MyidFile> read_myid(const Properties& props, const std::filesystem::path&
   if (!digits)
     return bad_input(rfs.host_path(target).string() + ": myid file does not hold a number ('" + first + "')")
         .note("ZooKeeper refuses it too (serverid " + first + " is not a number): write this node's ensemble id into it, or pass --myid N");
-  return MyidFile{std::stoi(first), false};
+  KA_TRY(int id, parse_number<int>(first, rfs.host_path(target).string()));
+  return MyidFile{id, false};
 }
 
 size_t count(const std::vector<Violation>& v, Severity s) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/text.hpp"
 #include "validate/validate.hpp"
 
 namespace ka::vdetail {
@@ -36,15 +37,7 @@ inline const char* listener_source(const KafkaVersion& v) { return v.major >= 4 
 // The quorum parsing class was RaftConfig until 3.7 and QuorumConfig from 3.8.
 inline const char* quorum_source(const KafkaVersion& v) { return v.at_least(3, 8) ? kQuorumConfig : kRaftConfig; }
 
-struct Endpoint {
-  std::string name;  // normalised (upper case), as ListenerName.normalised does
-  std::string host;  // "" for a wildcard ("PLAINTEXT://:9092")
-  long port = 0;
-  std::string text;  // the item as written
-};
-
-// One "NAME://host:port" item the way Kafka's listener regex reads it; nullopt when it does not match.
-std::optional<Endpoint> parse_endpoint(const std::string& item);
+// Endpoint and parse_endpoint (listeners): validate.hpp, shared with the health probes.
 // "id@host:port" of controller.quorum.voters.
 struct Voter {
   long id = 0;
@@ -59,7 +52,7 @@ bool parse_host_port(const std::string& s, std::string& host, long& port);
 // Utils.validHostPattern: letters, digits, '-', '.', ':' (IPv6), '%' (zone), '_'.
 bool valid_host(const std::string& host);
 
-std::string upper(std::string s);
+using ka::upper;  // core/text.hpp
 // The items with `sep` between them.
 std::string join(const std::vector<std::string>& v, const char* sep = ",");
 // Integer.parseInt / Long.parseLong / Short.parseShort on a trimmed value.

@@ -8,11 +8,6 @@
 
 namespace ka::vdetail {
 
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string join(const std::vector<std::string>& v, const char* sep) {
   std::string out;
   for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
@@ -54,9 +49,14 @@ std::optional<int64_t> parse_java_integer(const std::string& raw, int64_t min, i
   return acc;
 }
 
+}  // namespace ka::vdetail
+
+namespace ka {
+
 // Kafka's pattern is ^(.*)://\[?([0-9a-zA-Z\-%._:]*)\]?:(-?[0-9]+) matched against the whole item:
 // the host runs up to the last ':' and may be bracketed (IPv6).
 std::optional<Endpoint> parse_endpoint(const std::string& raw) {
+  using namespace vdetail;
   std::string item = trim(raw);
   auto sep = item.rfind("://");
   if (sep == std::string::npos) return std::nullopt;
@@ -77,6 +77,10 @@ std::optional<Endpoint> parse_endpoint(const std::string& raw) {
   e.port = *p;
   return e;
 }
+
+}  // namespace ka
+
+namespace ka::vdetail {
 
 std::optional<std::string> parse_voter(const std::string& raw, Voter& out) {
   std::string entry = trim(raw);

@@ -12,6 +12,17 @@
 
 namespace ka {
 
+// One "NAME://host:port" item of listeners or advertised.listeners, read the way Kafka's
+// listener regex reads it: the one parser of listeners, for the rules and the health probes.
+struct Endpoint {
+  std::string name;  // normalised (upper case), as ListenerName.normalised does
+  std::string host;  // "" for a wildcard ("PLAINTEXT://:9092"), brackets of IPv6 removed
+  long port = 0;
+  std::string text;  // the item as written
+};
+// nullopt when the item does not match.
+std::optional<Endpoint> parse_endpoint(const std::string& item);
+
 enum class Severity { error, warning };
 
 struct Violation {

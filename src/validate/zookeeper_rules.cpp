@@ -58,14 +58,7 @@ std::optional<int64_t> java_int(const std::string& s, int64_t min = std::numeric
 
 // String.split(sep): trailing empty strings removed (so "a;" is one part and ";" none).
 std::vector<std::string> java_split(const std::string& s, char sep) {
-  std::vector<std::string> parts;
-  size_t i = 0;
-  while (true) {
-    auto at = s.find(sep, i);
-    parts.push_back(s.substr(i, at == std::string::npos ? std::string::npos : at - i));
-    if (at == std::string::npos) break;
-    i = at + 1;
-  }
+  auto parts = split(s, sep);
   if (parts.size() == 1) return parts;  // no separator: the string itself, even when empty
   while (!parts.empty() && parts.back().empty()) parts.pop_back();
   return parts;

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <vector>
 
+#include "core/properties.hpp"
 #include "core/text.hpp"
 
 namespace ka {
@@ -15,19 +16,6 @@ const char* algo_name(DigestAlgo a) { return a == DigestAlgo::sha256 ? "SHA-256"
 size_t hex_len(DigestAlgo a) { return a == DigestAlgo::sha256 ? 64 : 128; }
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
-
-std::vector<std::string> nonempty_lines(const std::string& text) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string::npos) nl = text.size();
-    auto line = trim(text.substr(pos, nl - pos));
-    if (!line.empty()) out.push_back(line);
-    pos = nl + 1;
-  }
-  return out;
-}
 
 // The file name as written in a checksum file, reduced to what can be compared with the name we
 // downloaded: sha*sum marks binary mode with '*', and some release scripts hash "./name" or a path.
@@ -49,7 +37,7 @@ Status check_name(const std::string& found, const std::string& expected, const s
 
 Result<std::string> parse_sum_layout(const std::string& text, const std::string& expected_name, DigestAlgo algo,
                                      const std::string& what) {
-  auto lines = nonempty_lines(text);
+  auto lines = split_list(text, '\n');  // trimmed, blank lines dropped
   if (lines.empty()) return bad_input(what + " is empty").note("expected '<hex>  <file name>'");
   std::vector<std::pair<std::string, std::string>> entries;
   for (const auto& l : lines) {

@@ -16,6 +16,7 @@
 #include <cctype>
 #include <ctime>
 #include <map>
+#include <optional>
 
 #include "verify/pgp_detail.hpp"
 
@@ -29,14 +30,7 @@ namespace {
 
 std::string hex_upper(const unsigned char* p, size_t n) { return hex_encode(p, n, true); }
 
-std::string utc_date(int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char b[32];
-  std::strftime(b, sizeof b, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return b;
-}
+std::string utc_date(int64_t t) { return format_utc(t, "%Y-%m-%d %H:%M:%S UTC"); }
 
 // Reads big-endian fields; a read past the end yields zeros and clears ok, so parsers check once.
 struct Reader {
@@ -189,38 +183,9 @@ Bytes key_hash_prefix(const Bytes& body) {
   return b;
 }
 
-// A malformed key packet is an error; a well-formed key we cannot use is returned with `unusable`.
-Result<KeyMaterial> parse_key(const Bytes& body, const std::string& where) {
-  KeyMaterial k;
-  k.body = body;
-  Reader r(body);
-  k.version = static_cast<int>(r.u8());
-  if (k.version == 2 || k.version == 3) {
-    k.created = r.u32();
-    r.u16();
-    k.algo = static_cast<int>(r.u8());
-    Bytes n = r.mpi();
-    k.id = n.size() >= 8 ? hex_upper(n.data() + n.size() - 8, 8) : std::string("v3 key");
-    k.unusable = "v3 key: not supported (RFC 9580 requires v4 or later)";
-    return k;
-  }
-  if (k.version != 4) {
-    k.id = "v" + std::to_string(k.version) + " key";
-    k.unusable = "v" + std::to_string(k.version) + " key: only v4 keys are supported";
-    return k;
-  }
-  if (body.size() > 0xFFFF) return bad_input("malformed key packet in " + where + ": longer than a v4 key can be");
-  k.created = r.u32();
-  k.algo = static_cast<int>(r.u8());
-  if (!r.ok) return bad_input("truncated key packet in " + where);
-  {
-    unsigned char md[20];
-    Bytes pre = key_hash_prefix(body);
-    unsigned int len = 0;
-    if (EVP_Digest(pre.data(), pre.size(), md, &len, EVP_sha1(), nullptr) != 1) return fail("SHA-1 failed (OpenSSL)");
-    k.fingerprint = hex_upper(md, 20);
-    k.id = k.fingerprint;
-  }
+// The algorithm-specific part of a v4 key: usable RSA and Ed25519 keys get their EVP_PKEY,
+// the rest a reason in `unusable`. False: an unknown algorithm, whose material cannot be parsed.
+Result<bool> read_key_material(KeyMaterial& k, Reader& r, const std::string& where) {
   auto read_oid = [&]() {
     unsigned len = r.u8();
     return r.take(len);
@@ -275,8 +240,50 @@ Result<KeyMaterial> parse_key(const Bytes& body, const std::string& where) {
     default:
       // Unknown material cannot be parsed further; the fingerprint covers it anyway.
       k.unusable = "public-key algorithm " + std::to_string(k.algo) + " not supported";
-      return k;
+      return false;
   }
+  return true;
+}
+
+// v2 and v3 keys are named (by the low 64 bits of the modulus), never used.
+KeyMaterial old_key(KeyMaterial k, Reader& r) {
+  k.created = r.u32();
+  r.u16();
+  k.algo = static_cast<int>(r.u8());
+  Bytes n = r.mpi();
+  k.id = n.size() >= 8 ? hex_upper(n.data() + n.size() - 8, 8) : std::string("v3 key");
+  k.unusable = "v3 key: not supported (RFC 9580 requires v4 or later)";
+  return k;
+}
+
+Result<std::string> v4_fingerprint(const Bytes& body) {
+  unsigned char md[20];
+  Bytes pre = key_hash_prefix(body);
+  unsigned int len = 0;
+  if (EVP_Digest(pre.data(), pre.size(), md, &len, EVP_sha1(), nullptr) != 1) return fail("SHA-1 failed (OpenSSL)");
+  return hex_upper(md, 20);
+}
+
+// A malformed key packet is an error; a well-formed key we cannot use is returned with `unusable`.
+Result<KeyMaterial> parse_key(const Bytes& body, const std::string& where) {
+  KeyMaterial k;
+  k.body = body;
+  Reader r(body);
+  k.version = static_cast<int>(r.u8());
+  if (k.version == 2 || k.version == 3) return old_key(std::move(k), r);
+  if (k.version != 4) {
+    k.id = "v" + std::to_string(k.version) + " key";
+    k.unusable = "v" + std::to_string(k.version) + " key: only v4 keys are supported";
+    return k;
+  }
+  if (body.size() > 0xFFFF) return bad_input("malformed key packet in " + where + ": longer than a v4 key can be");
+  k.created = r.u32();
+  k.algo = static_cast<int>(r.u8());
+  if (!r.ok) return bad_input("truncated key packet in " + where);
+  KA_TRY(k.fingerprint, v4_fingerprint(body));
+  k.id = k.fingerprint;
+  KA_TRY(bool parsed, read_key_material(k, r, where));
+  if (!parsed) return k;
   if (!r.ok) return bad_input("truncated key packet for " + k.id + " in " + where);
   if (r.left() != 0) return bad_input("malformed key packet for " + k.id + " in " + where + ": trailing bytes");
   return k;
@@ -542,30 +549,19 @@ struct Evaluated {
   std::vector<SkippedKey> skipped;
 };
 
-void evaluate(const RawKey& rk, Evaluated& out) {
-  const KeyMaterial& pk = rk.primary;
-  if (!pk.unusable.empty()) {
-    out.skipped.push_back({pk.id, pk.unusable});
-    return;
-  }
-  const Bytes pre = key_hash_prefix(pk.body);
-  PublicKey key;
-  key.fingerprint = pk.fingerprint;
-  key.algorithm = pk.algorithm;
-  key.created = pk.created;
-  key.evp = pk.evp;
-  key.pubkey_algo = pk.algo;
-  // The newest valid self-signature states the key's expiry and flags (RFC 9580 §5.2.3.10).
-  const SigPacket* newest = nullptr;
-  auto consider = [&](const SigPacket& s) {
-    if (!newest || s.created > newest->created) newest = &s;
-  };
-  for (const auto& s : rk.direct) {
-    if (s.type == 0x20 && check_key_sig(pk, s, pre)) key.revoked = true;
-    if (s.type == 0x1F && check_key_sig(pk, s, pre)) consider(s);
-  }
-  // The primary user ID, as GnuPG picks it: among user IDs with a valid self-signature, those whose
-  // newest self-signature has the primary-user-ID flag first, then the newest self-signature.
+PublicKey public_key_of(const KeyMaterial& k) {
+  return {.fingerprint = k.fingerprint, .algorithm = k.algorithm, .created = k.created, .evp = k.evp, .pubkey_algo = k.algo};
+}
+
+void keep_newest(const SigPacket*& newest, const SigPacket& s) {
+  if (!newest || s.created > newest->created) newest = &s;
+}
+
+// The primary user ID, as GnuPG picks it: among user IDs with a valid self-signature, those whose
+// newest self-signature has the primary-user-ID flag first, then the newest self-signature.
+// `newest` is raised to the newest valid self-signature seen.
+std::string primary_user_id(const RawKey& rk, const Bytes& pre, const SigPacket*& newest) {
+  std::string user_id;
   const SigPacket* best_uid_sig = nullptr;
   for (const auto& [uid, sigs] : rk.uids) {
     Bytes p = pre;
@@ -574,17 +570,78 @@ void evaluate(const RawKey& rk, Evaluated& out) {
     p.insert(p.end(), uid.begin(), uid.end());
     const SigPacket* uid_newest = nullptr;
     for (const auto& s : sigs) {
-      if (s.type < 0x10 || s.type > 0x13 || !check_key_sig(pk, s, p)) continue;
-      consider(s);
-      if (!uid_newest || s.created > uid_newest->created) uid_newest = &s;
+      if (s.type < 0x10 || s.type > 0x13 || !check_key_sig(rk.primary, s, p)) continue;
+      keep_newest(newest, s);
+      keep_newest(uid_newest, s);
     }
     if (!uid_newest) continue;
     if (!best_uid_sig || (uid_newest->primary_uid && !best_uid_sig->primary_uid) ||
         (uid_newest->primary_uid == best_uid_sig->primary_uid && uid_newest->created > best_uid_sig->created)) {
       best_uid_sig = uid_newest;
-      key.user_id = uid;
+      user_id = uid;
     }
   }
+  return user_id;
+}
+
+// A subkey that may check signatures: bound by the primary key for signing, with a valid
+// back-signature. Otherwise nullopt, with the reason in out.skipped when it matters.
+std::optional<PublicKey> signing_subkey(const PublicKey& key, const KeyMaterial& pk, const RawSubkey& sk, const Bytes& pre,
+                                        Evaluated& out) {
+  const SigPacket* binding = nullptr;
+  Bytes sp = pre;
+  Bytes sub_pre = key_hash_prefix(sk.key.body);
+  sp.insert(sp.end(), sub_pre.begin(), sub_pre.end());
+  bool sub_revoked = false;
+  for (const auto& s : sk.sigs) {
+    if (s.type == 0x28 && check_key_sig(pk, s, sp)) sub_revoked = true;
+    if (s.type == 0x18 && check_key_sig(pk, s, sp)) keep_newest(binding, s);
+  }
+  // Subkeys that cannot sign (encryption subkeys: RSA with flags 0x0C, ECDH, ...) never check a
+  // signature, so they are left out silently.
+  if (!binding || binding->key_flags < 0 || !(binding->key_flags & 0x02)) {
+    if (binding && binding->key_flags < 0 && sk.key.unusable.empty())
+      out.skipped.push_back({sk.key.fingerprint, "subkey of " + pk.fingerprint + " has no key flags: not taken as a signing key"});
+    return std::nullopt;
+  }
+  const std::string what = "signing subkey of " + pk.fingerprint;
+  if (!sk.key.unusable.empty()) {
+    out.skipped.push_back({sk.key.id, what + ": " + sk.key.unusable});
+    return std::nullopt;
+  }
+  // The back-signature proves the subkey's owner agreed to the binding (RFC 9580 §5.2.1).
+  bool back_ok = false;
+  if (!binding->embedded.empty()) {
+    auto back = parse_sig(binding->embedded, "embedded signature");
+    back_ok = back.ok() && back->type == 0x19 && check_key_sig(sk.key, *back, sp);
+  }
+  if (!back_ok) {
+    out.skipped.push_back({sk.key.fingerprint, what + ": no valid back-signature (primary key binding)"});
+    return std::nullopt;
+  }
+  PublicKey s = public_key_of(sk.key);
+  s.user_id = key.user_id;
+  if (binding->key_expires_after) s.expires = sk.key.created + binding->key_expires_after;
+  s.primary_fingerprint = pk.fingerprint;
+  s.revoked = sub_revoked;
+  return s;
+}
+
+void evaluate(const RawKey& rk, Evaluated& out) {
+  const KeyMaterial& pk = rk.primary;
+  if (!pk.unusable.empty()) {
+    out.skipped.push_back({pk.id, pk.unusable});
+    return;
+  }
+  const Bytes pre = key_hash_prefix(pk.body);
+  PublicKey key = public_key_of(pk);
+  // The newest valid self-signature states the key's expiry and flags (RFC 9580 §5.2.3.10).
+  const SigPacket* newest = nullptr;
+  for (const auto& s : rk.direct) {
+    if (s.type == 0x20 && check_key_sig(pk, s, pre)) key.revoked = true;
+    if (s.type == 0x1F && check_key_sig(pk, s, pre)) keep_newest(newest, s);
+  }
+  key.user_id = primary_user_id(rk, pre, newest);
   if (!newest) {
     out.skipped.push_back({pk.fingerprint, "no valid self-signature (no user ID or direct-key signature by the key itself)"});
     return;
@@ -594,49 +651,10 @@ void evaluate(const RawKey& rk, Evaluated& out) {
 
   std::vector<PublicKey> subs;
   for (const auto& sk : rk.subkeys) {
-    const SigPacket* binding = nullptr;
-    Bytes sp = pre;
-    Bytes sub_pre = key_hash_prefix(sk.key.body);
-    sp.insert(sp.end(), sub_pre.begin(), sub_pre.end());
-    bool sub_revoked = false;
-    for (const auto& s : sk.sigs) {
-      if (s.type == 0x28 && check_key_sig(pk, s, sp)) sub_revoked = true;
-      if (s.type == 0x18 && check_key_sig(pk, s, sp) && (!binding || s.created > binding->created)) binding = &s;
-    }
-    // Subkeys that cannot sign (encryption subkeys: RSA with flags 0x0C, ECDH, ...) never check a
-    // signature, so they are left out silently.
-    if (!binding || binding->key_flags < 0 || !(binding->key_flags & 0x02)) {
-      if (binding && binding->key_flags < 0 && sk.key.unusable.empty())
-        out.skipped.push_back({sk.key.fingerprint, "subkey of " + pk.fingerprint + " has no key flags: not taken as a signing key"});
-      continue;
-    }
-    const std::string what = "signing subkey of " + pk.fingerprint;
-    if (!sk.key.unusable.empty()) {
-      out.skipped.push_back({sk.key.id, what + ": " + sk.key.unusable});
-      continue;
-    }
-    // The back-signature proves the subkey's owner agreed to the binding (RFC 9580 §5.2.1).
-    bool back_ok = false;
-    if (!binding->embedded.empty()) {
-      auto back = parse_sig(binding->embedded, "embedded signature");
-      back_ok = back.ok() && back->type == 0x19 && check_key_sig(sk.key, *back, sp);
-    }
-    if (!back_ok) {
-      out.skipped.push_back({sk.key.fingerprint, what + ": no valid back-signature (primary key binding)"});
-      continue;
-    }
-    PublicKey s;
-    s.fingerprint = sk.key.fingerprint;
-    s.user_id = key.user_id;
-    s.algorithm = sk.key.algorithm;
-    s.created = sk.key.created;
-    if (binding->key_expires_after) s.expires = sk.key.created + binding->key_expires_after;
-    s.evp = sk.key.evp;
-    s.pubkey_algo = sk.key.algo;
-    s.primary_fingerprint = pk.fingerprint;
-    s.revoked = sub_revoked;
-    key.subkey_fingerprints.push_back(s.fingerprint);
-    subs.push_back(std::move(s));
+    auto s = signing_subkey(key, pk, sk, pre, out);
+    if (!s) continue;
+    key.subkey_fingerprints.push_back(s->fingerprint);
+    subs.push_back(std::move(*s));
   }
   out.keys.push_back(std::move(key));
   for (auto& s : subs) out.keys.push_back(std::move(s));

@@ -16,15 +16,16 @@
 
 namespace ka::pgp {
 
+// The strings and lists carry {} so that a designated initializer may leave them out.
 struct PublicKey {
   std::string fingerprint;  // upper-case hex, 40 chars (v4)
-  std::string user_id;      // first User ID packet, may be empty
+  std::string user_id{};    // first User ID packet, may be empty
   std::string algorithm;    // "rsa4096", "ed25519"
   int64_t created = 0;      // unix time
   int64_t expires = 0;      // unix time, 0 = never
-  std::vector<std::string> subkey_fingerprints;  // signing subkeys, each also a PublicKey of the ring
+  std::vector<std::string> subkey_fingerprints{};  // signing subkeys, each also a PublicKey of the ring
   std::shared_ptr<void> evp;  // EVP_PKEY*, owned (primary key; subkeys are separate PublicKeys)
-  std::string primary_fingerprint;  // set on a subkey: the primary key that bound it
+  std::string primary_fingerprint{};  // set on a subkey: the primary key that bound it
   bool revoked = false;             // a valid revocation signature was found
   bool can_sign = true;             // false when the self-signature's key flags exclude signing
   int pubkey_algo = 0;              // OpenPGP algorithm ID: 1 RSA, 22 EdDSA (legacy), 27 Ed25519

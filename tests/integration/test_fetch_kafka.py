@@ -9,19 +9,16 @@ import socket
 import socketserver
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
 import ssl
 
 sys.path.insert(0, os.path.join(os.environ.get("KA_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "tests", "support"))
-from ka_harness import KA, SRC, SUPPORT, check, finish, require  # noqa: E402,F401
+from ka_harness import KA, SRC, SUPPORT, check, finish, require, workspace  # noqa: E402,F401
 require("gpg", "openssl")
 
-work = tempfile.mkdtemp(prefix="ka-fetch-")
-dist = os.path.join(work, "dist")
-pgp = os.path.join(work, "pgp")
+work, dist, pgp = workspace("ka-fetch-")
 failures = []
 server = None
 

@@ -11,18 +11,15 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import tempfile
-import time
 import urllib.request
 import ssl
 
 sys.path.insert(0, os.path.join(os.environ.get("KA_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "tests", "support"))
-from ka_harness import KA, SRC, SUPPORT, check, finish, require  # noqa: E402,F401
+from ka_harness import KA, SRC, SUPPORT, check, finish, require, workspace  # noqa: E402,F401
+import temurin_fixture  # noqa: E402
 require("gpg", "openssl")
 
-work = tempfile.mkdtemp(prefix="ka-temurin-")
-dist = os.path.join(work, "dist")
-pgp = os.path.join(work, "pgp")
+work, dist, pgp = workspace("ka-temurin-")
 failures = []
 
 REL = "jdk-21.0.9+10"
@@ -52,15 +49,7 @@ with open(KEY, "w") as f:
 os.makedirs(os.path.join(dist, "pks"))
 shutil.copy(os.path.join(pgp, "KEYS"), os.path.join(dist, "pks", "lookup"))
 
-pf = os.path.join(work, "port")
-server = subprocess.Popen([sys.executable, os.path.join(SUPPORT, "artifact_server.py"), "--dir", dist,
-                           "--tls-dir", os.path.join(work, "tls"), "--port-file", pf], stdout=subprocess.DEVNULL)
-for _ in range(300):
-    if os.path.exists(pf):
-        break
-    time.sleep(0.05)
-BASE = f"https://127.0.0.1:{int(open(pf).read())}"
-CA = os.path.join(work, "tls", "ca.pem")
+server, BASE, CA = temurin_fixture.start_server(work, dist)
 
 
 def write_api(checksum=sha):

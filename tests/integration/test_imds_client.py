@@ -15,12 +15,7 @@ SRC = os.environ.get("KA_SOURCE_DIR", os.path.dirname(os.path.dirname(HERE)))
 BUILD = os.environ.get("KA_BUILD_DIR", os.path.join(SRC, "build"))
 PROBE = os.path.join(BUILD, "imds_probe")
 sys.path.insert(0, os.path.join(SRC, "tests", "imds"))
-import imds_emulator  # noqa: E402
-
-
-def load(name):
-    with open(os.path.join(SRC, "tests", "imds", "instances", name)) as f:
-        return json.load(f)
+from emulator_case import EmulatorCase, load  # noqa: E402
 
 
 def probe(url, *args, env=None):
@@ -29,14 +24,7 @@ def probe(url, *args, env=None):
     return p.returncode, p.stdout
 
 
-class ClientTest(unittest.TestCase):
-    def setUp(self):
-        self.emu = imds_emulator.Emulator(load("controller-1.json")).start()
-        self.ctl = f"http://127.0.0.1:{self.emu.control_port}"
-
-    def tearDown(self):
-        self.emu.stop()
-
+class ClientTest(EmulatorCase):
     def control(self, path, body=b"", method="POST"):
         urllib.request.urlopen(urllib.request.Request(self.ctl + path, data=body, method=method), timeout=5).read()
 

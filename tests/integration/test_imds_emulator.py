@@ -18,8 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.environ.get("KA_SOURCE_DIR", os.path.dirname(os.path.dirname(HERE)))
 sys.path.insert(0, os.path.join(SRC, "tests", "imds"))
 import imds_emulator  # noqa: E402
-
-INSTANCES = os.path.join(SRC, "tests", "imds", "instances")
+from emulator_case import INSTANCES, EmulatorCase, load  # noqa: E402
 
 
 def request(url, method="GET", headers=None, data=None, timeout=5):
@@ -31,19 +30,7 @@ def request(url, method="GET", headers=None, data=None, timeout=5):
         return e.code, e.read().decode(), dict(e.headers)
 
 
-def load(name):
-    with open(os.path.join(INSTANCES, name)) as f:
-        return json.load(f)
-
-
-class EmulatorTest(unittest.TestCase):
-    def setUp(self):
-        self.emu = imds_emulator.Emulator(load("controller-1.json")).start()
-        self.ctl = f"http://127.0.0.1:{self.emu.control_port}"
-
-    def tearDown(self):
-        self.emu.stop()
-
+class EmulatorTest(EmulatorCase):
     def token(self, ttl="60"):
         st, body, _ = request(self.emu.url + "/latest/api/token", "PUT", {imds_emulator.TTL_HEADER: ttl})
         self.assertEqual(st, 200)

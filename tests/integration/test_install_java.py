@@ -18,17 +18,14 @@ import stat
 import subprocess
 import sys
 import tarfile
-import tempfile
 
 sys.path.insert(0, os.path.join(os.environ.get("KA_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "tests", "support"))
-from ka_harness import KA, SRC, SUPPORT, check, finish, require  # noqa: E402,F401
+from ka_harness import KA, SRC, SUPPORT, check, finish, require, workspace  # noqa: E402,F401
 import temurin_fixture as tf  # noqa: E402
 
 require("gpg", "openssl", "useradd", root=True)
 
-work = tempfile.mkdtemp(prefix="ka-install-java-")
-dist = os.path.join(work, "dist")
-pgp = os.path.join(work, "pgp")
+work, dist, pgp = workspace("ka-install-java-")
 failures = []
 
 # A small Kafka-shaped tarball of an uncatalogued version, pinned with --sha512.

@@ -22,29 +22,8 @@ contains() {  # contains NAME STREAM TEXT
     fail "$1 $2 lacks '$3'"; sed 's/^/    /' "$work/$1.$2"; fi
 }
 
-cat >"$work/controller.properties" <<'P'
-process.roles=controller
-node.id=1
-controller.listener.names=CONTROLLER
-listeners=CONTROLLER://10.0.1.11:9093
-advertised.listeners=CONTROLLER://10.0.1.11:9093
-listener.security.protocol.map=CONTROLLER:PLAINTEXT
-controller.quorum.voters=1@10.0.1.11:9093,2@10.0.1.12:9093,3@10.0.1.13:9093
-log.dirs=/var/lib/kafka/meta
-P
-cat >"$work/broker.properties" <<'P'
-process.roles=broker
-node.id=101
-controller.listener.names=CONTROLLER
-listeners=INTERNAL://0.0.0.0:9092
-advertised.listeners=INTERNAL://10.0.2.21:9092
-listener.security.protocol.map=INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT
-inter.broker.listener.name=INTERNAL
-controller.quorum.bootstrap.servers=10.0.1.11:9093,10.0.1.12:9093,10.0.1.13:9093
-log.dirs=/var/lib/kafka/data
-default.replication.factor=3
-min.insync.replicas=2
-P
+# The controller and the broker the cases below validate, and vary (kept beside this script).
+cp "$(dirname "$0")/validate_cli/controller.properties" "$(dirname "$0")/validate_cli/broker.properties" "$work/"
 mkdir -p "$work/zk"
 cat >"$work/zk/zookeeper.properties" <<'P'
 dataDir=/var/lib/zookeeper

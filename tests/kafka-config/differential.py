@@ -89,25 +89,37 @@ BAD_BOOLS = ["yes", "TRUE", " false ", "1", ""]
 BAD_LISTS = ["", ",", "a,,b", "a,a", " x , y "]
 
 
+def mutate_entry(cfg, rnd, kind, dup_values, recase):
+    """The mutations of one entry both generators make (drop, dup, misspell, case), in place;
+    False when `kind` is none of them. dup_values(v): what a duplicate may carry; recase(k, v):
+    the entry with its case changed."""
+    if kind not in ("drop", "dup", "misspell", "case"):
+        return False
+    if not cfg:
+        return True
+    if kind == "drop":
+        del cfg[rnd.randrange(len(cfg))]
+    elif kind == "dup":
+        k, v = rnd.choice(cfg)
+        cfg.append((k, rnd.choice(dup_values(v))))
+    else:
+        i = rnd.randrange(len(cfg))
+        k, v = cfg[i]
+        if kind == "misspell":
+            j = rnd.randrange(len(k))
+            cfg[i] = (k[:j] + k[j + 1:], v)
+        else:
+            cfg[i] = recase(k, v)
+    return True
+
+
 def mutate(cfg, rnd, keys):
     cfg = list(cfg)
     kinds = ["drop", "dup", "misspell", "case", "number", "bool", "double", "list", "string", "listener", "quorum", "role", "add"]
     kind = rnd.choice(kinds)
-    names = [k for k, _ in cfg]
-    if kind == "drop" and cfg:
-        del cfg[rnd.randrange(len(cfg))]
-    elif kind == "dup" and cfg:
-        k, v = rnd.choice(cfg)
-        cfg.append((k, rnd.choice([v, v.upper(), "", v + ",x"])))
-    elif kind == "misspell" and cfg:
-        i = rnd.randrange(len(cfg))
-        k, v = cfg[i]
-        j = rnd.randrange(len(k))
-        cfg[i] = (k[:j] + k[j + 1:], v)
-    elif kind == "case" and cfg:
-        i = rnd.randrange(len(cfg))
-        k, v = cfg[i]
-        cfg[i] = (k, rnd.choice([v.upper(), v.lower(), v.swapcase()]))
+    if mutate_entry(cfg, rnd, kind, lambda v: [v, v.upper(), "", v + ",x"],
+                    lambda k, v: (k, rnd.choice([v.upper(), v.lower(), v.swapcase()]))):
+        pass
     elif kind in ("number", "bool", "double", "list", "string"):
         want = {"number": ("INT", "LONG", "SHORT"), "bool": ("BOOLEAN",), "double": ("DOUBLE",), "list": ("LIST",), "string": ("STRING",)}[kind]
         cands = sorted(k for k, t in keys.items() if t in want and not k.startswith(("ssl.", "sasl.", "authorizer", "principal")))
@@ -166,20 +178,9 @@ def zk_bases(data_dir):
 def zk_mutate(cfg, myid, rnd):
     cfg = list(cfg)
     kind = rnd.choice(["drop", "dup", "misspell", "case", "int", "bool", "server", "myid", "peer", "address", "sasl", "session"])
-    if kind == "drop" and cfg:
-        del cfg[rnd.randrange(len(cfg))]
-    elif kind == "dup" and cfg:
-        k, v = rnd.choice(cfg)
-        cfg.append((k, rnd.choice([v, v.upper(), "", v + " ", v + ",x"])))
-    elif kind == "misspell" and cfg:
-        i = rnd.randrange(len(cfg))
-        k, v = cfg[i]
-        j = rnd.randrange(len(k))
-        cfg[i] = (k[:j] + k[j + 1:], v)
-    elif kind == "case" and cfg:
-        i = rnd.randrange(len(cfg))
-        k, v = cfg[i]
-        cfg[i] = (rnd.choice([k.lower(), k.upper(), k]), rnd.choice([v.upper(), v.lower(), v]))
+    if mutate_entry(cfg, rnd, kind, lambda v: [v, v.upper(), "", v + " ", v + ",x"],
+                    lambda k, v: (rnd.choice([k.lower(), k.upper(), k]), rnd.choice([v.upper(), v.lower(), v]))):
+        pass
     elif kind == "int":
         cfg.append((rnd.choice(ZK_INTS), rnd.choice(ZK_NUMBERS)))
     elif kind == "bool":

@@ -4,6 +4,7 @@ import os
 import shutil
 import signal
 import sys
+import tempfile
 
 SRC = os.environ.get("KA_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KA = os.environ.get("KA_BINARY") or os.path.join(SRC, "build", "kafka-appliance")
@@ -19,6 +20,13 @@ def require(*tools, root=False):
         if not shutil.which(tool):
             print(f"SKIP: {tool} not installed")
             sys.exit(77)
+
+
+def workspace(prefix):
+    """A scratch directory for one test (finish() removes it when all passed), with the paths of
+    its dist/ (what the artifact server serves) and pgp/ (the throwaway signing keys)."""
+    work = tempfile.mkdtemp(prefix=prefix)
+    return work, os.path.join(work, "dist"), os.path.join(work, "pgp")
 
 
 def check(cond, msg, p=None):

@@ -161,29 +161,6 @@ TEST_CASE("users and groups are read from the root's passwd and group files") {
   fs::remove_all(root);
 }
 
-#include "core/process.hpp"
-
-TEST_CASE("processes run without a shell, with output, exit codes and deadlines") {
-  SystemProcessRunner r;
-  auto a = r.run({"/bin/sh", "-c", "echo out; echo err >&2; exit 3"});
-  REQUIRE(a.ok());
-  CHECK(a->exit_code == 3);
-  CHECK(a->output.find("out") != std::string::npos);
-  CHECK(a->output.find("err") != std::string::npos);
-  auto b = r.run({"printenv", "KA_X"}, RunOptions{{{"KA_X", "42"}}, {}, std::chrono::seconds(5), {}});
-  REQUIRE(b.ok());
-  CHECK(b->output == "42\n");
-  auto c = r.run({"/no/such/program"});
-  REQUIRE_FALSE(c.ok());
-  CHECK(c.error().message.find("/no/such/program") != std::string::npos);
-  auto d = r.run({"sleep", "10"}, RunOptions{{}, {}, std::chrono::milliseconds(200), {}});
-  REQUIRE(d.ok());
-  CHECK(d->timed_out);
-  ProcessResult t;
-  t.output = "1\n2\n3\n4\n";
-  CHECK(t.tail(2) == "3\n4\n");
-}
-
 #include "core/state.hpp"
 
 TEST_CASE("state.json keeps other sections and is written only when it changes") {

@@ -7,22 +7,19 @@
 
 #include "core/fs.hpp"
 #include "core/process.hpp"
+#include "../temp_dir.hpp"
 
 using namespace ka;
+using ka::test::TempDir;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/ka-process-test.XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+// What a run printed (stdout and stderr); the program must have started.
+std::string output_of(ProcessRunner& r, const std::vector<std::string>& argv, const RunOptions& o = {}) {
+  auto res = r.run(argv, o);
+  REQUIRE(res.ok());
+  return res->output;
+}
 
 void write_exe(const fs::path& p, const std::string& body, mode_t mode = 0755) {
   std::ofstream(p) << body;
@@ -62,12 +59,8 @@ TEST_CASE("programs resolve only from the fixed system path") {
 
     // The runner itself: neither ./printenv nor $PATH's printenv runs, and the child's PATH is fixed.
     SystemProcessRunner r;
-    auto env = r.run({"printenv", "PATH"});
-    REQUIRE(env.ok());
-    CHECK(env->output == std::string(kSystemPath) + "\n");
-    auto set = r.run({"printenv", "PATH"}, RunOptions{{{"PATH", "/bin"}}, {}, std::chrono::seconds(5), {}});
-    REQUIRE(set.ok());
-    CHECK(set->output == "/bin\n");
+    CHECK(output_of(r, {"printenv", "PATH"}) == std::string(kSystemPath) + "\n");
+    CHECK(output_of(r, {"printenv", "PATH"}, RunOptions{{{"PATH", "/bin"}}, {}, std::chrono::seconds(5), {}}) == "/bin\n");
     auto none = r.run({"kafka-appliance-no-such-tool"});
     REQUIRE_FALSE(none.ok());
     CHECK(none.error().message.find("cannot find the program 'kafka-appliance-no-such-tool'") != std::string::npos);
@@ -120,4 +113,23 @@ TEST_CASE("credentials are redacted from every printed command line") {
   CHECK(redact_argv({"useradd", "-s", "/usr/sbin/nologin"})[2] == "/usr/sbin/nologin");
   CHECK(redact_secrets("bad value password=hunter2, salt=\"x y\" consalt=keep") ==
         "bad value password=***, salt=*** consalt=keep");
+}
+
+TEST_CASE("processes run without a shell, with output, exit codes and deadlines") {
+  SystemProcessRunner r;
+  auto a = r.run({"/bin/sh", "-c", "echo out; echo err >&2; exit 3"});
+  REQUIRE(a.ok());
+  CHECK(a->exit_code == 3);
+  CHECK(a->output.find("out") != std::string::npos);
+  CHECK(a->output.find("err") != std::string::npos);
+  CHECK(output_of(r, {"printenv", "KA_X"}, RunOptions{{{"KA_X", "42"}}, {}, std::chrono::seconds(5), {}}) == "42\n");
+  auto c = r.run({"/no/such/program"});
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().message.find("/no/such/program") != std::string::npos);
+  auto d = r.run({"sleep", "10"}, RunOptions{{}, {}, std::chrono::milliseconds(200), {}});
+  REQUIRE(d.ok());
+  CHECK(d->timed_out);
+  ProcessResult t;
+  t.output = "1\n2\n3\n4\n";
+  CHECK(t.tail(2) == "3\n4\n");
 }

@@ -10,54 +10,18 @@
 #include <map>
 
 #include "fetch/download.hpp"
+#include "scripted_http.hpp"
 #include "fetch/fetch.hpp"
 #include "verify/checksum.hpp"
 
 using namespace ka;
 using namespace ka::fetch;
+using ka::test::Answer;
+using ka::test::ScriptedHttp;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Answer {
-  long status = 200;
-  std::string body;
-  std::string retry_after;
-};
-
-// Answers each URL from a script (the last answer repeats), 404 for URLs it does not know,
-// and records every request.
-class ScriptedHttp final : public Http {
- public:
-  std::map<std::string, std::deque<Answer>> script;
-  std::vector<HttpGet> requests;
-
-  HttpReply get(const HttpGet& req, const BodyFn& on_body) override {
-    requests.push_back(req);
-    HttpReply r;
-    auto it = script.find(req.url);
-    if (it == script.end()) {
-      r.status = 404;
-      return r;
-    }
-    Answer a = it->second.front();
-    if (it->second.size() > 1) it->second.pop_front();
-    r.status = a.status;
-    r.retry_after = a.retry_after;
-    if (a.status >= 200 && a.status <= 299) {
-      std::string body = a.status == 206 ? a.body.substr(req.offset) : a.body;
-      auto st = on_body(a.status, reinterpret_cast<const unsigned char*>(body.data()), body.size());
-      if (!st.ok()) r.fatal = st.error();
-    }
-    return r;
-  }
-  size_t count(const std::string& url) const {
-    size_t n = 0;
-    for (const auto& q : requests) n += q.url == url;
-    return n;
-  }
-};
 
 class StringSink final : public ByteSink {
  public:
@@ -113,7 +77,6 @@ FetchOptions pinned_options(const fs::path& root, const std::string& body) {
   o.asf_url = kAsf;
   o.archive_url = kArchive;
   o.java = "system";
-  o.quiet = true;
   return o;
 }
 

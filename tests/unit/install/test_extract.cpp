@@ -8,6 +8,7 @@
 
 #include "archive_builder.hpp"
 #include "install/extract.hpp"
+#include "../temp_dir.hpp"
 
 using namespace ka;
 using namespace ka::install;
@@ -16,27 +17,20 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "ka-extract-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-// Feeds `bytes` in chunks of `chunk` bytes, as a download would.
-Status extract(const std::string& bytes, const fs::path& dest, ExtractOptions opts = {}, size_t chunk = 7919) {
-  if (opts.expected_top.empty()) opts.expected_top = "kafka_2.13-3.9.1";
-  ExtractSink sink(dest, opts, "test.tgz");
+// Feeds all of `bytes` to `sink` in chunks of `chunk` bytes, as a download would, and finishes.
+Status feed(ExtractSink& sink, const std::string& bytes, size_t chunk = 7919) {
   for (size_t off = 0; off < bytes.size(); off += chunk) {
     auto st = sink.write(reinterpret_cast<const unsigned char*>(bytes.data()) + off, std::min(chunk, bytes.size() - off));
     if (!st) return st;
   }
   return sink.finish();
+}
+
+// Extracts `bytes` into `dest`, expecting the Kafka release's top-level directory unless `opts` names one.
+Status extract(const std::string& bytes, const fs::path& dest, ExtractOptions opts = {}, size_t chunk = 7919) {
+  if (opts.expected_top.empty()) opts.expected_top = "kafka_2.13-3.9.1";
+  ExtractSink sink(dest, opts, "test.tgz");
+  return feed(sink, bytes, chunk);
 }
 
 std::string slurp(const fs::path& p) {
@@ -45,6 +39,13 @@ std::string slurp(const fs::path& p) {
 }
 
 const std::string T = "kafka_2.13-3.9.1/";
+
+// Options that expect `top` as the single top-level directory ("": any).
+ExtractOptions expecting(const std::string& top) {
+  ExtractOptions o;
+  o.expected_top = top;
+  return o;
+}
 
 }  // namespace
 
@@ -72,25 +73,19 @@ TEST_CASE("extracts a release tree, stripping the top-level directory") {
 
 TEST_CASE("any single top-level directory when none is expected") {
   TempDir d;
-  ExtractOptions o;
-  o.expected_top = "";
-  ExtractSink sink(d.path, o, "jdk.tgz");
+  ExtractSink sink(d.path, expecting(""), "jdk.tgz");
   auto tgz = make_tgz({dir("jdk-21.0.5+11/"), file("jdk-21.0.5+11/release", "JAVA_VERSION=\"21.0.5\"\n")});
-  REQUIRE(sink.write(reinterpret_cast<const unsigned char*>(tgz.data()), tgz.size()).ok());
-  REQUIRE(sink.finish().ok());
+  REQUIRE(feed(sink, tgz).ok());
   CHECK(sink.stats().top == "jdk-21.0.5+11");
   CHECK(fs::exists(d.path / "release"));
 }
 
 TEST_CASE("drops setuid, setgid, sticky and group/other write bits") {
   TempDir d;
-  ExtractOptions o;
-  o.expected_top = "kafka_2.13-3.9.1";
-  ExtractSink sink(d.path, o, "t.tgz");
+  ExtractSink sink(d.path, expecting("kafka_2.13-3.9.1"), "t.tgz");
   auto tgz = make_tgz({dir(T, 01777), file(T + "suid", "x", 04755), file(T + "sgid", "x", 02775), dir(T + "w", 0777),
                        file(T + "w/f", "x", 0666)});
-  REQUIRE(sink.write(reinterpret_cast<const unsigned char*>(tgz.data()), tgz.size()).ok());
-  REQUIRE(sink.finish().ok());
+  REQUIRE(feed(sink, tgz).ok());
   auto mode = [&](const char* p) {
     struct stat st {};
     ::lstat((d.path / p).c_str(), &st);
@@ -231,13 +226,10 @@ TEST_CASE("hardlinks that carry data are refused before a byte is written") {
 
 TEST_CASE("bytes_out counts what the files hold") {
   TempDir d;
-  ExtractOptions o;
-  o.expected_top = "kafka_2.13-3.9.1";
-  ExtractSink sink(d.path, o, "t.tgz");
+  ExtractSink sink(d.path, expecting("kafka_2.13-3.9.1"), "t.tgz");
   auto tgz = make_tgz({dir(T), file(T + "a", std::string(3000, 'a')), file(T + "b", std::string(5, 'b')),
                        hardlink(T + "c", T + "a"), symlink(T + "s", "a")});
-  REQUIRE(sink.write(reinterpret_cast<const unsigned char*>(tgz.data()), tgz.size()).ok());
-  REQUIRE(sink.finish().ok());
+  REQUIRE(feed(sink, tgz).ok());
   CHECK(sink.stats().bytes_out == 3005);
 }
 

@@ -9,24 +9,12 @@
 #include "install/layout.hpp"
 #include "install/state.hpp"
 #include "install/system.hpp"
+#include "../temp_dir.hpp"
 
 using namespace ka;
+using ka::test::TempDir;
 using namespace ka::install;
 namespace fs = std::filesystem;
-
-namespace {
-struct TempRoot {
-  fs::path path;
-  TempRoot() {
-    std::string tmpl = (fs::temp_directory_path() / "ka-layout-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempRoot() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-}  // namespace
 
 TEST_CASE("release names") {
   CHECK(kafka_dir_name("2.13", "3.9.1") == "kafka_2.13-3.9.1");
@@ -49,7 +37,7 @@ TEST_CASE("only our own staging names are stale") {
 }
 
 TEST_CASE("staging: discarded unless committed; commit exchanges with an existing tree") {
-  TempRoot t;
+  TempDir t;
   RootFs rfs(t.path);
   {
     auto s = Staging::create(rfs, "kafka_2.13-3.9.1");
@@ -75,7 +63,7 @@ TEST_CASE("staging: discarded unless committed; commit exchanges with an existin
 }
 
 TEST_CASE("stale staging directories are removed, others kept") {
-  TempRoot t;
+  TempDir t;
   fs::create_directories(t.path / "opt/kafka_2.13-3.9.1.partial.42/libs");
   fs::create_directories(t.path / "opt/kafka_2.13-3.9.1");
   fs::create_directories(t.path / "opt/other.partial.1");
@@ -87,7 +75,7 @@ TEST_CASE("stale staging directories are removed, others kept") {
 }
 
 TEST_CASE("seal_tree strips group/other write; the digest sees changes") {
-  TempRoot t;
+  TempDir t;
   fs::create_directories(t.path / "d");
   std::ofstream(t.path / "d/f") << "hello";
   ::chmod((t.path / "d").c_str(), 0777);
@@ -112,7 +100,7 @@ TEST_CASE("useradd and groupadd argv: always --root, system, no login") {
 }
 
 TEST_CASE("state: the install section round-trips and keeps other sections") {
-  TempRoot t;
+  TempDir t;
   RootFs rfs(t.path);
   REQUIRE(rfs.write_file("/var/lib/kafka-appliance/state.json", "{\"rendered\": {\"x\": 1}}\n", 0600, Owner{}).ok());
   InstalledRelease r{"kafka", "3.9.1", "/opt/kafka_2.13-3.9.1", "/opt/kafka", "kafka_2.13-3.9.1.tgz", "sha512:ab", "cd", "",

@@ -12,6 +12,20 @@ fs::path scratch(const std::string& name) {
   fs::remove_all(root);
   return root;
 }
+// Writes `text` at `path` under the root (mode 0640), owned by this process's user.
+void put(const RootFs& r, const std::string& path, const std::string& text) {
+  r.write_file(path, text, 0640, Owner{::geteuid(), ::getegid()}).value();
+}
+// Probes `f` on this host, each endpoint within `timeout_ms`.
+Health probe_here(const NodeFacts& f, int timeout_ms) {
+  SystemProcessRunner runner;
+  return probe_health(f, RootFs("/"), runner, std::chrono::milliseconds(timeout_ms));
+}
+// Not healthy, and what fails says `why`.
+void check_unhealthy(const Health& h, const std::string& why) {
+  CHECK_FALSE(h.healthy());
+  CHECK(h.failing().find(why) != std::string::npos);
+}
 }  // namespace
 
 TEST_CASE("facts of a KRaft controller come from its server.properties") {
@@ -99,18 +113,14 @@ TEST_CASE("nothing listening is unhealthy, with the reason") {
   f.kind = NodeKind::zookeeper;
   f.zk_client = "127.0.0.1:1";
   f.probes.emplace_back("client port", "127.0.0.1:1");
-  SystemProcessRunner runner;
-  auto h = probe_health(f, RootFs("/"), runner, std::chrono::milliseconds(300));
-  CHECK_FALSE(h.healthy());
-  CHECK(h.failing().find("127.0.0.1:1") != std::string::npos);
+  check_unhealthy(probe_here(f, 300), "127.0.0.1:1");
 }
 
 TEST_CASE("a ZooKeeper member's node ID comes from dataDir/myid") {
   auto root = scratch("myid");
   RootFs r(root);
-  Owner me{::geteuid(), ::getegid()};
-  r.write_file("/etc/kafka/zookeeper.properties", "dataDir=/var/lib/zookeeper\nclientPort=2181\n", 0640, me).value();
-  r.write_file("/var/lib/zookeeper/myid", "3\n", 0640, me).value();
+  put(r, "/etc/kafka/zookeeper.properties", "dataDir=/var/lib/zookeeper\nclientPort=2181\n");
+  put(r, "/var/lib/zookeeper/myid", "3\n");
   auto f = read_node_facts(r);
   REQUIRE(f.ok());
   CHECK(f->node_id == 3);
@@ -123,20 +133,16 @@ TEST_CASE("a ZooKeeper-mode broker is healthy while any ensemble member answers"
   f.kind = NodeKind::zk_broker;
   f.config = Properties::parse("zookeeper.connect=127.0.0.1:1,127.0.0.1:" + std::to_string(second.port) + "/kafka\n", "t").value();
   f.zk_client = "127.0.0.1:1";
-  SystemProcessRunner runner;
-  auto h = probe_health(f, RootFs("/"), runner, std::chrono::milliseconds(500));
+  auto h = probe_here(f, 500);
   CHECK(h.healthy());
   NodeFacts none = f;
   none.config = Properties::parse("zookeeper.connect=127.0.0.1:1\n", "t").value();
-  auto bad = probe_health(none, RootFs("/"), runner, std::chrono::milliseconds(300));
-  CHECK_FALSE(bad.healthy());
-  CHECK(bad.failing().find("no member answers") != std::string::npos);
+  check_unhealthy(probe_here(none, 300), "no member answers");
 }
 
 TEST_CASE("a bad number in a node's files is an error naming the file and the value") {
   auto root = scratch("n");
   RootFs r(root);
-  Owner me{::geteuid(), ::getegid()};
   struct Case {
     const char* file;
     const char* text;
@@ -154,7 +160,7 @@ TEST_CASE("a bad number in a node's files is an error naming the file and the va
   };
   for (const auto& c : cases) {
     fs::remove_all(root / "etc");
-    r.write_file(c.file, c.text, 0640, me).value();
+    put(r, c.file, c.text);
     auto f = read_node_facts(r);
     INFO(c.text);
     REQUIRE_FALSE(f.ok());
@@ -163,8 +169,8 @@ TEST_CASE("a bad number in a node's files is an error naming the file and the va
     CHECK(f.error().message.find(root.string()) == 0);
   }
   fs::remove_all(root / "etc");
-  r.write_file("/etc/kafka/zookeeper.properties", "dataDir=/var/lib/zookeeper\nclientPort=2181\n", 0640, me).value();
-  r.write_file("/var/lib/zookeeper/myid", "two\n", 0640, me).value();
+  put(r, "/etc/kafka/zookeeper.properties", "dataDir=/var/lib/zookeeper\nclientPort=2181\n");
+  put(r, "/var/lib/zookeeper/myid", "two\n");
   auto f = read_node_facts(r);
   REQUIRE_FALSE(f.ok());
   CHECK(f.error().message == (root / "var/lib/zookeeper/myid").string() + ": 'two' is not a whole number");

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "../plan_check.hpp"
 #include "core/state.hpp"
 #include "node/plan.hpp"
 
@@ -96,30 +97,16 @@ struct Node {
   }
 };
 
-std::vector<PlannedChange> changes_of(const Plan& p) {
-  std::vector<PlannedChange> out;
-  for (const auto& c : p.changes)
-    if (c.action != Action::none) out.push_back(c);
-  return out;
-}
-
-std::string show(const std::vector<PlannedChange>& v) {
-  std::string s;
-  for (const auto& c : v) s += std::string(to_string(c.kind)) + " " + c.target + ": " + to_string(c.action) + "\n";
-  return s;
-}
-
 // Plans, applies, and checks that apply did exactly what the plan printed.
 void converge(Node& n) {
   auto p = n.plan();
   REQUIRE(p.ok());
   REQUIRE_FALSE(p->blocked());
-  auto planned = changes_of(*p);
+  auto planned = test::acting(p->changes);
   auto rep = apply_bootstrap(*p, n.deps);
   REQUIRE(rep.ok());
-  INFO("plan:\n" << plan_text(*p, false) << "done:\n" << show(rep->done));
-  CHECK(show(rep->done) == show(planned));
-  CHECK(rep->done == planned);
+  INFO("plan:\n" << plan_text(*p, false));
+  test::check_done_as_planned(planned, rep->done);
 }
 
 void edit(const fs::path& file, const std::string& extra) {
@@ -130,6 +117,18 @@ bool has(const Plan& p, Kind k, const std::string& target, Action a) {
   for (const auto& c : p.changes)
     if (c.kind == k && c.target == target && c.action == a) return true;
   return false;
+}
+
+// The plan shows the refusal (`shown`), and apply refuses it (exit 3) before running anything.
+void refused_as_shown(Node& n, const std::string& shown) {
+  auto p = n.plan();
+  REQUIRE(p.ok());
+  CHECK(p->blocked());
+  CHECK(plan_text(*p, false).find(shown) != std::string::npos);
+  auto rep = apply_bootstrap(*p, n.deps);
+  REQUIRE_FALSE(rep.ok());
+  CHECK(rep.error().code == Exit::refused);
+  CHECK(n.host.calls.empty());
 }
 
 }  // namespace
@@ -176,7 +175,7 @@ TEST_CASE("plan equals apply: fresh, converged, setting changed, unit stopped") 
     n.host.active = "inactive";
     auto p = n.plan();
     REQUIRE(p.ok());
-    CHECK(show(changes_of(*p)) == "unit kafka.service: start\n");
+    CHECK(test::show(test::acting(p->changes)) == "unit kafka.service: start\n");
     converge(n);
     CHECK(n.host.calls == std::vector<std::string>{"systemctl start kafka.service"});
   }
@@ -188,14 +187,7 @@ TEST_CASE("plan equals apply: a file edited by hand is shown, refused, and with 
   n.host.calls.clear();
   const fs::path props = n.root / "etc/kafka/server.properties";
   edit(props, "num.network.threads=7\n");
-  auto p = n.plan();
-  REQUIRE(p.ok());
-  CHECK(p->blocked());
-  CHECK(plan_text(*p, false).find("! file /etc/kafka/server.properties: edited by hand (bootstrap refuses unless --force)") != std::string::npos);
-  auto rep = apply_bootstrap(*p, n.deps);
-  REQUIRE_FALSE(rep.ok());
-  CHECK(rep.error().code == Exit::refused);
-  CHECK(n.host.calls.empty());
+  refused_as_shown(n, "! file /etc/kafka/server.properties: edited by hand (bootstrap refuses unless --force)");
   std::ifstream in(props);
   std::stringstream text;
   text << in.rdbuf();
@@ -213,14 +205,7 @@ TEST_CASE("plan equals apply: storage of another cluster is shown and refused, n
   Node n;
   fs::create_directories(n.root / "var/lib/kafka/data");
   std::ofstream(n.root / "var/lib/kafka/data/meta.properties") << "version=1\ncluster.id=OTHERclusterIDxxxxxxxx\nnode.id=1\n";
-  auto p = n.plan();
-  REQUIRE(p.ok());
-  CHECK(p->blocked());
-  CHECK(plan_text(*p, false).find("! storage /var/lib/kafka/data: foreign") != std::string::npos);
-  auto rep = apply_bootstrap(*p, n.deps);
-  REQUIRE_FALSE(rep.ok());
-  CHECK(rep.error().code == Exit::refused);
-  CHECK(n.host.calls.empty());
+  refused_as_shown(n, "! storage /var/lib/kafka/data: foreign");
   CHECK_FALSE(fs::exists(n.root / "etc/kafka/server.properties"));  // refused before anything changed
 }
 

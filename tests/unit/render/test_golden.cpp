@@ -23,6 +23,19 @@ struct GoldenCase {
   std::vector<ExampleNode> nodes;
 };
 
+// A node of a case: role, node ID, Kafka version and memory, in the example cluster unless
+// `cluster_id` says otherwise ("" for ZooKeeper mode); the caller sets its quorum and listeners.
+NodeInput golden_node(const std::string& role, int id, const std::string& version, const std::string& memory,
+                      const std::string& cluster_id = kExampleClusterId) {
+  NodeInput in;
+  in.role = role;
+  in.node_id = std::to_string(id);
+  in.cluster_id = cluster_id;
+  in.kafka_version = version;
+  in.memory = memory;
+  return in;
+}
+
 std::vector<GoldenCase> cases() {
   std::vector<GoldenCase> out;
   out.push_back({"kraft-static-4.2", example_cluster("4.2.0")});
@@ -33,25 +46,15 @@ std::vector<GoldenCase> cases() {
     GoldenCase c{"kraft-dynamic-4.2", {}};
     std::vector<std::string> bootstrap = {"10.0.1.11:9093", "10.0.1.12:9093", "10.0.1.13:9093"};
     for (int i = 1; i <= 3; ++i) {
-      NodeInput in;
-      in.role = "controller";
-      in.node_id = std::to_string(i);
-      in.cluster_id = kExampleClusterId;
-      in.kafka_version = "4.2.0";
+      auto in = golden_node("controller", i, "4.2.0", "2G");
       in.controller_bootstrap = bootstrap;
       in.advertise = {"CONTROLLER://10.0.1.1" + std::to_string(i) + ":9093"};
-      in.memory = "2G";
       c.nodes.push_back({"controller-" + std::to_string(i), in});
     }
     for (int i = 1; i <= 3; ++i) {
-      NodeInput in;
-      in.role = "broker";
-      in.node_id = std::to_string(100 + i);
-      in.cluster_id = kExampleClusterId;
-      in.kafka_version = "4.2.0";
+      auto in = golden_node("broker", 100 + i, "4.2.0", "16G");
       in.controller_bootstrap = bootstrap;
       in.advertise = {"PLAINTEXT://10.0.2.2" + std::to_string(i) + ":9092"};
-      in.memory = "16G";
       c.nodes.push_back({"broker-" + std::to_string(100 + i), in});
     }
     out.push_back(c);
@@ -60,14 +63,9 @@ std::vector<GoldenCase> cases() {
   {  // three combined nodes, static quorum
     GoldenCase c{"combined-4.2", {}};
     for (int i = 1; i <= 3; ++i) {
-      NodeInput in;
-      in.role = "combined";
-      in.node_id = std::to_string(i);
-      in.cluster_id = kExampleClusterId;
-      in.kafka_version = "4.2.0";
+      auto in = golden_node("combined", i, "4.2.0", "4G");
       in.controllers = {"1@10.0.1.11:9093", "2@10.0.1.12:9093", "3@10.0.1.13:9093"};
       in.advertise = {"PLAINTEXT://10.0.1.1" + std::to_string(i) + ":9092"};
-      in.memory = "4G";
       in.rack = std::string("rack-") + static_cast<char>('a' + i - 1);
       c.nodes.push_back({"combined-" + std::to_string(i), in});
     }
@@ -78,23 +76,15 @@ std::vector<GoldenCase> cases() {
     GoldenCase c{"zookeeper-3.9", {}};
     std::vector<std::string> ensemble = {"1@10.0.3.11:2888:3888", "2@10.0.3.12:2888:3888", "3@10.0.3.13:2888:3888"};
     for (int i = 1; i <= 3; ++i) {
-      NodeInput in;
-      in.role = "zookeeper";
-      in.node_id = std::to_string(i);
-      in.kafka_version = "3.9.1";
+      auto in = golden_node("zookeeper", i, "3.9.1", "2G", "");
       in.zookeeper_servers = ensemble;
-      in.memory = "2G";
       c.nodes.push_back({"zookeeper-" + std::to_string(i), in});
     }
     for (int i = 1; i <= 5; ++i) {
-      NodeInput in;
-      in.role = "broker";
-      in.node_id = std::to_string(i);
-      in.kafka_version = "3.9.1";
+      auto in = golden_node("broker", i, "3.9.1", "8G", "");
       in.zookeeper = {"10.0.3.11:2181", "10.0.3.12:2181", "10.0.3.13:2181"};
       in.broker_count = "5";
       in.advertise = {"PLAINTEXT://10.0.2.2" + std::to_string(i) + ":9092"};
-      in.memory = "8G";
       c.nodes.push_back({"broker-" + std::to_string(i), in});
     }
     out.push_back(c);
@@ -102,32 +92,22 @@ std::vector<GoldenCase> cases() {
 
   {  // one combined node on a 1 GiB VM: replication factor 1, smallest heap
     GoldenCase c{"single-node-1g-4.2", {}};
-    NodeInput in;
-    in.role = "combined";
-    in.node_id = "1";
-    in.cluster_id = kExampleClusterId;
-    in.kafka_version = "4.2.0";
+    auto in = golden_node("combined", 1, "4.2.0", "1G");
     in.controllers = {"1@127.0.0.1:9093"};
     in.advertise = {"PLAINTEXT://127.0.0.1:9092"};
-    in.memory = "1G";
     c.nodes.push_back({"node-1", in});
     out.push_back(c);
   }
 
   {  // 3.7 broker with two listeners, SASL_SSL for clients, extra data dirs and --set
     GoldenCase c{"listeners-3.7", {}};
-    NodeInput in;
-    in.role = "broker";
-    in.node_id = "201";
-    in.cluster_id = kExampleClusterId;
-    in.kafka_version = "3.7.2";
+    auto in = golden_node("broker", 201, "3.7.2", "32G");
     in.controllers = {"1@10.0.1.11:9093", "2@10.0.1.12:9093", "3@10.0.1.13:9093"};
     in.listeners = {"INTERNAL://10.0.2.31:9092", "CLIENT://:9094"};
     in.advertise = {"CLIENT://kafka-201.example.com:9094"};
     in.protocols = {"CLIENT:SASL_SSL"};
     in.inter_broker_listener = "INTERNAL";
     in.data_dirs = {"/data/disk1/kafka", "/data/disk2/kafka"};
-    in.memory = "32G";
     in.rack = "eu-west-1b";
     in.sets = {"auto.create.topics.enable=false", "sasl.enabled.mechanisms=SCRAM-SHA-512", "num.partitions=6"};
     c.nodes.push_back({"broker-201", in});

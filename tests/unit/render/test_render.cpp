@@ -8,8 +8,10 @@
 
 #include "render/example.hpp"
 #include "render/render.hpp"
+#include "../temp_dir.hpp"
 
 using namespace ka;
+using ka::test::TempDir;
 namespace stdfs = std::filesystem;
 
 namespace {
@@ -56,15 +58,6 @@ const PlannedFile& file(const RenderPlan& p, const std::string& path) {
   FAIL("no planned file " << path);
   throw;
 }
-
-struct TempDir {
-  stdfs::path path;
-  TempDir() {
-    std::string t = (stdfs::temp_directory_path() / "ka-render-XXXXXX").string();
-    path = ::mkdtemp(t.data());
-  }
-  ~TempDir() { stdfs::remove_all(path); }
-};
 
 }  // namespace
 
@@ -126,20 +119,16 @@ TEST_CASE("MemTotal is read from /proc/meminfo's format") {
 }
 
 TEST_CASE("replication defaults follow the number of brokers") {
-  auto one = replication_defaults(1);
-  CHECK(one.replication_factor == 1);
-  CHECK(one.min_insync == 1);
-  CHECK(one.partitions == 1);
-  auto two = replication_defaults(2);
-  CHECK(two.replication_factor == 2);
-  CHECK(two.min_insync == 1);
-  auto three = replication_defaults(3);
-  CHECK(three.replication_factor == 3);
-  CHECK(three.min_insync == 2);
-  CHECK(three.partitions == 3);
-  auto nine = replication_defaults(9);
-  CHECK(nine.replication_factor == 3);
-  CHECK(nine.min_insync == 2);
+  struct Row {
+    int brokers, replication_factor, min_insync, partitions;
+  };
+  for (const auto& row : {Row{1, 1, 1, 1}, Row{2, 2, 1, 1}, Row{3, 3, 2, 3}, Row{9, 3, 2, 3}}) {
+    INFO(row.brokers << " brokers");
+    auto d = replication_defaults(row.brokers);
+    CHECK(d.replication_factor == row.replication_factor);
+    CHECK(d.min_insync == row.min_insync);
+    CHECK(d.partitions == row.partitions);
+  }
 }
 
 TEST_CASE("a single-voter cluster gets replication factor 1; --broker-count overrides") {

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "fixtures.hpp"
+#include "core/text.hpp"
 #include "verify/openpgp.hpp"
 #include "verify/pinned.hpp"
 
@@ -27,14 +28,7 @@ std::vector<Expected> expected_keys() {
   return out;
 }
 
-std::string date_of(int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char b[16];
-  std::strftime(b, sizeof b, "%Y-%m-%d", &tm);
-  return b;
-}
+std::string date_of(int64_t t) { return format_utc(t, "%Y-%m-%d"); }
 
 void check_matches_tsv(const KeyRing& ring) {
   auto expected = expected_keys();

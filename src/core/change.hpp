@@ -1,5 +1,6 @@
-// The one vocabulary of a node's changes: what `plan` prints, what apply carries out and what
-// its report says it did are values of these types, compared as such by the tests.
+// The one vocabulary of a node's changes: what `plan` and `install --dry-run` print, what
+// apply carries out and what its report says it did are values of these types, compared as
+// such by the tests.
 #pragma once
 #include <nlohmann/json.hpp>
 #include <string>
@@ -18,10 +19,12 @@ enum class Action {
   start,    // unit: start, it is not running
   restart,  // unit: restart, the files it reads changed
   join,     // quorum: become a voter of the running dynamic quorum (argv: add-controller, or none: Kafka auto-joins)
+  remove,   // the staging directory an interrupted install left behind
 };
 const char* to_string(Action a);
 
-enum class Kind { release, dir, file, storage, systemd, unit, quorum };
+// user: the kafka system user and group; link: /opt/kafka or /opt/java, pointed at a release.
+enum class Kind { user, release, link, dir, file, storage, systemd, unit, quorum };
 const char* to_string(Kind k);
 
 struct PlannedChange {
@@ -44,5 +47,12 @@ struct PlannedChange {
 // "create", "update (edited by hand, overwritten (--force))", "format: kafka-storage.sh ..." (redacted).
 std::string action_text(const PlannedChange& c);
 nlohmann::json to_json(const PlannedChange& c);
+
+// The changes as `plan` prints them: "+ file /etc/kafka/server.properties: create", a diff
+// indented below, "! ..." for what is refused; those with Action::none only with
+// `show_unchanged`.
+std::string changes_text(const std::vector<PlannedChange>& changes, bool show_unchanged);
+nlohmann::json changes_json(const std::vector<PlannedChange>& changes);
+bool any_change(const std::vector<PlannedChange>& changes);
 
 }  // namespace ka
