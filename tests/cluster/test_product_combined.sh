@@ -11,13 +11,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib/cluster.sh"
 # shellcheck source=lib/clients.sh
 . "$(dirname "$0")/lib/clients.sh"
-cluster_product_binary >/dev/null
-cluster_init
-
-t_scenario=$(now)
 hosts=(n1 n2 n3)
-cluster_product_hosts "${KA_PRODUCT_COMBINED_VERSION:-4.1.1}" "${hosts[@]}" cl
-cluster_boot "${hosts[@]}" cl
+cluster_scenario "${KA_PRODUCT_COMBINED_VERSION:-4.1.1}" "${hosts[@]}" cl
 bs=n1:9092,n2:9092,n3:9092
 
 cluster_id=$(cluster_exec n1 kafka-appliance cluster-id)
@@ -40,10 +35,7 @@ rerun_s=$(cluster_rerun n1 kafka.service "${args[n1]}")
 le "$rerun_s" "${KA_RERUN_MAX_S:-0.1}" || fail "converged re-run took $rerun_s s of tool time (goal <= ${KA_RERUN_MAX_S:-0.1} s)"
 log "converged re-run on n1: changed=false, tool_seconds $rerun_s"
 
-clients_install cl
-kafka_tool cl kafka-topics --bootstrap-server "$bs" --create --topic acked --partitions 3 --replication-factor 3 \
-  --config min.insync.replicas=2 >/dev/null || fail "could not create the topic"
-produce_start cl "$bs" acked
+produce_acked cl "$bs"
 
 leader=$(cluster_healthy n2 | jq .quorum.leader_id)
 restarts=$(cluster_restarts "n$leader" kafka.service)
@@ -67,7 +59,5 @@ cluster_wait_healthy "n$leader" 240 >/dev/null || fail "n$leader did not come ba
 wait_in_sync cl "$bs" acked 240 >/dev/null || fail "n$leader's partitions are not in sync 240 s after the kill"
 rejoin=$(elapsed "$t1")
 log "n$leader restarted by systemd, healthy and in sync $rejoin s after the kill"
-produce_stop cl
-consume_verify cl "$bs" acked
-stalls=$(IFS=,; echo "${KA_STALLS[*]}")
+verify_acked cl "$bs"
 echo "RESULT product_combined version=$version rerun_tool_s=$rerun_s failover_s=$failover rejoin_s=$rejoin stalls_s=[$stalls] verify=[$KA_VERIFY] scenario_s=$(elapsed "$t_scenario")"

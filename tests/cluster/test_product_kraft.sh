@@ -18,15 +18,11 @@ set -euo pipefail
 . "$(dirname "$0")/lib/cluster.sh"
 # shellcheck source=lib/clients.sh
 . "$(dirname "$0")/lib/clients.sh"
-cluster_product_binary >/dev/null
-cluster_init
-t_scenario=$(now)
 
 controllers=(c1 c2 c3)
 brokers=(b1 b2 b3)
 hosts=("${controllers[@]}" "${brokers[@]}")
-cluster_product_hosts "${KA_PRODUCT_KRAFT_VERSION:-4.3.1}" "${hosts[@]}" cl
-cluster_boot "${hosts[@]}" cl
+cluster_scenario "${KA_PRODUCT_KRAFT_VERSION:-4.3.1}" "${hosts[@]}" cl
 
 cluster_id=$(cluster_exec c1 kafka-appliance cluster-id)
 voters="1@c1:9093,2@c2:9093,3@c3:9093"
@@ -75,10 +71,7 @@ p=$(cluster_exec c2 kafka-appliance plan ${args[c2]}) || fail "plan on converged
 [ "$p" = "nothing to change" ] || fail "plan on converged c2 is not empty: $p"
 
 # --- real clients ---------------------------------------------------------------------------------
-clients_install cl
-kafka_tool cl kafka-topics --bootstrap-server "$bs" --create --topic acked --partitions 3 --replication-factor 3 \
-  --config min.insync.replicas=2 >/dev/null || fail "could not create the topic"
-produce_start cl "$bs" acked
+produce_acked cl "$bs"
 
 # kill -9 of a broker: its partitions' leadership moves once the controller fences it.
 log "kill -9 of the broker on b2"
@@ -99,16 +92,7 @@ restarts=$(cluster_restarts "$lh" kafka.service)
 log "kill -9 of the active controller on $lh"
 fault_begin "kill -9 active controller $lh"
 cluster_kill "$lh" kafka.service
-new=""
-while le "$(elapsed "$KA_FAULT_T0")" 60; do
-  for h in "${controllers[@]}"; do
-    [ "$h" = "$lh" ] && continue
-    new=$(cluster_status "$h" 2>/dev/null | jq -r '.quorum.leader_id // empty') || true
-    [ -n "$new" ] && [ "$new" != "$leader" ] && break 2
-  done
-  sleep 0.5
-done
-[ -n "$new" ] && [ "$new" != "$leader" ] || fail "no new leader after controller $leader was killed"
+new=$(cluster_new_leader "$leader" "$KA_FAULT_T0" '.' "${controllers[@]/$lh}") || fail "no new leader after controller $leader was killed"
 ctrl_failover=$(elapsed "$KA_FAULT_T0")
 log "controller $new leads, seen $ctrl_failover s after the kill"
 for h in "${controllers[@]}" "${brokers[@]}"; do
@@ -143,16 +127,7 @@ ih=c$leader
 log "cut the active controller $ih's bridge port"
 cluster_cut "$ih"
 t2=$(now)
-new=""
-while le "$(elapsed "$t2")" 60; do
-  for h in "${controllers[@]}"; do
-    [ "$h" = "$ih" ] && continue
-    new=$(cluster_status "$h" 2>/dev/null | jq -r 'select(.healthy) | .quorum.leader_id // empty') || true
-    [ -n "$new" ] && [ "$new" != "$leader" ] && break 2
-  done
-  sleep 0.5
-done
-[ -n "$new" ] && [ "$new" != "$leader" ] || fail "the majority elected no new leader while $ih was cut off"
+new=$(cluster_new_leader "$leader" "$t2" 'select(.healthy)' "${controllers[@]/$ih}") || fail "the majority elected no new leader while $ih was cut off"
 part_failover=$(elapsed "$t2")
 log "the majority elected controller $new, seen $part_failover s after the cut"
 # A broker stays healthy: its own status asks the controllers directly (through a broker, Kafka
@@ -180,8 +155,7 @@ done
 log "$ih healthy again $back s after the port was restored; all three follow controller $agreed"
 
 # --- everything acknowledged is there ------------------------------------------------------------
-produce_stop cl
-consume_verify cl "$bs" acked
+verify_acked cl "$bs"
 
 # --- kafka.service stopped by hand --------------------------------------------------------------
 cluster_exec b3 systemctl stop kafka.service
@@ -237,5 +211,4 @@ mbs=$(sed -n 's/.*(\([0-9.]*\) MB\/sec).*/\1/p' <<<"$perf")
 [ -n "$mbs" ] || fail "kafka-producer-perf-test printed no MB/sec: $perf"
 log "throughput: $mbs MB/s (1 KiB records, acks=all, RF 3) on $(nproc) cores / $(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1048576 )) GiB, all 7 hosts on one machine: $perf"
 
-stalls=$(IFS=,; echo "${KA_STALLS[*]}")
 echo "RESULT product_kraft version=$version rerun_tool_s=$rerun_s controller_failover_s=$ctrl_failover partition_failover_s=$part_failover controller_rejoin_s=$ctrl_rejoin broker_rejoin_s=$broker_rejoin cut_rejoin_s=$cut_rejoin stalls_s=[$stalls] verify=[$KA_VERIFY] perf_mb_s=$mbs scenario_s=$(elapsed "$t_scenario")"

@@ -15,15 +15,11 @@ set -euo pipefail
 . "$(dirname "$0")/lib/cluster.sh"
 # shellcheck source=lib/clients.sh
 . "$(dirname "$0")/lib/clients.sh"
-cluster_product_binary >/dev/null
-cluster_init
-t_scenario=$(now)
 
 controllers=(c1 c2 c3)
 brokers=(b1 b2 b3)
 hosts=("${controllers[@]}" "${brokers[@]}")
-cluster_product_hosts "${KA_PRODUCT_KRAFT_VERSION:-4.3.1}" "${hosts[@]}" c4 cl
-cluster_boot "${hosts[@]}" c4 cl
+cluster_scenario "${KA_PRODUCT_KRAFT_VERSION:-4.3.1}" "${hosts[@]}" c4 cl
 
 cluster_id=$(cluster_exec c1 kafka-appliance cluster-id)
 bs=b1:9092,b2:9092,b3:9092
@@ -67,10 +63,7 @@ jq -e '.steps[] | select(.step == "format") | .changes == []' "$KA_CLUSTER_WORK/
 le "$rerun_s" "${KA_RERUN_MAX_S:-0.1}" || fail "converged re-run took $rerun_s s of tool time (goal <= ${KA_RERUN_MAX_S:-0.1} s)"
 log "converged re-run on c3: format skipped, changed=false, tool_seconds $rerun_s"
 
-clients_install cl
-kafka_tool cl kafka-topics --bootstrap-server "$bs" --create --topic acked --partitions 3 --replication-factor 3 \
-  --config min.insync.replicas=2 >/dev/null || fail "could not create the topic"
-produce_start cl "$bs" acked
+produce_acked cl "$bs"
 
 # --- a fourth controller joins the running quorum by the product alone --------------------------------
 plan=$(cluster_exec c4 kafka-appliance --json plan ${args[c4]} 2>/dev/null) || fail "plan on c4 failed: $plan"
@@ -126,7 +119,5 @@ cluster_healthy c2 | jq -e '.quorum.voters == [1,2,3,4]' >/dev/null || fail "c2 
 rejoin=$(elapsed "$KA_FAULT_T0")
 log "c2 killed -9, restarted by systemd and a voter again after $rejoin s"
 
-produce_stop cl
-consume_verify cl "$bs" acked
-stalls=$(IFS=,; echo "${KA_STALLS[*]}")
+verify_acked cl "$bs"
 echo "RESULT product_dynamic version=$version rerun_tool_s=$rerun_s join_s=$join_s controller_rejoin_s=$rejoin stalls_s=[$stalls] verify=[$KA_VERIFY] scenario_s=$(elapsed "$t_scenario")"

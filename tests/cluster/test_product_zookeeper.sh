@@ -13,15 +13,10 @@ set -euo pipefail
 . "$(dirname "$0")/lib/cluster.sh"
 # shellcheck source=lib/clients.sh
 . "$(dirname "$0")/lib/clients.sh"
-cluster_product_binary >/dev/null
-cluster_init
-
-t_scenario=$(now)
 zks=(zk1 zk2 zk3)
 brokers=(b1 b2 b3 b4 b5)
 hosts=("${zks[@]}" "${brokers[@]}")
-cluster_product_hosts "${KA_PRODUCT_ZK_VERSION:-3.9.1}" "${hosts[@]}" cl
-cluster_boot "${hosts[@]}" cl
+cluster_scenario "${KA_PRODUCT_ZK_VERSION:-3.9.1}" "${hosts[@]}" cl
 bs=b1:9092,b2:9092,b3:9092,b4:9092,b5:9092
 
 common="--kafka-version $version $release --memory 1G --wait 300"
@@ -55,10 +50,7 @@ log "resident memory: 3 ZooKeeper hosts $(cluster_rss_mib "${zks[@]}") MiB, 5 br
 zk_rerun_s=$(cluster_rerun zk2 zookeeper.service "${args[zk2]}")
 le "$zk_rerun_s" "${KA_RERUN_MAX_S:-0.1}" || fail "converged re-run took $zk_rerun_s s of tool time (goal <= ${KA_RERUN_MAX_S:-0.1} s)"
 
-clients_install cl
-kafka_tool cl kafka-topics --bootstrap-server "$bs" --create --topic acked --partitions 5 --replication-factor 3 \
-  --config min.insync.replicas=2 >/dev/null || fail "could not create the topic"
-produce_start cl "$bs" acked
+produce_acked cl "$bs" 5
 
 # --- kill -9 of the ZooKeeper leader ------------------------------------------------------------
 all="zk1:2181 zk2:2181 zk3:2181"
@@ -101,7 +93,5 @@ back=$(wait_in_sync cl "$bs" acked 240) || fail "$ch was not back in sync 240 s 
 broker_rejoin=$(elapsed "$KA_FAULT_T0")
 log "$ch restarted by systemd and every partition in sync again $broker_rejoin s after the kill"
 
-produce_stop cl
-consume_verify cl "$bs" acked
-stalls=$(IFS=,; echo "${KA_STALLS[*]}")
+verify_acked cl "$bs"
 echo "RESULT product_zookeeper version=$version zookeeper_failover_s=$failover zookeeper_rejoin_s=$zk_rejoin zookeeper_rerun_tool_s=$zk_rerun_s broker_rejoin_s=$broker_rejoin stalls_s=[$stalls] verify=[$KA_VERIFY] scenario_s=$(elapsed "$t_scenario")"

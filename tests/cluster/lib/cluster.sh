@@ -367,6 +367,33 @@ cluster_product_hosts() {
   cluster_install_product "$@"
 }
 
+# cluster_scenario VERSION HOST...: a scenario's start: the binary under test, the switch, the
+# HOSTs with the product and Kafka VERSION served (see cluster_product_hosts), booted. Sets
+# `t_scenario` too.
+cluster_scenario() {
+  cluster_product_binary >/dev/null
+  cluster_init
+  t_scenario=$(now)
+  cluster_product_hosts "$@"
+  cluster_boot "${@:2}"
+}
+
+# cluster_new_leader OLD T0 FILTER HOST...: polls `status` on the HOSTs (empty names are
+# skipped) until one of them, passed through the jq FILTER, names a quorum leader other than OLD;
+# prints it. Fails 60 s after T0.
+cluster_new_leader() {
+  local old=$1 t0=$2 filter=$3 h new; shift 3
+  while le "$(elapsed "$t0")" 60; do
+    for h in "$@"; do
+      [ -n "$h" ] || continue
+      new=$(cluster_status "$h" 2>/dev/null | jq -r "$filter | .quorum.leader_id // empty") || true
+      [ -n "$new" ] && [ "$new" != "$old" ] && { echo "$new"; return 0; }
+    done
+    sleep 0.5
+  done
+  return 1
+}
+
 # cluster_bootstrap_hosts WHAT: `kafka-appliance bootstrap` on every host of the scenario's `hosts`
 # with its flags from `args`, in parallel; every report must say healthy, changed and started.
 # Logs the timings; the reports stay in `out`.
