@@ -27,6 +27,14 @@ declare -a RESULTS=()
 # stamp: each line of Vagrant's output with the time it arrived (where the time went, afterwards)
 stamp() { local l; while IFS= read -r l; do printf '[%(%H:%M:%S)T] %s\n' -1 "$l"; done; }
 step() { RESULTS+=("$1=$2"); log "STEP $1: $2 s"; }
+# timed STEP CMD...: CMD, its wall time recorded as STEP
+timed() { local t0; t0=$(now); "${@:2}"; step "$1" "$(elapsed "$t0")"; }
+# vagrant_logged LOG ARGS...: `vagrant ARGS`, its output time-stamped in $KAV_WORK/LOG.log; on a
+# failure, the log's tail and a failure naming the command
+vagrant_logged() {
+  local log=$KAV_WORK/$1.log; shift
+  kav_vagrant "$@" 2>&1 | stamp > "$log" || { tail -60 "$log" >&2; fail "vagrant $* failed"; }
+}
 
 t_all=$(now)
 kav_init
@@ -95,9 +103,7 @@ printf 'ENV["KA_VAGRANT_SETTINGS"] = %s\nload %s\n' "'$KAV_WORK/settings.yaml'" 
 
 # --- up ---------------------------------------------------------------------------------------------
 nodes=(kafka1 kafka2 kafka3)
-t0=$(now)
-kav_vagrant up --provider libvirt 2>&1 | stamp > "$KAV_WORK/up.log" || { tail -60 "$KAV_WORK/up.log" >&2; fail "vagrant up failed"; }
-step vagrant_up_3_nodes_healthy "$(elapsed "$t0")"
+timed vagrant_up_3_nodes_healthy vagrant_logged up up --provider libvirt
 grep -E 'converged|healthy' "$KAV_WORK/up.log" | sed 's/^/  /' >&2 || true
 
 kav_vagrant ssh-config > "$KAV_WORK/ssh.cfg" || fail "vagrant ssh-config failed"
@@ -147,6 +153,8 @@ quorum_ok() {
     sleep 3
   done
 }
+# quorum_or_fail WHAT UP...: quorum_ok UP, or a failure saying WHAT with what the tool printed
+quorum_or_fail() { local s what=$1; shift; s=$(quorum_ok "$@") || fail "$what: $s"; }
 le() { python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= float(sys.argv[2]) else 1)" "$1" "$2"; }
 
 # round_trip PRODUCER_NODE CONSUMER_NODE TAG: N records with acks=all through one node's listener,
@@ -163,33 +171,19 @@ round_trip() {
   log "  round trip $tag: $n records produced through $p (acks=all), $got read back through $c"
 }
 
-t0=$(now)
-s=$(quorum_ok kafka1 kafka2 kafka3) || fail "the quorum is not 1,2,3 with every node caught up: $s"
-step quorum_check_3 "$(elapsed "$t0")"
-t0=$(now)
-round_trip kafka1 kafka3 first
-step round_trip_3 "$(elapsed "$t0")"
+timed quorum_check_3 quorum_or_fail "the quorum is not 1,2,3 with every node caught up" kafka1 kafka2 kafka3
+timed round_trip_3 round_trip kafka1 kafka3 first
 
 # --- halt one node ----------------------------------------------------------------------------------
-t0=$(now)
-kav_vagrant halt kafka3 2>&1 | stamp > "$KAV_WORK/halt.log" || { tail -20 "$KAV_WORK/halt.log" >&2; fail "vagrant halt kafka3 failed"; }
-step vagrant_halt_kafka3 "$(elapsed "$t0")"
+timed vagrant_halt_kafka3 vagrant_logged halt halt kafka3
 [ "$(kav_ns virsh -c qemu:///system domstate project_kafka3 2>/dev/null | head -1)" = "shut off" ] \
   || fail "kafka3's domain is not shut off after vagrant halt: $(kav_ns virsh -c qemu:///system list --all)"
-t0=$(now)
-s=$(quorum_ok kafka1 kafka2) || fail "with kafka3 halted, the quorum does not serve on kafka1 and kafka2: $s"
-step quorum_check_2 "$(elapsed "$t0")"
-t0=$(now)
-round_trip kafka1 kafka2 halted
-step round_trip_2 "$(elapsed "$t0")"
+timed quorum_check_2 quorum_or_fail "with kafka3 halted, the quorum does not serve on kafka1 and kafka2" kafka1 kafka2
+timed round_trip_2 round_trip kafka1 kafka2 halted
 
 # --- bring it back ----------------------------------------------------------------------------------
-t0=$(now)
-kav_vagrant up kafka3 2>&1 | stamp > "$KAV_WORK/up3.log" || { tail -20 "$KAV_WORK/up3.log" >&2; fail "vagrant up kafka3 failed"; }
-step vagrant_up_kafka3 "$(elapsed "$t0")"
-t0=$(now)
-s=$(quorum_ok kafka1 kafka2 kafka3) || fail "kafka3 did not rejoin the quorum: $s"
-step kafka3_rejoined_quorum "$(elapsed "$t0")"
+timed vagrant_up_kafka3 vagrant_logged up3 up kafka3
+timed kafka3_rejoined_quorum quorum_or_fail "kafka3 did not rejoin the quorum" kafka1 kafka2 kafka3
 # It caught up on the data written while it was down: every partition of rt-halted has it in sync.
 t0=$(now)
 for _ in $(seq 100); do
@@ -212,9 +206,7 @@ jq -e --arg cid "$cid" '.healthy and .cluster_id == $cid and .quorum.voters == [
 step kafka3_status_in_guest "$(elapsed "$t0")"
 
 # --- destroy ----------------------------------------------------------------------------------------
-t0=$(now)
-kav_vagrant destroy -f 2>&1 | stamp > "$KAV_WORK/destroy.log" || { tail -20 "$KAV_WORK/destroy.log" >&2; fail "vagrant destroy failed"; }
-step vagrant_destroy "$(elapsed "$t0")"
+timed vagrant_destroy vagrant_logged destroy destroy -f
 left=$(kav_ns virsh -c qemu:///system list --all --name | grep -c . || true)
 [ "$left" = 0 ] || fail "domains left after vagrant destroy: $(kav_ns virsh -c qemu:///system list --all)"
 
