@@ -8,9 +8,7 @@
 # every acknowledged record is consumed back.
 set -euo pipefail
 # shellcheck source=lib/cluster.sh
-. "$(dirname "$0")/lib/cluster.sh"
-# shellcheck source=lib/clients.sh
-. "$(dirname "$0")/lib/clients.sh"
+. "$(dirname "$0")/lib/cluster.sh"  # and lib/clients.sh
 hosts=(n1 n2 n3)
 cluster_scenario "${KA_PRODUCT_COMBINED_VERSION:-4.1.1}" "${hosts[@]}" cl
 bs=n1:9092,n2:9092,n3:9092

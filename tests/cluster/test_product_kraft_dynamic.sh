@@ -12,9 +12,7 @@
 # a controller; everything acknowledged is consumed back.
 set -euo pipefail
 # shellcheck source=lib/cluster.sh
-. "$(dirname "$0")/lib/cluster.sh"
-# shellcheck source=lib/clients.sh
-. "$(dirname "$0")/lib/clients.sh"
+. "$(dirname "$0")/lib/cluster.sh"  # and lib/clients.sh
 
 controllers=(c1 c2 c3)
 brokers=(b1 b2 b3)

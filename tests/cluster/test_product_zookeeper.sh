@@ -10,9 +10,7 @@
 # of the broker that is the cluster's controller; every acknowledged record is consumed back.
 set -euo pipefail
 # shellcheck source=lib/cluster.sh
-. "$(dirname "$0")/lib/cluster.sh"
-# shellcheck source=lib/clients.sh
-. "$(dirname "$0")/lib/clients.sh"
+. "$(dirname "$0")/lib/cluster.sh"  # and lib/clients.sh
 zks=(zk1 zk2 zk3)
 brokers=(b1 b2 b3 b4 b5)
 hosts=("${zks[@]}" "${brokers[@]}")

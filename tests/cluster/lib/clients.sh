@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Real Kafka clients for the cluster scenarios (sourced after cluster.sh). They run on a host of
+# Real Kafka clients for the cluster scenarios (sourced by cluster.sh). They run on a host of
 # their own (no Kafka service on it) from the /opt/kafka and /opt/java that the product installed
 # there, as transient systemd units so they survive the shell that started them.
 #

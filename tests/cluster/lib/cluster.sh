@@ -539,3 +539,7 @@ cluster_rss_mib() {
   done
   echo $((kb / 1024))
 }
+
+# The real Kafka clients of the scenarios come with the harness.
+# shellcheck source=clients.sh
+[ -n "${CLIENTS_LIB:-}" ] || . "$KA_CLUSTER_LIB/clients.sh"
