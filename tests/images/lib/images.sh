@@ -28,9 +28,7 @@
 # address as the source and answers with that host's instance.
 IMAGES_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../../cluster/lib/cluster.sh
-. "$IMAGES_LIB/../../cluster/lib/cluster.sh"
-# shellcheck source=../../cluster/lib/clients.sh
-. "$IMAGES_LIB/../../cluster/lib/clients.sh"
+. "$IMAGES_LIB/../../cluster/lib/cluster.sh"  # and clients.sh
 
 KA_IMDS_ADDR=169.254.169.254
 KA_IMDS_PID=""
