@@ -15,23 +15,13 @@
 set -euo pipefail
 # shellcheck source=lib/images.sh
 . "$(dirname "$0")/lib/images.sh"
-cluster_product_binary >/dev/null
 images_init
-t_scenario=$(now)
 
-images_three_by_three "${KA_IMAGES_KRAFT_VERSION:-4.3.1}" controller
+images_three_by_three "${KA_IMAGES_KRAFT_VERSION:-4.3.1}" controller dynamic
 initial=$voters
-# Controllers: role from the image (a controller image), node ID by address in the list.
-ctag=$(jq -nc --arg cid "$cluster_id" --arg v "$initial" '{"kafka-appliance:cluster-id": $cid, "kafka-appliance:controllers": $v, "kafka-appliance:quorum": "dynamic"}')
-btag=$(jq -nc --arg cid "$cluster_id" --arg v "$initial" '{"kafka-appliance:role": "broker", "kafka-appliance:cluster-id": $cid, "kafka-appliance:controllers": $v, "kafka-appliance:quorum": "dynamic"}')
-cud=$'memory = "1G"\n'
-bud=$'memory = "1G"\nnode-id-from = "ip"\n'
-for h in "${controllers[@]}"; do images_instance "$h" "$ctag" "$cud"; done
-for h in "${brokers[@]}"; do images_instance "$h" "$btag" "$bud"; done
 
 images_first_boot
 log "dynamic quorum from the image: every first-boot unit done ${t_units} s after the hosts started; all 6 nodes in the quorum at ${t_quorum} s"
-for h in "${hosts[@]}"; do log "  $h: $(images_firstboot_figures "$h")"; done
 
 q=$(images_quorum c1 "$(cluster_ip c1):9093" --status)
 for i in 1 2 3; do

@@ -15,9 +15,7 @@
 set -euo pipefail
 # shellcheck source=lib/images.sh
 . "$(dirname "$0")/lib/images.sh"
-cluster_product_binary >/dev/null
 images_init
-t_scenario=$(now)
 
 images_bake "${KA_IMAGES_ZK_VERSION:-3.9.1}" zookeeper
 zk_image=$KA_IMAGE
@@ -54,11 +52,6 @@ until [ "$(registered_ids)" = "$ids" ]; do
 done
 t_registered=$(elapsed "$t_boot")
 log "ZooKeeper mode from the images: every first-boot unit done ${t_units} s after the hosts started; brokers $ids in /brokers/ids at ${t_registered} s"
-for h in "${hosts[@]}"; do
-  f=$(images_firstboot_figures "$h")
-  [ -n "$f" ] || fail "$h: the first-boot journal has no bootstrap summary: $(images_firstboot_journal "$h" | tail -5)"
-  log "  $h: $f"
-done
 
 cluster_zk_ensemble "$version" "${zks[@]}"
 for i in 1 2 3; do

@@ -4,7 +4,8 @@
 # server and nspawn hosts, but every host boots a copy of a BAKED image and becomes a node by
 # itself, through kafka-appliance-firstboot.service and the instance metadata.
 #
-#   images_init                      cluster_init + the EXIT trap that also stops the IMDS
+#   images_init                      cluster_init + the EXIT trap that also stops the IMDS; sets
+#                                    t_scenario
 #   images_bake VERSION ROLE         serve Kafka VERSION, run `kafka-appliance bake --role ROLE` in
 #                                    a copy of the rootfs through chroot, assert the image is clean;
 #                                    sets KA_IMAGE (the overlay layers hosts boot from)
@@ -36,9 +37,11 @@ KA_BAKE_MOUNTS=()
 declare -a KA_AZS=(us-east-1a us-east-1b us-east-1c)
 
 images_init() {
+  cluster_product_binary >/dev/null
   cluster_init
   trap 'images_teardown $?' EXIT
   KA_BASE_ROOTFS=$KA_CLUSTER_ROOTFS
+  t_scenario=$(now)
 }
 
 images_teardown() {
@@ -218,9 +221,11 @@ images_quorum() {
 }
 
 # --- the 3 controllers + 3 brokers of a scenario ---------------------------------------------------
-# images_three_by_three VERSION ROLE: bakes the ROLE image of VERSION, starts the IMDS and adds
-# c1-c3, b1-b3 and the client host cl (the same image without its first-boot unit: Kafka's tools
-# are in it). Sets controllers, brokers, hosts, cluster_id and voters (1@c1:9093,...).
+# images_three_by_three VERSION ROLE [QUORUM]: bakes the ROLE image of VERSION, starts the IMDS and
+# adds c1-c3, b1-b3 and the client host cl (the same image without its first-boot unit: Kafka's
+# tools are in it). Sets controllers, brokers, hosts, cluster_id and voters (1@c1:9093,...), and
+# gives the hosts their instance metadata as one launch template per role would (see
+# images_kraft_metadata).
 images_three_by_three() {
   images_bake "$1" "$2"
   images_imds_start
@@ -232,6 +237,26 @@ images_three_by_three() {
   images_client_host cl
   cluster_id=$("$(cluster_product_binary)" cluster-id)
   voters="1@$(cluster_ip c1):9093,2@$(cluster_ip c2):9093,3@$(cluster_ip c3):9093"
+  images_kraft_metadata "$2" "${3:-static}"
+}
+
+# images_kraft_metadata IMAGE_ROLE QUORUM: the tags and user-data of one launch template per role,
+# nothing per instance: the cluster ID and the controllers (voters) in the tags, a role tag where
+# the role is not the image's own, `kafka-appliance:quorum` for a dynamic quorum; user-data sizes
+# the JVMs for these hosts and brokers take their node ID from their address. Sets ctag, btag
+# (JSON), cud and bud (user-data) for later instances of the same templates.
+images_kraft_metadata() {
+  local image_role=$1 quorum=$2 h
+  ctag=$(jq -nc --arg cid "$cluster_id" --arg v "$voters" --arg q "$quorum" --arg r "$image_role" \
+    '{"kafka-appliance:cluster-id": $cid, "kafka-appliance:controllers": $v}
+     + (if $r == "controller" then {} else {"kafka-appliance:role": "controller"} end)
+     + (if $q == "dynamic" then {"kafka-appliance:quorum": "dynamic"} else {} end)')
+  btag=$(jq -c --arg r "$image_role" 'del(."kafka-appliance:role")
+     + (if $r == "broker" then {} else {"kafka-appliance:role": "broker"} end)' <<<"$ctag")
+  cud=$'# kafka-appliance user-data\nmemory = "1G"\n'
+  bud=$cud$'node-id-from = "ip"\n'
+  for h in "${controllers[@]}"; do images_instance "$h" "$ctag" "$cud"; done
+  for h in "${brokers[@]}"; do images_instance "$h" "$btag" "$bud"; done
 }
 
 images_node_id() { local ip; ip=$(cluster_ip "$1"); echo $(( ${ip##*.} )); }   # 10.213.0.N -> N (256 * 0 + N)
@@ -248,6 +273,12 @@ images_boot_all() {
     [ "$s" = active ] || fail "the first-boot unit on $h failed: $(images_firstboot_journal "$h" | tail -5)"
   done
   t_units=$(elapsed "$t_boot")
+  local f
+  for h in "$@"; do
+    f=$(images_firstboot_figures "$h")
+    [ -n "$f" ] || fail "$h: the first-boot journal has no bootstrap summary: $(images_firstboot_journal "$h" | tail -5)"
+    log "  $h first boot: $f"
+  done
   tool_max=$(for h in "$@"; do images_firstboot_figures "$h" | awk '{print $2}'; done | sort -g | tail -1)
 }
 
