@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 #include <utility>
@@ -33,6 +34,17 @@ inline ka::Properties with(const ka::Properties& base, const KV& changes) {
   return p;
 }
 
+// A realistic config of one node kind: tests/unit/validate/bases/NAME.properties.
+inline ka::Properties base(const std::string& name) {
+  const auto path = std::filesystem::path(KA_SOURCE_DIR) / "tests/unit/validate/bases" / (name + ".properties");
+  std::ifstream in(path);
+  REQUIRE(in.good());
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto p = ka::Properties::parse(text, path.string());
+  REQUIRE(p.ok());
+  return *p;
+}
+
 inline ka::KafkaVersion ver(const std::string& s) {
   auto v = ka::KafkaVersion::parse(s);
   REQUIRE(v.ok());
@@ -42,72 +54,15 @@ inline ka::KafkaVersion ver(const std::string& s) {
 const std::string kVoters = "1@10.0.1.11:9093,2@10.0.1.12:9093,3@10.0.1.13:9093";
 const std::string kBootstrap = "10.0.1.11:9093,10.0.1.12:9093,10.0.1.13:9093";
 
-inline ka::Properties controller() {
-  return props({{"process.roles", "controller"},
-                {"node.id", "1"},
-                {"controller.listener.names", "CONTROLLER"},
-                {"listeners", "CONTROLLER://10.0.1.11:9093"},
-                {"listener.security.protocol.map", "CONTROLLER:PLAINTEXT"},
-                {"controller.quorum.voters", kVoters},
-                {"log.dirs", "/var/lib/kafka/meta"},
-                {"metadata.log.dir", "/var/lib/kafka/meta"}});
-}
+inline ka::Properties controller() { return base("controller"); }
 
-inline ka::Properties broker() {
-  return props({{"process.roles", "broker"},
-                {"node.id", "101"},
-                {"controller.listener.names", "CONTROLLER"},
-                {"listeners", "INTERNAL://0.0.0.0:9092"},
-                {"advertised.listeners", "INTERNAL://10.0.2.21:9092"},
-                {"listener.security.protocol.map", "INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT"},
-                {"inter.broker.listener.name", "INTERNAL"},
-                {"controller.quorum.voters", kVoters},
-                {"log.dirs", "/var/lib/kafka/data"},
-                {"metadata.log.dir", "/var/lib/kafka/meta"},
-                {"num.partitions", "3"},
-                {"default.replication.factor", "3"},
-                {"min.insync.replicas", "2"},
-                {"offsets.topic.replication.factor", "3"},
-                {"transaction.state.log.replication.factor", "3"},
-                {"transaction.state.log.min.isr", "2"}});
-}
+inline ka::Properties broker() { return base("broker"); }
 
-inline ka::Properties combined() {
-  return props({{"process.roles", "broker,controller"},
-                {"node.id", "1"},
-                {"controller.listener.names", "CONTROLLER"},
-                {"listeners", "PLAINTEXT://10.0.1.11:9092,CONTROLLER://10.0.1.11:9093"},
-                {"advertised.listeners", "PLAINTEXT://10.0.1.11:9092"},
-                {"listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"},
-                {"inter.broker.listener.name", "PLAINTEXT"},
-                {"controller.quorum.voters", kVoters},
-                {"log.dirs", "/var/lib/kafka/data"},
-                {"metadata.log.dir", "/var/lib/kafka/meta"},
-                {"default.replication.factor", "3"},
-                {"min.insync.replicas", "2"}});
-}
+inline ka::Properties combined() { return base("combined"); }
 
-inline ka::Properties zk_broker() {
-  return props({{"broker.id", "1"},
-                {"zookeeper.connect", "10.0.4.11:2181,10.0.4.12:2181,10.0.4.13:2181/kafka"},
-                {"listeners", "PLAINTEXT://0.0.0.0:9092"},
-                {"advertised.listeners", "PLAINTEXT://10.0.3.5:9092"},
-                {"log.dirs", "/var/lib/kafka/data"},
-                {"default.replication.factor", "3"},
-                {"min.insync.replicas", "2"}});
-}
+inline ka::Properties zk_broker() { return base("zk_broker"); }
 
-inline ka::Properties zookeeper() {
-  return props({{"dataDir", "/var/lib/zookeeper"},
-                {"clientPort", "2181"},
-                {"tickTime", "2000"},
-                {"initLimit", "10"},
-                {"syncLimit", "5"},
-                {"server.1", "10.0.4.11:2888:3888"},
-                {"server.2", "10.0.4.12:2888:3888"},
-                {"server.3", "10.0.4.13:2888:3888"},
-                {"4lw.commands.whitelist", "srvr,ruok,mntr"}});
-}
+inline ka::Properties zookeeper() { return base("zookeeper"); }
 
 inline int count(const std::vector<ka::Violation>& vs, const std::string& id, ka::Severity sev) {
   int n = 0;
