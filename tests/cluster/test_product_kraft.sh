@@ -69,6 +69,7 @@ p=$(cluster_exec c2 kafka-appliance plan ${args[c2]}) || fail "plan on converged
 [ "$p" = "nothing to change" ] || fail "plan on converged c2 is not empty: $p"
 
 # --- real clients ---------------------------------------------------------------------------------
+clients_install cl
 produce_acked cl "$bs"
 
 # kill -9 of a broker: its partitions' leadership moves once the controller fences it.

@@ -61,6 +61,7 @@ jq -e '.steps[] | select(.step == "format") | .changes == []' "$KA_CLUSTER_WORK/
 le "$rerun_s" "${KA_RERUN_MAX_S:-0.1}" || fail "converged re-run took $rerun_s s of tool time (goal <= ${KA_RERUN_MAX_S:-0.1} s)"
 log "converged re-run on c3: format skipped, changed=false, tool_seconds $rerun_s"
 
+clients_install cl
 produce_acked cl "$bs"
 
 # --- a fourth controller joins the running quorum by the product alone --------------------------------

@@ -41,9 +41,7 @@ log "identities from the metadata: controllers 1-3 by their addresses, brokers $
 
 # --- clients, the whole time -----------------------------------------------------------------------
 bs=$(cluster_ip b1):9092,$(cluster_ip b2):9092
-kafka_tool cl kafka-topics --bootstrap-server "$bs" --create --topic acked --partitions 3 --replication-factor 3 \
-  --config min.insync.replicas=2 >/dev/null || fail "could not create the topic"
-produce_start cl "$bs" acked
+produce_acked cl "$bs"
 
 # --- reboot of a controller ------------------------------------------------------------------------
 fault_begin "reboot controller c2"
@@ -116,7 +114,5 @@ log "b3 replaced by b3r at $(cluster_ip b3r): node $old, directory IDs $dir3 (da
 log "brand-new broker b5: node $(images_node_id b5) in the quorum ${t_join} s after boot ($(images_firstboot_figures b5))"
 
 # --- nothing acknowledged is lost ------------------------------------------------------------------
-produce_stop cl
-consume_verify cl "$bs" acked
-stalls=$(IFS=,; echo "${KA_STALLS[*]}")
+verify_acked cl "$bs"
 echo "RESULT images_kraft_static version=$version units_done_s=$t_units quorum_s=$t_quorum tool_max_s=$tool_max reboot_s=$t_reboot imds_down_rejoin_s=$t_imds replaced_and_new_s=$t_join stalls_s=[$stalls] verify=[$KA_VERIFY] scenario_s=$(elapsed "$t_scenario")"

@@ -38,9 +38,7 @@ done
 log "voters [1,2,3] with their formatted directory IDs; brokers $observers observers through controller.quorum.bootstrap.servers"
 
 bs=$(cluster_ip b1):9092,$(cluster_ip b2):9092
-kafka_tool cl kafka-topics --bootstrap-server "$bs" --create --topic acked --partitions 3 --replication-factor 3 \
-  --config min.insync.replicas=2 >/dev/null || fail "could not create the topic"
-produce_start cl "$bs" acked
+produce_acked cl "$bs"
 
 # --- reboot of a dynamic-quorum controller ----------------------------------------------------------
 d3=$(cluster_exec c3 sed -n 's/^directory.id=//p' /var/lib/kafka/meta/meta.properties)
@@ -82,7 +80,5 @@ grep -q "\"id\": *4, *\"directoryId\": *\"$d4\"" <<<"$q" || fail "c4's directory
 joined=$(sed -n 's/^\[join\] \(.* after its start\)$/\1/p' <<<"$j")
 log "later controller c4: formatted with --no-initial-controllers, voter 4 with directory $d4 ${t_c4} s after its host started (the join step: a voter ${joined%% after*} after Kafka started; $(images_firstboot_figures c4))"
 
-produce_stop cl
-consume_verify cl "$bs" acked
-stalls=$(IFS=,; echo "${KA_STALLS[*]}")
+verify_acked cl "$bs"
 echo "RESULT images_kraft_dynamic version=$version units_done_s=$t_units quorum_s=$t_quorum tool_max_s=$tool_max reboot_s=$t_reboot later_controller_voter_s=$t_c4 stalls_s=[$stalls] verify=[$KA_VERIFY] scenario_s=$(elapsed "$t_scenario")"

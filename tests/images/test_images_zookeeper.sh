@@ -88,7 +88,5 @@ fault_end
 log "b3 rebooted: first-boot unit skipped, no metadata request, marker and meta.properties unchanged, broker $id3 registered and in sync ${t_reboot} s after the power-off (in sync ${back} s after healthy)"
 
 # --- nothing acknowledged is lost ------------------------------------------------------------------
-produce_stop cl
-consume_verify cl "$bs" acked
-stalls=$(IFS=,; echo "${KA_STALLS[*]}")
+verify_acked cl "$bs"
 echo "RESULT images_zookeeper version=$version units_done_s=$t_units registered_s=$t_registered tool_max_s=$tool_max reboot_s=$t_reboot stalls_s=[$stalls] verify=[$KA_VERIFY] scenario_s=$(elapsed "$t_scenario")"

@@ -14,9 +14,8 @@
 #   consume_verify NAME BOOTSTRAP TOPIC    read the topic from the start; fail unless every
 #                                          acknowledged record is there
 #   wait_in_sync NAME BOOTSTRAP TOPIC MAX  until no partition of TOPIC is under-replicated
-#   produce_acked NAME BOOTSTRAP [PARTS]   clients_install, the topic `acked` (RF 3,
-#                                          min.insync.replicas=2, PARTS partitions, default 3),
-#                                          produce_start on it
+#   produce_acked NAME BOOTSTRAP [PARTS]   the topic `acked` (RF 3, min.insync.replicas=2, PARTS
+#                                          partitions, default 3), produce_start on it
 #   verify_acked NAME BOOTSTRAP            produce_stop, consume_verify of `acked`; sets `stalls`
 #                                          (the faults' longest stalls, comma-separated)
 CLIENTS_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -103,7 +102,6 @@ consume_verify() {
 
 produce_acked() {
   local name=$1 bs=$2 parts=${3:-3}
-  clients_install "$name"
   kafka_tool "$name" kafka-topics --bootstrap-server "$bs" --create --topic acked --partitions "$parts" \
     --replication-factor 3 --config min.insync.replicas=2 >/dev/null || fail "could not create the topic acked"
   produce_start "$name" "$bs" acked
