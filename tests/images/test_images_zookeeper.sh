@@ -70,9 +70,7 @@ log "ZooKeeper leader $zk_leader, members 1-3 by their node-id tags; brokers $id
 
 # --- clients, the whole time -----------------------------------------------------------------------
 bs=$(cluster_ip b1):9092,$(cluster_ip b2):9092,$(cluster_ip b4):9092
-kafka_tool cl kafka-topics --bootstrap-server "$bs" --create --topic acked --partitions 5 --replication-factor 3 \
-  --config min.insync.replicas=2 >/dev/null || fail "could not create the topic"
-produce_start cl "$bs" acked
+produce_acked cl "$bs" 5
 
 # --- reboot of a broker ----------------------------------------------------------------------------
 id3=$(images_node_id b3)
