@@ -18,7 +18,7 @@
 # Kafka answers and a produce (acks=all) / consume round trip from the host works, `status` in the
 # guest, the data directory on /dev/vda; after a clean power-off the records, meta.properties and
 # the done-marker are read from the disk image itself (debugfs); a second boot of the same disk:
-# the unit skipped by its condition, not one metadata request, Kafka serving again. Prints
+# the unit skipped by its condition, not one metadata request, kafka.service started. Prints
 # RESULT: VM start to the unit started (the boot), to the unit done and to multi-user, to Kafka
 # serving (from the host), and the tool's own share from the first-boot journal.
 #
@@ -192,6 +192,7 @@ vm_poweroff() {
 
 unit='kafka-appliance-f'   # the console shortens long names: "kafka-appliance-f… instance metadata, ..."
 vm_start 1
+log "VM started (QEMU pid $QEMU_PID, TCG, 2 vCPUs, 2 GiB); IMDS emulator on port $imds_port behind 169.254.169.254:80"
 t_boot=$(vm_console "Starting.*($unit)" 600) || fail "the first-boot unit did not start within 600 s of the VM's start"
 log "VM booted to its first-boot unit in $t_boot s"
 t_unit=$(vm_console "(Finished|Failed to start).*($unit)" 1200) || fail "the first-boot unit did not end within 1200 s of the VM's start"
@@ -258,11 +259,10 @@ log "powered off in $t_off s; on the disk image: meta.properties of node 1, the 
 before=$(imds_requests)
 vm_start 2
 t_multi2=$(vm_console 'Reached target.*multi-user' 600) || fail "the second boot reached no multi-user.target within 600 s"
-t_serving2=$(vm_serving 2 600)
 [ "$(on systemctl show -p ConditionResult --value kafka-appliance-firstboot.service)" = no ] || fail "the first-boot unit ran again at the second boot"
 [ "$(imds_requests)" = "$before" ] || fail "the second boot asked the metadata service ($before requests before, $(imds_requests) after)"
 grep -qE "Starting.*($unit)" "$CONSOLE" && fail "the second boot started the first-boot unit"
 [ "$(on systemctl is-active kafka.service)" = active ] || fail "kafka.service is not active after the second boot"
-log "second boot: unit skipped by its condition, no metadata request, multi-user at $t_multi2 s, Kafka answering at $t_serving2 s"
+log "second boot: unit skipped by its condition, no metadata request, kafka.service started, multi-user at $t_multi2 s"
 
-echo "RESULT images_vm version=$version disk_s=$t_disk boot_to_unit_s=$t_boot unit_done_s=$t_unit multi_user_s=$t_multi kafka_serving_s=$t_serving tool=[$tool] roundtrip_s=$t_roundtrip poweroff_s=$t_off reboot_multi_user_s=$t_multi2 reboot_serving_s=$t_serving2 scenario_s=$(elapsed "$t_scenario")"
+echo "RESULT images_vm version=$version disk_s=$t_disk boot_to_unit_s=$t_boot unit_done_s=$t_unit multi_user_s=$t_multi kafka_serving_s=$t_serving tool=[$tool] roundtrip_s=$t_roundtrip poweroff_s=$t_off reboot_multi_user_s=$t_multi2 scenario_s=$(elapsed "$t_scenario")"
