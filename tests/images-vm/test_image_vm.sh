@@ -116,6 +116,9 @@ log "disk of the baked combined image of Kafka $version ready in $t_disk s (VM t
 ip netns add "$VM_NS"
 ip -n "$VM_NS" link set lo up
 ip -n "$VM_NS" addr add "$VM_IP/32" dev lo
+# The clients' source address for it is 127.0.0.1, not 169.254.0.15 itself: QEMU passes the
+# peer's address on to the guest (all but a loopback one), and the guest drops packets from itself.
+ip -n "$VM_NS" route replace table local local "$VM_IP" dev lo proto kernel scope host src 127.0.0.1
 cluster_id=$("$bin" cluster-id)
 # Tags: the cluster and its one controller (this instance finds its node ID, 1, by its address in
 # the list; its role is the image's). User-data: the rack, to show it is read too.
