@@ -205,8 +205,8 @@ t_serving=$(vm_serving 1 120)
 log "first-boot unit done at $t_unit s, multi-user at $t_multi s, Kafka answering the host at $t_serving s (since QEMU started)"
 
 # --- checks in the guest ----------------------------------------------------------------------------
-st=$(on systemctl show -p ActiveState -p Result --value kafka-appliance-firstboot.service | paste -sd' ') || fail "no SSH into the VM"
-[ "$st" = "active success" ] || fail "kafka-appliance-firstboot.service is '$st', not 'active success'"
+st=$(on systemctl show -p ActiveState -p Result kafka-appliance-firstboot.service | sort | paste -sd' ') || fail "no SSH into the VM"
+[ "$st" = "ActiveState=active Result=success" ] || fail "kafka-appliance-firstboot.service is '$st', not active with result success"
 journal=$(on journalctl --no-pager -o cat -b 0 -u kafka-appliance-firstboot.service)
 tool=$(images_firstboot_figures_of "$journal") || fail "no converged line in the first-boot journal: $(tail -5 <<<"$journal")"
 grep -q "combined node 1 of cluster $cluster_id" <<<"$journal" || fail "the first-boot journal does not name combined node 1 of cluster $cluster_id: $journal"
