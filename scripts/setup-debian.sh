@@ -15,7 +15,8 @@ packages=(dpkg-dev cmake ninja-build g++ pkg-config file
           libcli11-dev libspdlog-dev libfmt-dev catch2 libkainjow-mustache-dev nlohmann-json3-dev
           clang libclang-rt-14-dev
           gnupg python3 openssl curl time jq util-linux systemd systemd-container mmdebstrap iproute2
-          default-jre-headless openjdk-17-jdk-headless maven)
+          default-jre-headless openjdk-17-jdk-headless maven
+          qemu-system-x86 qemu-utils e2fsprogs openssh-client)   # the images-vm test
 
 missing=()
 for p in "${packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done

@@ -11,6 +11,8 @@
 #                            Kafka, assembled from Maven Central by tests/realkafka/; the tier ~11 minutes, the whole .ci/run ~30)
 #                            and the images tier (`bake` in a chroot, the baked image booted as
 #                            nspawn hosts that join by their first-boot unit and an IMDS emulator)
+#                            and the images-vm test (the baked image booted once as a QEMU VM:
+#                            software emulation, a real kernel, virtio disk and NIC; ~6 min)
 #   KA_TEST_LABELS='^kafka-config-slow$' scripts/test.sh
 #                            the slow tier, not in the default: the KafkaConfig/ZooKeeper differential
 #                            on a fresh random seed (printed; replay with KA_DIFF_SEED=N), a few minutes
@@ -47,7 +49,9 @@ if [ "$cluster" = 1 ]; then
   ctest --test-dir build --output-on-failure -j1 -L cluster
   # The image tier after it, on the same rootfs and Kafka builds: baked images booted as hosts.
   ctest --test-dir build --output-on-failure -j1 -L '^images$'
-  labels="$labels|cluster|images"
+  # And the same image once as a real VM (QEMU, software emulation: it wants both cores).
+  ctest --test-dir build --output-on-failure -j1 -L '^images-vm$'
+  labels="$labels|cluster|images|images-vm"
 fi
 
 if [ -z "${KA_SKIP_SANITIZERS:-}" ]; then

@@ -22,6 +22,7 @@
 #                                    marker and identity (meta.properties, myid) unchanged
 #   images_boot_all HOST...          start them (and cl) at once, wait for every first-boot unit
 #   images_three_by_three V ROLE / images_first_boot   the KRaft 3+3 scenarios' set-up and boot
+#   images_firstboot_figures_of TEXT the same from a journal's text (-o cat)
 #
 # The IMDS is at its EC2 address: the hosts' first-boot unit runs `kafka-appliance firstboot` with
 # no --imds-endpoint. 169.254.169.254 is an address of the bridge inside the switch's namespace
@@ -206,9 +207,10 @@ images_reboot() {
 
 # "tool T s (format F s), health H s": the tool's own time includes Kafka's kafka-storage.sh
 # format (a JVM), shown apart when it ran (never in ZooKeeper mode).
-images_firstboot_figures() {
-  local j t f
-  j=$(images_firstboot_journal "$1" -b 0)
+images_firstboot_figures() { images_firstboot_figures_of "$(images_firstboot_journal "$1" -b 0)"; }
+# images_firstboot_figures_of JOURNAL: the same, from the text of a first-boot journal (a VM's).
+images_firstboot_figures_of() {
+  local j=$1 t f
   t=$(sed -n 's/^converged in \([0-9.]*\) s (health checks \([0-9.]*\) s).*/tool \1 s|, health \2 s/p' <<<"$j" | tail -1)
   f=$(sed -n 's/.*\[done\] format (\([0-9.]*\) s).*/\1/p' <<<"$j" | tail -1)
   [ -n "$t" ] && echo "${t%|*}${f:+ (format $f s)}${t#*|}"
