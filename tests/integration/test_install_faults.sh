@@ -12,9 +12,17 @@ run() { "$B" --root "$1" --quiet install --archive "$a" --private-build --sha512
 
 echo "== reference: a clean install"
 ref=$work/ref; new_root "$ref"
-t0=$(date +%s%N); run "$ref"; t1=$(date +%s%N)
-dur_ms=$(( (t1 - t0) / 1000000 ))
-echo "clean install took ${dur_ms} ms"
+# The kill grid spans the fastest of three clean installs: the first one also reads the archive
+# into the page cache, and one slow run on a loaded machine would put most kill points past the end.
+dur_ms=
+for n in 1 2 3; do
+  r=$ref; [ $n = 1 ] || { r=$work/timing$n; new_root "$r"; }
+  t0=$(date +%s%N); run "$r"; t1=$(date +%s%N)
+  d=$(( (t1 - t0) / 1000000 ))
+  [ -z "$dur_ms" ] || [ "$d" -lt "$dur_ms" ] && dur_ms=$d
+  [ $n = 1 ] || rm -rf "$r"
+done
+echo "clean install took ${dur_ms} ms (the fastest of 3)"
 ref_list=$(tree_list "$ref/opt/kafka_2.13-3.9.1")
 
 echo "== full disk: an 8 MiB tmpfs as the root"
