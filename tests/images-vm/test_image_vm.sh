@@ -128,12 +128,8 @@ jq -n --arg ip "$VM_IP" --arg cid "$cluster_id" \
                   "tags": {"instance": {"Name": "kafka-vm", "kafka-appliance:cluster-id": $cid,
                                         "kafka-appliance:controllers": ("1@" + $ip + ":9093")}}},
     "user-data": "rack = \"vm-rack-1\"\n"}' > "$VM/imds.json"
-ip netns exec "$VM_NS" python3 "$here/../imds/imds_emulator.py" --instance "$VM/imds.json" --bind 127.0.0.1 --port-file "$VM/imds.ports" \
-  > /dev/null 2> "$VM/imds.err" &
-IMDS_PID=$!
-for _ in $(seq 100); do [ -s "$VM/imds.ports" ] && break; sleep 0.1; done
-[ -s "$VM/imds.ports" ] || fail "the IMDS emulator did not start: $(cat "$VM/imds.err")"
-read -r imds_port imds_control < "$VM/imds.ports"
+images_emulator "$VM_NS" "$VM/imds" --instance "$VM/imds.json" --bind 127.0.0.1
+IMDS_PID=$KA_IMDS_PID imds_port=$KA_IMDS_PORT imds_control=$KA_IMDS_CONTROL
 imds_requests() {
   vmns python3 -c 'import json, sys, urllib.request
 print(len(json.load(urllib.request.urlopen(sys.argv[1], timeout=5))))' "http://127.0.0.1:$imds_control/log"

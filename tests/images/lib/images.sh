@@ -9,7 +9,7 @@
 #   images_bake VERSION ROLE         serve Kafka VERSION, run `kafka-appliance bake --role ROLE` in
 #                                    a copy of the rootfs through chroot, assert the image is clean;
 #                                    sets KA_IMAGE (the overlay layers hosts boot from)
-#   images_imds_start                the IMDS emulator at 169.254.169.254:80 on the bridge, one
+#   images_imds_start                the IMDS emulator (images_emulator) at 169.254.169.254:80 on the bridge, one
 #                                    instance per host address (tests/imds/imds_emulator.py)
 #   images_imds down|none            take the metadata service down / bring it back
 #   images_add_host NAME             a host booting KA_IMAGE, default route to the bridge (as EC2)
@@ -112,14 +112,21 @@ images_assert_clean() {
 images_imds_start() {
   mkdir -p "$KA_CLUSTER_WORK/imds"
   ip -n "$KA_CLUSTER_SW" addr add "$KA_IMDS_ADDR/32" dev br0
-  ip netns exec "$KA_CLUSTER_SW" python3 "$IMAGES_LIB/../../imds/imds_emulator.py" --instances-dir "$KA_CLUSTER_WORK/imds" \
-    --bind "$KA_IMDS_ADDR" --port 80 --control-bind 127.0.0.1 --port-file "$KA_CLUSTER_WORK/imds.ports" \
-    > /dev/null 2> "$KA_CLUSTER_WORK/imds.err" &
+  images_emulator "$KA_CLUSTER_SW" "$KA_CLUSTER_WORK/imds" --instances-dir "$KA_CLUSTER_WORK/imds" \
+    --bind "$KA_IMDS_ADDR" --port 80 --control-bind 127.0.0.1
+}
+
+# images_emulator NETNS PREFIX ARGS...: tests/imds/imds_emulator.py with ARGS in NETNS, its ports
+# in PREFIX.ports and its stderr in PREFIX.err; waits until it listens. Sets KA_IMDS_PID,
+# KA_IMDS_PORT and KA_IMDS_CONTROL (its control port).
+images_emulator() {
+  local ns=$1 prefix=$2 i; shift 2
+  ip netns exec "$ns" python3 "$IMAGES_LIB/../../imds/imds_emulator.py" "$@" --port-file "$prefix.ports" \
+    > /dev/null 2> "$prefix.err" &
   KA_IMDS_PID=$!
-  local i
-  for i in $(seq 100); do [ -s "$KA_CLUSTER_WORK/imds.ports" ] && break; sleep 0.1; done
-  [ -s "$KA_CLUSTER_WORK/imds.ports" ] || fail "the IMDS emulator did not start: $(cat "$KA_CLUSTER_WORK/imds.err")"
-  read -r _ KA_IMDS_CONTROL < "$KA_CLUSTER_WORK/imds.ports"
+  for i in $(seq 100); do [ -s "$prefix.ports" ] && break; sleep 0.1; done
+  [ -s "$prefix.ports" ] || fail "the IMDS emulator did not start: $(cat "$prefix.err")"
+  read -r KA_IMDS_PORT KA_IMDS_CONTROL < "$prefix.ports"
 }
 
 images_imds() {

@@ -34,6 +34,13 @@ std::string text(const Error& e) {
   return s;
 }
 
+// decide(IN), which must succeed (else the test fails with its error and notes).
+FirstbootDecision decided(const FirstbootInput& in) {
+  auto d = decide(in);
+  if (!d.ok()) FAIL(text(d.error()));
+  return *d;
+}
+
 std::string notes(const FirstbootDecision& d) {
   std::string s;
   for (const auto& n : d.notes) s += n + "\n";
@@ -129,20 +136,19 @@ TEST_CASE("first boot: good metadata decides the node", "[firstboot]") {
   };
   for (const auto& r : rows) {
     SECTION(r.name) {
-      auto d = decide(r.in);
       INFO(r.name);
-      if (!d.ok()) FAIL(text(d.error()));
-      CHECK(d->node.role == r.role);
-      CHECK(d->node.node_id == r.node_id);
-      CHECK(d->node.rack == r.rack);
-      CHECK(d->node.controllers == r.controllers);
-      CHECK(d->node.controller_bootstrap == r.bootstrap);
-      CHECK(d->node.advertise == r.advertise);
-      CHECK(d->format == r.format);
-      CHECK(d->initial_controllers == r.initial);
-      CHECK_THAT(notes(*d), Catch::Contains(r.note));
-      if (r.in.existing) CHECK(d->node.cluster_id == r.in.existing->meta.cluster_id);
-      else CHECK(d->node.cluster_id == kCluster);
+      auto d = decided(r.in);
+      CHECK(d.node.role == r.role);
+      CHECK(d.node.node_id == r.node_id);
+      CHECK(d.node.rack == r.rack);
+      CHECK(d.node.controllers == r.controllers);
+      CHECK(d.node.controller_bootstrap == r.bootstrap);
+      CHECK(d.node.advertise == r.advertise);
+      CHECK(d.format == r.format);
+      CHECK(d.initial_controllers == r.initial);
+      CHECK_THAT(notes(d), Catch::Contains(r.note));
+      if (r.in.existing) CHECK(d.node.cluster_id == r.in.existing->meta.cluster_id);
+      else CHECK(d.node.cluster_id == kCluster);
     }
   }
 }
@@ -305,27 +311,25 @@ TEST_CASE("first boot: ZooKeeper mode needs no cluster ID", "[firstboot]") {
   FirstbootInput member;
   member.md = md("10.0.3.12", {{"node-id", "2"}}, "memory = \"1G\"\n" + ensemble);
   member.image_role = "zookeeper";
-  auto z = decide(member);
-  if (!z.ok()) FAIL(text(z.error()));
-  CHECK(z->node.role == "zookeeper");
-  CHECK(z->node.node_id == "2");
-  CHECK(z->node.cluster_id.empty());
-  CHECK(z->node.rack.empty());
-  CHECK(z->node.zookeeper_servers.size() == 3);
+  auto z = decided(member);
+  CHECK(z.node.role == "zookeeper");
+  CHECK(z.node.node_id == "2");
+  CHECK(z.node.cluster_id.empty());
+  CHECK(z.node.rack.empty());
+  CHECK(z.node.zookeeper_servers.size() == 3);
 
   FirstbootInput broker;
   broker.md = md("10.0.2.21", {{"role", "broker"}},
                  "node-id-from = \"ip\"\nbroker-count = 5\nzookeeper = [\"10.0.3.11:2181\", \"10.0.3.12:2181\", \"10.0.3.13:2181\"]\n");
   broker.image_role = "broker";
-  auto b = decide(broker);
-  if (!b.ok()) FAIL(text(b.error()));
-  CHECK(b->node.role == "broker");
-  CHECK(b->node.node_id == "533");
-  CHECK(b->node.cluster_id.empty());
-  CHECK(b->node.zookeeper == std::vector<std::string>{"10.0.3.11:2181", "10.0.3.12:2181", "10.0.3.13:2181"});
-  CHECK(b->node.advertise == std::vector<std::string>{"PLAINTEXT://10.0.2.21:9092"});
-  CHECK(b->node.rack == "us-east-1b");
-  CHECK(b->format == DynamicFormat::automatic);
+  auto b = decided(broker);
+  CHECK(b.node.role == "broker");
+  CHECK(b.node.node_id == "533");
+  CHECK(b.node.cluster_id.empty());
+  CHECK(b.node.zookeeper == std::vector<std::string>{"10.0.3.11:2181", "10.0.3.12:2181", "10.0.3.13:2181"});
+  CHECK(b.node.advertise == std::vector<std::string>{"PLAINTEXT://10.0.2.21:9092"});
+  CHECK(b.node.rack == "us-east-1b");
+  CHECK(b.format == DynamicFormat::automatic);
 
   // A KRaft broker still needs one.
   broker.md = md("10.0.2.21", {{"role", "broker"}, {"controllers", kVoters}}, "node-id-from = \"ip\"\n");
