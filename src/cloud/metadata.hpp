@@ -25,6 +25,9 @@ struct InstanceMetadata {
   bool tags_visible = false;
   std::map<std::string, std::string> tags;  // the kafka-appliance:* tags, by full key
   std::optional<std::string> user_data;     // absent: the instance has none
+  // Set when there is no metadata service and the user-data is this file (firstboot
+  // --user-data): every setting must then be in it.
+  std::string user_data_file;
 };
 
 class MetadataSource {

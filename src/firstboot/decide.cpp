@@ -19,6 +19,7 @@ const std::set<std::string> kKnownTags = {kTag + "role", kTag + "node-id", kTag 
 // Where a missing tag could have come from: tags are invisible without InstanceMetadataTags.
 std::string where_to_set(const cloud::InstanceMetadata& md, const std::string& tag, const std::string& key,
                          const std::string& example) {
+  if (!md.user_data_file.empty()) return "set `" + key + " = " + example + "` in the user-data file " + md.user_data_file;
   std::string s = "set the instance tag " + kTag + tag + " or `" + key + " = " + example + "` in the user-data";
   if (!md.tags_visible)
     s += " (no instance tag is visible in the metadata at " + md.source +

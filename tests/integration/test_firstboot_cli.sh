@@ -106,4 +106,31 @@ else
 fi
 [ $fails -eq 0 ] && ok "replaced instance keeps node 101 from meta.properties over the tag's 555; rack and address from the metadata"
 
+# 6. no metadata service (a Vagrant VM, on premises): the user-data is a file, the address given.
+root4=$work/local; mkdir -p "$root4/etc/kafka-appliance"
+printf 'role = "combined"\nkafka-version = "4.3.1"\n' > "$root4/etc/kafka-appliance/image.toml"
+echo 0123456789abcdef0123456789abcdef > "$root4/etc/machine-id"
+ud=$work/user-data.toml
+printf 'node-id = 2\ncluster-id = "MkU3OEVBNTcwNTJENDM2Qg"\ncontroller = ["1@10.0.9.11:9093", "2@10.0.9.12:9093", "3@10.0.9.13:9093"]\n' > "$ud"
+out=$("$B" --config "$empty" --root "$root4" --dry-run firstboot --user-data "$ud" --local-ipv4 10.0.9.12 --no-start 2>&1); rc=$?
+[ $rc -eq 0 ] && grep -q "role combined from the image" <<<"$out" && grep -q "node ID 2 from user-data node-id" <<<"$out" \
+  && grep -q "combined node 2 of cluster MkU3OEVBNTcwNTJENDM2Qg" <<<"$out" && grep -q "PLAINTEXT://10.0.9.12:9092" <<<"$out" \
+  || failc "user-data file: exit $rc: $out"
+[ ! -e "$root4/$MARK" ] && [ ! -e "$root4/etc/kafka/server.properties" ] || failc "user-data file, --dry-run: something was written"
+# The same through the environment, as a systemd drop-in gives it to the first-boot unit.
+out=$(KAFKA_APPLIANCE_USER_DATA=$ud KAFKA_APPLIANCE_LOCAL_IPV4=10.0.9.12 "$B" --config "$empty" --root "$root4" --dry-run firstboot --no-start 2>&1); rc=$?
+[ $rc -eq 0 ] && grep -q "combined node 2 of cluster" <<<"$out" || failc "user-data file from the environment: exit $rc: $out"
+out=$("$B" --config "$empty" --root "$root4" firstboot --user-data "$ud" --no-start 2>&1); rc=$?
+[ $rc -eq 2 ] && grep -q "needs --local-ipv4" <<<"$out" || failc "--user-data without --local-ipv4: exit $rc: $out"
+out=$("$B" --config "$empty" --root "$root4" firstboot --local-ipv4 10.0.9.12 --no-start 2>&1); rc=$?
+[ $rc -eq 2 ] && grep -q "\-\-local-ipv4 is for --user-data" <<<"$out" || failc "--local-ipv4 alone: exit $rc: $out"
+out=$("$B" --config "$empty" --root "$root4" firstboot --user-data "$work/absent.toml" --local-ipv4 10.0.9.12 --no-start 2>&1); rc=$?
+[ $rc -eq 2 ] && grep -q "absent.toml" <<<"$out" || failc "missing user-data file: exit $rc: $out"
+sed -i '/cluster-id/d' "$ud"
+out=$("$B" --config "$empty" --root "$root4" firstboot --user-data "$ud" --local-ipv4 10.0.9.12 --no-start 2>&1); rc=$?
+[ $rc -eq 2 ] && grep -qF "set \`cluster-id = " <<<"$out" && grep -qF "in the user-data file $ud" <<<"$out" \
+  && ! grep -q "InstanceMetadataTags" <<<"$out" || failc "user-data file without cluster-id: exit $rc: $out"
+[ ! -e "$root4/$MARK" ] || failc "user-data file without cluster-id: marker written"
+[ $fails -eq 0 ] && ok "no metadata service: identity from a user-data file and --local-ipv4 (flags or environment); missing settings name the file"
+
 [ $fails -eq 0 ] || exit 1

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2015  # A && B || fail is meant
 # The vagrant tier: a real `vagrant up` of 3 combined Kafka nodes (tests/vagrant/Vagrantfile) with
-# vagrant-libvirt on QEMU's software emulation, each VM running `kafka-appliance bootstrap` on the
-# real Kafka distribution of tests/realkafka/ and a JRE packaged as a Temurin release, both served
-# over HTTPS from inside the test's network namespace. Then: the quorum on every node, a
+# vagrant-libvirt on QEMU's software emulation, on the real Kafka distribution of tests/realkafka/
+# and a JRE packaged as a Temurin release, both served over HTTPS from inside the test's network
+# namespace. By default (KA_VAGRANT_PROVISION=firstboot) the box is the combined appliance image:
+# `kafka-appliance bake` in a chroot of the VM tree, made into a box, and every VM's first-boot
+# unit runs with its user-data file; KA_VAGRANT_PROVISION=bootstrap uses the plain Debian box and
+# every VM installs with `kafka-appliance bootstrap` (slower: the downloads and the unpacking run
+# emulated). Then: the quorum on every node, a
 # produce/consume round trip (acks=all, RF 3, min.insync.replicas=2), `vagrant halt` of one node,
 # the quorum and a round trip on the other two, `vagrant up` of it again (healthy, its data back),
 # `vagrant destroy -f`. Prints the time of each step.
@@ -13,6 +17,7 @@
 # dnsmasq-base, mmdebstrap and e2fsprogs (tests/vagrant/setup.sh), and what the cluster tier needs
 # to assemble Kafka (Maven, a JDK 17 with jlink, gpg).
 #   KA_VAGRANT_KAFKA_VERSION   Kafka version (default 4.3.1)
+#   KA_VAGRANT_PROVISION       firstboot (default: the baked box) or bootstrap (the plain box)
 #   KAV_KEEP=1                 leave the VMs and libvirtd running at the end
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,18 +41,10 @@ vagrant_logged() {
   kav_vagrant "$@" 2>&1 | stamp > "$log" || { tail -60 "$log" >&2; fail "vagrant $* failed"; }
 }
 
+provision=${KA_VAGRANT_PROVISION:-firstboot}
+case $provision in firstboot|bootstrap) ;; *) fail "KA_VAGRANT_PROVISION must be firstboot or bootstrap, not $provision";; esac
 t_all=$(now)
 kav_init
-
-# --- the box ---------------------------------------------------------------------------------------
-t0=$(now)
-box=$("$here/box.sh") || fail "could not build the box (tests/vagrant/box.sh)"
-step box_build_or_cache "$(elapsed "$t0")"
-mkdir -p "$KAV_WORK/project"
-KAV_PROJECT=$KAV_WORK/project
-t0=$(now)
-kav_vagrant box add --name ka-debian12 "$box" >/dev/null || fail "vagrant box add failed"
-step box_add "$(elapsed "$t0")"
 
 # --- Kafka and Java, served inside the namespace ---------------------------------------------------
 version=${KA_VAGRANT_KAFKA_VERSION:-4.3.1}
@@ -72,6 +69,55 @@ cp "$dist/KEYS" "$KAV_WORK/test-KEYS"
 cp "$jdk/adoptium.asc" "$KAV_WORK/test-adoptium.asc"
 feature=$(jq -r .feature "$jdk/release.json")
 
+# bake_box: the combined appliance image of Kafka $version, baked by the product itself (`bake` in
+# a chroot of an overlay on the VM tree of tests/vm/disk.sh, the artifacts from the server above,
+# as the image tier does), made into a disk the same way as the plain box's and packaged as a box.
+bake_box() {
+  local vmtree b=$KAV_WORK/bake r out
+  vmtree=$("$here/../vm/disk.sh" --root) || fail "could not build the VM tree (tests/vm/disk.sh --root)"
+  r=$b/root
+  mkdir -p "$b/upper" "$b/work" "$r" "$b/disk"
+  mount -t overlay overlay -o "lowerdir=$vmtree/root,upperdir=$b/upper,workdir=$b/work" "$r"
+  KAV_MOUNTS=("$r/dev" "$r/proc" "$r")
+  mount -t proc proc "$r/proc"
+  mount --bind /dev "$r/dev"
+  # What Packer does on the builder: upload the binary and run it.
+  cp "$binary" "$r/tmp/kafka-appliance"
+  cp "$KAV_WORK/test-ca.pem" "$KAV_WORK/test-KEYS" "$KAV_WORK/test-adoptium.asc" "$r/root/"
+  out=$(ip netns exec "$KAV_NS" chroot "$r" /tmp/kafka-appliance bake --role combined --kafka-version "$version" --java "$feature" \
+      --cacert /root/test-ca.pem --asf-url "$url" --archive-url "$url" --private-build --sha512 "$sha" --keys /root/test-KEYS \
+      --adoptium-api-url "$url" --adoptium-key /root/test-adoptium.asc 2>&1) || fail "bake of the combined image in the chroot failed: $out"
+  rm -f "$r/tmp/kafka-appliance" "$r/root/test-ca.pem" "$r/root/test-KEYS" "$r/root/test-adoptium.asc"
+  umount "$r/dev" "$r/proc"
+  grep -qx 'role = "combined"' "$r/etc/kafka-appliance/image.toml" && [ ! -s "$r/etc/machine-id" ] \
+    || fail "the baked image is not a clean combined image: $(cat "$r/etc/kafka-appliance/image.toml")"
+  "$here/../vm/disk.sh" --image "$r" "$b/disk/disk.qcow2" || fail "could not make the disk of the baked image"
+  umount "$r"
+  KAV_MOUNTS=()
+  cp "$vmtree/vmlinuz" "$vmtree/initrd.img" "$vmtree/cmdline" "$b/disk/"
+  "$here/box.sh" --disk "$b/disk" "$KAV_WORK/appliance.box" > /dev/null || fail "could not package the baked box"
+  rm -rf --one-file-system "$b"
+  log "baked the combined image of Kafka $version ($(grep -c . <<<"$out") lines of bake output) and packaged it as a box"
+}
+
+# --- the box ---------------------------------------------------------------------------------------
+mkdir -p "$KAV_WORK/project"
+KAV_PROJECT=$KAV_WORK/project
+t0=$(now)
+if [ "$provision" = firstboot ]; then
+  bake_box
+  box=$KAV_WORK/appliance.box boxname=ka-appliance-combined
+  step box_bake "$(elapsed "$t0")"
+else
+  box=$("$here/box.sh") || fail "could not build the box (tests/vagrant/box.sh)"
+  boxname=ka-debian12
+  step box_build_or_cache "$(elapsed "$t0")"
+fi
+t0=$(now)
+kav_vagrant box add --name "$boxname" "$box" >/dev/null || fail "vagrant box add failed"
+step box_add "$(elapsed "$t0")"
+[ "$provision" = bootstrap ] || rm -f "$box"
+
 # --- settings: 3 combined nodes ---------------------------------------------------------------------
 cid=$("$binary" cluster-id)
 v=/etc/kafka-appliance/vagrant
@@ -81,7 +127,8 @@ kafka_version: "$version"
 java_version: "$feature"
 network_prefix: 10.213.70
 cluster_id: "$cid"
-box: ka-debian12
+provision: $provision
+box: $boxname
 memory: ${KA_VAGRANT_MEMORY:-1536}
 cpus: 1
 libvirt_driver: qemu

@@ -226,6 +226,13 @@ TEST_CASE("first boot: bad metadata is one error naming what is missing and wher
       {"controllers given twice",
        plain(md("10.0.2.21", {{"role", "broker"}, {"controllers", kVoters}}, "controller = \"1@10.0.1.11:9093\"\n")),
        {"the controllers are given twice"}},
+      {"no metadata service, a user-data file without the cluster ID: the file is the place, not a tag",
+       [&] {
+         auto m = md("10.0.2.21", {}, "role = \"broker\"\nnode-id = 5\ncontroller = \"" + kVoters + "\"\n", false);
+         m.user_data_file = "/etc/kafka-appliance/user-data.toml";
+         return plain(m);
+       }(),
+       {"no cluster ID", "set `cluster-id = ", "in the user-data file /etc/kafka-appliance/user-data.toml"}},
   };
   for (const auto& r : rows) {
     SECTION(r.name) {
@@ -233,6 +240,10 @@ TEST_CASE("first boot: bad metadata is one error naming what is missing and wher
       REQUIRE_FALSE(d.ok());
       CHECK(d.error().code == r.code);
       for (const auto& s : r.says) CHECK_THAT(text(d.error()), Catch::Contains(s));
+      if (!r.in.md.user_data_file.empty()) {
+        CHECK_THAT(text(d.error()), !Catch::Contains("instance tag"));
+        CHECK_THAT(text(d.error()), !Catch::Contains("InstanceMetadataTags"));
+      }
     }
   }
 }

@@ -25,6 +25,7 @@ KAV_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KAV_NS=${KAV_NS:-kav$(( $$ % 100000 ))}
 KAV_WORK=${KAV_WORK:-/var/tmp/ka-vagrant.$$}
 KAV_HOLDER=""
+KAV_MOUNTS=()  # mounts the test made under $KAV_WORK (a chroot's /dev, /proc, an overlay): unmounted first
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S.%3N)" "$*" >&2; }
 fail() { log "FAIL: $*"; exit 1; }
@@ -134,6 +135,7 @@ kav_teardown() {
     log "KAV_KEEP=1: left running: namespace $KAV_NS, holder $KAV_HOLDER (enter with nsenter -t $KAV_HOLDER -m -n), state $KAV_WORK"
     exit "$rc"
   fi
+  for p in "${KAV_MOUNTS[@]}"; do umount -l "$p" 2>/dev/null; done
   # Every domain goes, whatever Vagrant managed to do; then every process left in the namespace.
   for dom in $(kav_ns virsh -c qemu:///system list --all --name 2>/dev/null); do
     kav_ns virsh -c qemu:///system destroy "$dom" >/dev/null 2>&1
@@ -143,6 +145,6 @@ kav_teardown() {
   for p in $(ip netns pids "$KAV_NS" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
   wait "$KAV_HOLDER" 2>/dev/null
   ip netns del "$KAV_NS" 2>/dev/null
-  [ "${KAV_KEEP_WORK:-0}" = 1 ] || rm -rf "$KAV_WORK"
+  [ "${KAV_KEEP_WORK:-0}" = 1 ] || rm -rf --one-file-system "$KAV_WORK"
   exit "$rc"
 }
