@@ -12,7 +12,10 @@
 #                            and the images tier (`bake` in a chroot, the baked image booted as
 #                            nspawn hosts that join by their first-boot unit and an IMDS emulator)
 #                            and the images-vm test (the baked image booted once as a QEMU VM:
-#                            software emulation, a real kernel, virtio disk and NIC; ~6 min)
+#                            software emulation, a real kernel, virtio disk and NIC; ~4 min)
+#                            and the vagrant tier (`vagrant up` of 3 VMs of the baked box with
+#                            vagrant-libvirt on QEMU's software emulation, halt/up, destroy; ~15 min;
+#                            it installs Vagrant and libvirt first: tests/vagrant/setup.sh)
 #   KA_TEST_LABELS='^kafka-config-slow$' scripts/test.sh
 #                            the slow tier, not in the default: the KafkaConfig/ZooKeeper differential
 #                            on a fresh random seed (printed; replay with KA_DIFF_SEED=N), a few minutes
@@ -51,7 +54,10 @@ if [ "$cluster" = 1 ]; then
   ctest --test-dir build --output-on-failure -j1 -L '^images$'
   # And the same image once as a real VM (QEMU, software emulation: it wants both cores).
   ctest --test-dir build --output-on-failure -j1 -L '^images-vm$'
-  labels="$labels|cluster|images|images-vm"
+  # And a Vagrant cluster of 3 such VMs (its own libvirtd inside a namespace it makes).
+  "$here/tests/vagrant/setup.sh" > /dev/null
+  ctest --test-dir build --output-on-failure -j1 -L '^vagrant$'
+  labels="$labels|cluster|images|images-vm|vagrant"
 fi
 
 if [ -z "${KA_SKIP_SANITIZERS:-}" ]; then
