@@ -26,7 +26,7 @@ images_three_by_three "${KA_IMAGES_KRAFT_VERSION:-4.3.1}" broker static
 
 # --- first boot of 3 controllers + 3 brokers, all at once ------------------------------------------
 images_first_boot
-log "static quorum from the image: every first-boot unit done ${t_units} s after the hosts started; all 6 nodes in the quorum (voters [1,2,3], observers $observers) at ${t_quorum} s"
+log "static quorum from the image: every first-boot unit done ${t_units} s after the hosts started; all 6 nodes in the quorum (voters [1,2,3], observers $observers) at ${t_quorum} s by c1's status, at ${t_raft} s by their Kafka logs, ${t_after_ctl} s after the last controller's server started at ${t_ctl} s (goal: 15 s); all serving at ${t_started} s"
 for i in 1 2 3; do
   cluster_exec "c$i" grep -qx "node-id=$i" /var/lib/kafka-appliance/firstboot.done || fail "c$i: the done-marker does not say node-id=$i"
   images_firstboot_journal "c$i" | grep -q "node ID $i from this instance's address $(cluster_ip "c$i") in the controllers list" \
@@ -115,4 +115,4 @@ log "brand-new broker b5: node $(images_node_id b5) in the quorum ${t_join} s af
 
 # --- nothing acknowledged is lost ------------------------------------------------------------------
 verify_acked cl "$bs"
-echo "RESULT images_kraft_static version=$version units_done_s=$t_units quorum_s=$t_quorum tool_max_s=$tool_max reboot_s=$t_reboot imds_down_rejoin_s=$t_imds replaced_and_new_s=$t_join stalls_s=[$stalls] verify=[$KA_VERIFY] scenario_s=$(elapsed "$t_scenario")"
+echo "RESULT images_kraft_static version=$version units_done_s=$t_units quorum_s=$t_quorum quorum_log_s=$t_raft last_controller_log_s=$t_ctl quorum_after_last_controller_s=$t_after_ctl started_log_s=$t_started tool_max_s=$tool_max reboot_s=$t_reboot imds_down_rejoin_s=$t_imds replaced_and_new_s=$t_join stalls_s=[$stalls] verify=[$KA_VERIFY] scenario_s=$(elapsed "$t_scenario")"

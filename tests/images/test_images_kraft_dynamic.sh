@@ -21,7 +21,7 @@ images_three_by_three "${KA_IMAGES_KRAFT_VERSION:-4.3.1}" controller dynamic
 initial=$voters
 
 images_first_boot
-log "dynamic quorum from the image: every first-boot unit done ${t_units} s after the hosts started; all 6 nodes in the quorum at ${t_quorum} s"
+log "dynamic quorum from the image: every first-boot unit done ${t_units} s after the hosts started; all 6 nodes in the quorum at ${t_quorum} s by c1's status, at ${t_raft} s by their Kafka logs, ${t_after_ctl} s after the last controller's server started at ${t_ctl} s (goal: 15 s); all serving at ${t_started} s"
 
 q=$(images_quorum c1 "$(cluster_ip c1):9093" --status)
 for i in 1 2 3; do
@@ -81,4 +81,4 @@ joined=$(sed -n 's/^\[join\] \(.* after its start\)$/\1/p' <<<"$j")
 log "later controller c4: formatted with --no-initial-controllers, voter 4 with directory $d4 ${t_c4} s after its host started (the join step: a voter ${joined%% after*} after Kafka started; $(images_firstboot_figures c4))"
 
 verify_acked cl "$bs"
-echo "RESULT images_kraft_dynamic version=$version units_done_s=$t_units quorum_s=$t_quorum tool_max_s=$tool_max reboot_s=$t_reboot later_controller_voter_s=$t_c4 stalls_s=[$stalls] verify=[$KA_VERIFY] scenario_s=$(elapsed "$t_scenario")"
+echo "RESULT images_kraft_dynamic version=$version units_done_s=$t_units quorum_s=$t_quorum quorum_log_s=$t_raft last_controller_log_s=$t_ctl quorum_after_last_controller_s=$t_after_ctl started_log_s=$t_started tool_max_s=$tool_max reboot_s=$t_reboot later_controller_voter_s=$t_c4 stalls_s=[$stalls] verify=[$KA_VERIFY] scenario_s=$(elapsed "$t_scenario")"

@@ -301,6 +301,17 @@ images_first_boot() {
     sleep 0.5
   done
   t_quorum=$(elapsed "$t_boot")
+  # The moment each node joined, from Kafka's own logs: t_quorum above is when c1's status (one
+  # more JVM) confirmed it, after every first-boot unit ended.
+  local h args=() times
+  for h in "${hosts[@]}"; do args+=("$h=$KA_CLUSTER_WORK/$h/root/var/log/kafka/server.log"); done
+  times=$(python3 "$IMAGES_LIB/kafka_log_times.py" "$t_boot" "${args[@]}") || fail "no quorum times in the Kafka logs: $times"
+  sed 's/^/  Kafka log: /' <<<"$times" | while IFS= read -r l; do log "$l"; done
+  t_raft=$(sed -n 's/^all raft_s=\([0-9.]*\).*/\1/p' <<<"$times")
+  t_started=$(sed -n 's/^all .*started_s=\([0-9.]*\).*/\1/p' <<<"$times")
+  t_ctl=$(sed -n 's/^all .*controllers_log_s=\([0-9.]*\)/\1/p' <<<"$times")
+  # The issue's goal: all nodes in the quorum within 15 s after the last controller's server started.
+  t_after_ctl=$(python3 -c 'import sys; print("%.1f" % (float(sys.argv[1]) - float(sys.argv[2])))' "$t_raft" "$t_ctl")
 }
 
 # images_in_quorum OBSERVERS_JSON: voters [1,2,3], a leader, and the given observers, from c1's status.
