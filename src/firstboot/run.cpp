@@ -3,6 +3,7 @@
 #include <set>
 
 #include "install/state.hpp"
+#include "node/appcds.hpp"
 #include "node/systemd.hpp"
 
 namespace ka::firstboot {
@@ -153,6 +154,9 @@ Result<BakeReport> run_bake(const BakeOptions& opts, Deps& deps) {
     report.changes = {"would install Kafka " + opts.install.kafka_version + " and Java " + opts.install.java,
                       "would install /usr/local/bin/kafka-appliance", std::string("would write ") + kImageFile,
                       std::string("would enable ") + kUnitName, "would empty /etc/machine-id"};
+    if (opts.role != "zookeeper")
+      report.changes.push_back(std::string("would make class-data archives of Kafka's tools under ") + kClassArchiveDir +
+                               " (training runs of kafka-storage format and kafka-metadata-quorum)");
     return report;
   }
 
@@ -164,6 +168,14 @@ Result<BakeReport> run_bake(const BakeOptions& opts, Deps& deps) {
   if (!kafka)
     return fail("no Kafka release is installed in the image").note("run bake without --skip-install, or kafka-appliance install first");
   KA_TRY(auto java, install::load_installed(root, "java"));
+
+  // Class-data archives of the tools every first boot runs (format, the health probe): made
+  // once here, they cut each of those JVM starts (docs/appcds.md). ZooKeeper mode runs neither.
+  if (opts.role != "zookeeper") {
+    KA_TRY(auto cds, make_class_archives(root, runner));
+    for (const auto& c : cds.changes) report.changes.push_back(c);
+    if (!cds.skipped.empty()) report.changes.push_back("no class-data archives: " + cds.skipped);
+  }
 
   // This very binary, so that the instance runs the tool that baked it.
   KA_TRY(auto bytes, read_named_file(opts.self_exe, "this program, to install it into the image,"));
