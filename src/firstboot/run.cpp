@@ -172,7 +172,7 @@ Result<BakeReport> run_bake(const BakeOptions& opts, Deps& deps) {
   // Class-data archives of the tools every first boot runs (format, the health probe): made
   // once here, they cut each of those JVM starts (docs/appcds.md). ZooKeeper mode runs neither.
   if (opts.role != "zookeeper") {
-    KA_TRY(auto cds, make_class_archives(root, runner));
+    KA_TRY(auto cds, make_class_archives(root, *deps.runner));
     for (const auto& c : cds.changes) report.changes.push_back(c);
     if (!cds.skipped.empty()) report.changes.push_back("no class-data archives: " + cds.skipped);
   }
