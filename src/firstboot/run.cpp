@@ -155,8 +155,9 @@ Result<BakeReport> run_bake(const BakeOptions& opts, Deps& deps) {
                       "would install /usr/local/bin/kafka-appliance", std::string("would write ") + kImageFile,
                       std::string("would enable ") + kUnitName, "would empty /etc/machine-id"};
     if (opts.role != "zookeeper")
-      report.changes.push_back(std::string("would make class-data archives of Kafka's tools under ") + kClassArchiveDir +
-                               " (training runs of kafka-storage format and kafka-metadata-quorum)");
+      report.changes.push_back(std::string("would make class-data archives of Kafka and its tools under ") + kClassArchiveDir +
+                               " (training runs of kafka-storage format, a start of a scratch node on loopback, and "
+                               "kafka-metadata-quorum)");
     return report;
   }
 
@@ -169,8 +170,8 @@ Result<BakeReport> run_bake(const BakeOptions& opts, Deps& deps) {
     return fail("no Kafka release is installed in the image").note("run bake without --skip-install, or kafka-appliance install first");
   KA_TRY(auto java, install::load_installed(root, "java"));
 
-  // Class-data archives of the tools every first boot runs (format, the health probe): made
-  // once here, they cut each of those JVM starts (docs/appcds.md). ZooKeeper mode runs neither.
+  // Class-data archives of the JVMs every first boot runs (format, Kafka, the health probe):
+  // made once here, they cut each of those starts (docs/appcds.md). A ZooKeeper image runs none.
   if (opts.role != "zookeeper") {
     KA_TRY(auto cds, make_class_archives(root, *deps.runner));
     for (const auto& c : cds.changes) report.changes.push_back(c);

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Class-data archives (docs/appcds.md) with the real JRE and the real Kafka 4.3.1: `bake --root`
 # into a Debian 12 rootfs (an overlay on the cluster tier's cached one) installs both over HTTPS
-# from a local server, then trains kafka-storage and kafka-metadata-quorum through chroot. Then:
-#   - the archives are there, one directory per release+JDK, and nothing of the training is left;
+# from a local server, then trains kafka-storage, Kafka itself (a scratch node started on
+# loopback, stopped) and kafka-metadata-quorum through chroot. Then:
+#   - the archives are there, one directory per release+JDK, and nothing of the training is left
+#     (no scratch node's data, logs or process);
 #   - the JRE maps them: -Xshare:on succeeds and classes load from the archive's top layer;
 #   - a stale archive (a jar of the class path changed) with the product's -Xshare:auto options
 #     is refused by the JVM, which runs the tool without it: format still succeeds;
-#   - a second bake changes nothing.
+#   - a second bake changes nothing;
+#   - Kafka as kafka.service starts it (the rendered jvm.env, as user kafka) maps its classes
+#     from the server archive, and with a stale archive still starts, without it.
 set -euo pipefail
 BIN=${KA_BINARY:?KA_BINARY must point at kafka-appliance}
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,9 +23,10 @@ jdk=$(python3 "$here/realkafka/jdk.py" build) || { echo "FAIL: could not package
 
 work=$(mktemp -d /var/tmp/ka-appcds.XXXXXX)
 R=$work/root
-server_pid=
+server_pid= kafka_pid=
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
+  [ -n "$kafka_pid" ] && kill "$kafka_pid" 2>/dev/null && wait "$kafka_pid" 2>/dev/null
   umount "$R/proc" 2>/dev/null || true
   umount "$R" 2>/dev/null || umount -l "$R" 2>/dev/null || true
   rm -rf --one-file-system "$work"
@@ -52,15 +57,23 @@ echo "$out"
 echo "ok: bake with training runs in $(( $(date +%s) - t0 )) s"
 
 kafka=$(basename "$(readlink "$R/opt/kafka")"); java=$(basename "$(readlink "$R/opt/java")")
-dir=/var/lib/kafka-appliance/cds/$kafka+$java
-for t in kafka-storage kafka-metadata-quorum; do
+dir=/var/lib/kafka-appliance-cds/$kafka+$java
+for t in kafka-storage kafka-metadata-quorum server; do
   grep -qF "bake: created $dir/$t.jsa" <<<"$out" || { echo "FAIL: bake did not report $dir/$t.jsa"; exit 1; }
   [ -s "$R$dir/$t.jsa" ] || { echo "FAIL: no archive $R$dir/$t.jsa"; exit 1; }
 done
 left=$(ls -A "$R$dir" | grep -v '\.jsa$' || true)
 [ -z "$left" ] || { echo "FAIL: training left $left in $dir"; exit 1; }
 [ ! -e "$R$dir.partial" ] || { echo "FAIL: $dir.partial left"; exit 1; }
-echo "ok: archives in $dir ($(du -sh "$R$dir" | cut -f1)), nothing of the training left"
+# The scratch node: no identity, storage, logs, JVM files or process of it anywhere in the image.
+left=$(find "$R/var" "$R/opt" "$R/tmp" "$R/etc" "$R/root" \( -name meta.properties -o -name '__cluster_metadata*' \
+  -o -name bootstrap.checkpoint -o -name 'server.log*' -o -name 'kafkaServer*' -o -name 'hsperfdata_*' -o -name 'hs_err*' \) 2>/dev/null || true)
+[ -z "$left" ] || { echo "FAIL: the scratch node left $left"; exit 1; }
+[ ! -e "$R/opt/kafka/logs" ] || { echo "FAIL: training wrote $R/opt/kafka/logs: $(ls -A "$R/opt/kafka/logs")"; exit 1; }
+for p in /proc/[0-9]*; do
+  [ "$(readlink "$p/root" 2>/dev/null)" != "$R" ] || { echo "FAIL: process ${p#/proc/} left running in the image: $(tr '\0' ' ' < "$p/cmdline" | cut -c1-200)"; exit 1; }
+done
+echo "ok: archives in $dir ($(du -sh "$R$dir" | cut -f1); server $(du -sh "$R$dir/server.jsa" | cut -f1)), nothing of the training or its scratch node left"
 
 cat > "$R/tmp/appcds.properties" <<EOF
 process.roles=controller
@@ -107,3 +120,58 @@ touch -r "$work/mtime" "$jar"  # the release as installed again
 out=$(bake 2>&1) || { echo "FAIL: second bake: $out"; exit 1; }
 ! grep -q "\.jsa" <<<"$out" || { echo "FAIL: a second bake trained again: $out"; exit 1; }
 echo "ok: a second bake leaves the archives as they are"
+
+# Kafka as kafka.service starts it: the product renders this node (its jvm.env names the server
+# archive), then format and start as user kafka with exactly that environment, plus
+# -Xlog:class+load to see where classes come from.
+ports=$(python3 -c 'import socket
+ss=[socket.socket() for _ in range(2)]
+[s.bind(("127.0.0.1", 0)) for s in ss]
+print(*[s.getsockname()[1] for s in ss])')
+read -r bport cport <<<"$ports"
+out=$("$BIN" --config "$work/empty.toml" --root "$R" render --role combined --node-id 1 --cluster-id AAAAAAAAAAAAAAAAAAAAAA \
+  --kafka-version 4.3.1 --controller "1@127.0.0.1:$cport" --listener "PLAINTEXT://127.0.0.1:$bport" \
+  --listener "CONTROLLER://127.0.0.1:$cport" --advertise "PLAINTEXT://127.0.0.1:$bport" --memory 1G 2>&1) \
+  || { echo "FAIL: render: $out"; exit 1; }
+want="KAFKA_OPTS=\"-Xshare:auto -XX:SharedArchiveFile=$dir/server.jsa\""
+grep -qxF "$want" "$R/etc/kafka/jvm.env" || { echo "FAIL: the rendered jvm.env does not pass the server archive: $(cat "$R/etc/kafka/jvm.env")"; exit 1; }
+echo "ok: render (as bootstrap) writes $want to jvm.env"
+out=$(chroot --userspec=kafka:kafka "$R" env JAVA_HOME=/opt/java KAFKA_HEAP_OPTS=-Xmx256m /opt/kafka/bin/kafka-storage.sh format \
+  -t AAAAAAAAAAAAAAAAAAAAAA -c /etc/kafka/server.properties 2>&1) || { echo "FAIL: format as kafka: $out"; exit 1; }
+# kafka_start: Kafka with the unit's environment (jvm.env) and -Xlog:class+load appended; waits
+# (bounded) until it serves, stops it with SIGTERM as the unit does; output in $work/kafka.out.
+kafka_start() {
+  local envs=() line
+  while IFS= read -r line; do
+    [[ $line =~ ^[A-Z_]+= ]] || continue
+    line=${line/=\"/=}; line=${line%\"}
+    envs+=("$line")
+  done < "$R/etc/kafka/jvm.env"
+  local opts
+  opts=$(sed -n 's/^KAFKA_OPTS="\(.*\)"$/\1/p' "$R/etc/kafka/jvm.env")
+  chroot --userspec=kafka:kafka "$R" env -i PATH=/usr/bin:/bin "${envs[@]}" KAFKA_OPTS="$opts -Xlog:class+load=info" \
+    /opt/kafka/bin/kafka-server-start.sh /etc/kafka/server.properties > "$work/kafka.out" 2>&1 &
+  kafka_pid=$!
+  for _ in $(seq 1800); do
+    grep -q "Kafka Server started" "$work/kafka.out" && break
+    kill -0 "$kafka_pid" 2>/dev/null || { echo "FAIL: Kafka exited: $(grep -v 'class,load' "$work/kafka.out" | tail -5)"; exit 1; }
+    sleep 0.1
+  done
+  grep -q "Kafka Server started" "$work/kafka.out" || { echo "FAIL: Kafka did not start within 180 s"; exit 1; }
+  kill -TERM "$kafka_pid"; wait "$kafka_pid" || true; kafka_pid=
+}
+t0=$(date +%s)
+kafka_start
+n=$(grep -c 'kafka.*source: shared objects file (top)' "$work/kafka.out" || true)
+[ "$n" -gt 1000 ] || { echo "FAIL: only $n Kafka classes of the server came from its archive; the JVM as kafka says:"
+  chroot --userspec=kafka:kafka "$R" /opt/java/bin/java -Xshare:on -XX:SharedArchiveFile="$dir/server.jsa" -version 2>&1 | tail -5; exit 1; }
+echo "ok: Kafka started as kafka.service does maps the server archive: $n Kafka classes loaded from it ($(( $(date +%s) - t0 )) s to started and stopped)"
+
+# Stale: a jar of the class path changed after training: the JVM refuses the archive and Kafka
+# starts without it.
+touch -d '2001-01-01' "$jar"
+kafka_start
+! grep -q 'source: shared objects file (top)' "$work/kafka.out" || { echo "FAIL: Kafka used a stale archive"; exit 1; }
+grep -q '\[warning\]\[cds' "$work/kafka.out" || { echo "FAIL: no CDS warning for the stale archive: $(grep -i cds "$work/kafka.out" | head -3)"; exit 1; }
+echo "ok: with a stale server archive Kafka warns ($(grep -m1 '\[warning\]\[cds' "$work/kafka.out" | cut -c1-120)) and starts without it"
+touch -r "$work/mtime" "$jar"
