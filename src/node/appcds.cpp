@@ -127,7 +127,7 @@ Result<ClassArchiveReport> make_class_archives(const RootFs& root, ProcessRunner
     auto secs = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(server_timeout).count());
     if (!r.stopped || r.timed_out) {
       fs::remove_all(hpartial, ec);
-      std::string why = r.stopped ? "did not stop within " + secs + " s of its start after SIGTERM"
+      std::string why = r.stopped ? "served, but did not exit after SIGTERM within the " + secs + " s given to its start and stop"
                         : r.timed_out ? "did not log '" + std::string(kServerStartedText) + "' within " + secs + " s"
                                       : "exited (status " + std::to_string(r.exit_code) + ") before it logged '" +
                                             kServerStartedText + "'";

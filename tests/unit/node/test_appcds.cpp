@@ -192,7 +192,7 @@ TEST_CASE("a Kafka that does not serve, or does not stop, fails the training nam
   };
   for (const auto& c : {Case{S::exits_early, "exited (status 1) before it logged 'Kafka Server started'"},
                         Case{S::never_serves, "did not log 'Kafka Server started' within 90 s"},
-                        Case{S::never_stops, "did not stop within 90 s"}}) {
+                        Case{S::never_stops, "did not exit after SIGTERM within the 90 s given to its start and stop"}}) {
     auto root = scratch("server-fails");
     RootFs r(root);
     install_links(root, "kafka_2.13-4.3.1", "temurin-21.0.5+11-jre");
