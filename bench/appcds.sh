@@ -81,7 +81,7 @@ server_start() {  # MODE -> ms to "Kafka Server started"; the server keeps runni
   KAFKA_OPTS=$(opts_for server "$1") "$K/bin/kafka-server-start.sh" "$work/server.properties" > "$work/srv.out" 2>&1 &
   server_pid=$!
   for _ in $(seq 3000); do
-    grep -q "Kafka Server started" "$work/srv.out" && { echo $(( $(now_ms) - t0 )); return; }
+    grep -qs "Kafka Server started" "$work/srv.out" && { echo $(( $(now_ms) - t0 )); return; }
     kill -0 "$server_pid" 2>/dev/null || { tail -20 "$work/srv.out" >&2; die "server ($1) exited"; }
     sleep 0.05
   done

@@ -9,6 +9,7 @@
 #include "app.hpp"
 #include "node_options.hpp"
 #include "core/state.hpp"
+#include "node/appcds.hpp"
 #include "render/drift.hpp"
 #include "render/render.hpp"
 
@@ -18,9 +19,10 @@ namespace {
 
 Status run_render_command(const NodeInput& in, bool force, const GlobalOptions& g) {
   KA_TRY(auto spec, node_spec_for_this_machine(in));
+  RootFs root(g.root);
+  spec.class_archive = server_class_archive(root, spec.paths.kafka_home);  // as bootstrap renders it
   KA_TRY(auto plan, plan_render(spec));
   std::vector<std::string> warnings = plan.warnings;
-  RootFs root(g.root);
   // The rule of bootstrap: a file a person changed since we wrote it (or one we never wrote) is
   // shown and refused, dry run included, unless --force.
   KA_TRY(auto state, StateFile::load(root));

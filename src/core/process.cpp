@@ -171,8 +171,10 @@ std::vector<std::string> child_environment(const RunOptions& opts) {
   return envs;
 }
 
-// Reads the child's output until EOF, or kills its process group at the deadline.
-void collect_output(int fd, pid_t pid, std::chrono::milliseconds timeout, ProcessResult& res) {
+// Reads the child's output until EOF, or kills its process group at the deadline; stops it
+// (SIGTERM) once when the output holds opts.stop_on_output.
+void collect_output(int fd, pid_t pid, const RunOptions& opts, ProcessResult& res) {
+  const auto timeout = opts.timeout;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   char buf[8192];
   for (;;) {
@@ -188,7 +190,16 @@ void collect_output(int fd, pid_t pid, std::chrono::milliseconds timeout, Proces
     if (rc == 0) continue;
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n > 0) {
+      // Searched from just before the new bytes: the text may straddle two reads.
+      size_t from = res.output.size();
       res.output.append(buf, static_cast<size_t>(n));
+      if (opts.stop_on_output && !res.stopped && !opts.stop_on_output->empty()) {
+        from = from > opts.stop_on_output->size() ? from - opts.stop_on_output->size() : 0;
+        if (res.output.find(*opts.stop_on_output, from) != std::string::npos) {
+          res.stopped = true;
+          ::kill(-pid, SIGTERM);
+        }
+      }
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -263,7 +274,7 @@ Result<ProcessResult> SystemProcessRunner::run(const std::vector<std::string>& a
   ::close(in[1]);
 
   ProcessResult res;
-  collect_output(out[0], pid, opts.timeout, res);
+  collect_output(out[0], pid, opts, res);
   ::close(out[0]);
   reap(pid, res);
   return res;

@@ -23,12 +23,17 @@ struct RunOptions {
   std::optional<std::string> cwd;
   std::chrono::milliseconds timeout{std::chrono::minutes(5)};
   std::optional<std::string> stdin_data;
+  // A server run until it serves, then stopped cleanly (bake's training start of Kafka): once
+  // the output holds this text, the child's process group gets SIGTERM (once) and the output
+  // is read on until it exits, all within `timeout` (then SIGKILL, as always).
+  std::optional<std::string> stop_on_output;
 };
 
 struct ProcessResult {
   int exit_code = -1;   // -1 when killed by a signal
   int term_signal = 0;  // the signal, when killed
   bool timed_out = false;
+  bool stopped = false;  // sent SIGTERM when its output held RunOptions::stop_on_output
   std::string output;   // stdout and stderr interleaved, as a person would see them
   bool ok() const { return exit_code == 0 && !timed_out; }
   // The last `n` lines of output, for error notes.

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "install/state.hpp"
+#include "node/appcds.hpp"
 #include "node/systemd.hpp"
 
 namespace ka::firstboot {
@@ -153,6 +154,10 @@ Result<BakeReport> run_bake(const BakeOptions& opts, Deps& deps) {
     report.changes = {"would install Kafka " + opts.install.kafka_version + " and Java " + opts.install.java,
                       "would install /usr/local/bin/kafka-appliance", std::string("would write ") + kImageFile,
                       std::string("would enable ") + kUnitName, "would empty /etc/machine-id"};
+    if (opts.role != "zookeeper")
+      report.changes.push_back(std::string("would make class-data archives of Kafka and its tools under ") + kClassArchiveDir +
+                               " (training runs of kafka-storage format, a start of a scratch node on loopback, and "
+                               "kafka-metadata-quorum)");
     return report;
   }
 
@@ -164,6 +169,14 @@ Result<BakeReport> run_bake(const BakeOptions& opts, Deps& deps) {
   if (!kafka)
     return fail("no Kafka release is installed in the image").note("run bake without --skip-install, or kafka-appliance install first");
   KA_TRY(auto java, install::load_installed(root, "java"));
+
+  // Class-data archives of the JVMs every first boot runs (format, Kafka, the health probe):
+  // made once here, they cut each of those starts (docs/appcds.md). A ZooKeeper image runs none.
+  if (opts.role != "zookeeper") {
+    KA_TRY(auto cds, make_class_archives(root, *deps.runner));
+    for (const auto& c : cds.changes) report.changes.push_back(c);
+    if (!cds.skipped.empty()) report.changes.push_back("no class-data archives: " + cds.skipped);
+  }
 
   // This very binary, so that the instance runs the tool that baked it.
   KA_TRY(auto bytes, read_named_file(opts.self_exe, "this program, to install it into the image,"));

@@ -118,6 +118,33 @@ Result<int> connect_with_timeout(const std::string& host, int port, std::chrono:
 
 }  // namespace
 
+Result<std::vector<int>> free_loopback_ports(int n) {
+  std::vector<int> fds, ports;
+  auto close_all = [&] {
+    for (int fd : fds) ::close(fd);
+  };
+  for (int i = 0; i < n; ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      close_all();
+      return fail("cannot create a socket: " + errno_text(errno));
+    }
+    fds.push_back(fd);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+      int e = errno;
+      close_all();
+      return fail("cannot bind a port of 127.0.0.1: " + errno_text(e)).note("is the loopback interface up?");
+    }
+    ports.push_back(ntohs(a.sin_port));
+  }
+  close_all();
+  return ports;
+}
+
 Result<std::vector<std::string>> resolve_host(const std::string& host, std::chrono::milliseconds timeout) {
   if (host.empty()) return bad_input("empty host name");
   if (is_literal(host)) return std::vector<std::string>{host};

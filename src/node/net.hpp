@@ -20,6 +20,10 @@ Result<std::pair<std::string, int>> split_hp(const std::string& s, const std::st
 // Connects to host:port and closes again: "is something listening?".
 Status tcp_probe(const std::string& host, int port, std::chrono::milliseconds timeout);
 
+// `n` distinct TCP ports of 127.0.0.1 that nothing listened on a moment ago (bound to port 0
+// together, then released): for a scratch server that must not collide with this host's own.
+Result<std::vector<int>> free_loopback_ports(int n);
+
 // Sends a ZooKeeper four-letter word ("ruok", "srvr", "mntr") and returns the reply.
 Result<std::string> zk_four_letter(const std::string& host, int port, const std::string& word,
                                    std::chrono::milliseconds timeout);

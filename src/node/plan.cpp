@@ -1,6 +1,7 @@
 #include "node/plan.hpp"
 
 #include "core/state.hpp"
+#include "node/appcds.hpp"
 #include "node/join.hpp"
 #include "node/systemd.hpp"
 #include "render/drift.hpp"
@@ -28,6 +29,13 @@ Status plan_release(Plan& p, Deps& deps) {
   KA_TRY(p.install, install::plan_install(io));
   p.changes.insert(p.changes.end(), p.install->changes.begin(), p.install->changes.end());
   return ok_status();
+}
+
+// Whether the plan points /opt/kafka or /opt/java at another release.
+bool switches_release(const Plan& p) {
+  for (const auto& c : p.changes)
+    if (c.kind == Kind::link && c.action != Action::none) return true;
+  return false;
 }
 
 bool planned_dir(const Plan& p, const fs::path& dir) {
@@ -254,8 +262,11 @@ Result<Plan> plan_bootstrap(const BootstrapOptions& opts, Deps& deps) {
     for (const auto& [k, v] : p.spec.overrides) given = given || k == kAutoJoinKey;
     if (!given) p.spec.overrides.emplace_back(kAutoJoinKey, "true");
   }
-  KA_TRY(p.render, plan_render(p.spec));
   KA_TRY_STATUS(plan_release(p, deps));
+  // Kafka's class-data archive, when bake made one for the release and JDK the unit will run:
+  // not when this run switches /opt/kafka or /opt/java (that release has none).
+  if (!switches_release(p)) p.spec.class_archive = server_class_archive(deps.root, p.spec.paths.kafka_home);
+  KA_TRY(p.render, plan_render(p.spec));
   KA_TRY_STATUS(plan_files(p, deps));
   KA_TRY_STATUS(plan_storage(p, deps));
   KA_TRY_STATUS(plan_node_id(p, deps));

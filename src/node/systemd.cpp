@@ -21,7 +21,7 @@ Status Systemd::systemctl(const std::vector<std::string>& args, const std::strin
   std::vector<std::string> argv{"systemctl"};
   argv.insert(argv.end(), args.begin(), args.end());
   // Longer than a unit's TimeoutStopSec (180 s): a restart waits for the old process to go.
-  KA_TRY(auto r, run_.run(argv, RunOptions{{}, {}, std::chrono::minutes(5), {}}));
+  KA_TRY(auto r, run_.run(argv, RunOptions{{}, {}, std::chrono::minutes(5), {}, {}}));
   if (!r.ok()) {
     Error e = fail("cannot " + what + ": " + describe_argv(argv) + " exited " + std::to_string(r.exit_code));
     if (!r.output.empty()) e.note(r.tail(5));

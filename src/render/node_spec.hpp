@@ -78,6 +78,9 @@ struct NodeSpec {
   std::vector<std::pair<std::string, std::string>> overrides;  // --set, in order
   std::optional<std::filesystem::path> templates_dir;
   NodePaths paths;
+  // Kafka's class-data archive (an in-root path; node/appcds.hpp) for kafka.service's jvm.env,
+  // or "" for none. Not a flag: bootstrap and render set it from what bake left under the root.
+  std::string class_archive;
 
   bool zookeeper_mode() const { return role == Role::zookeeper || !zookeeper_connect.empty(); }
   bool dynamic_quorum() const { return !controller_bootstrap.empty(); }

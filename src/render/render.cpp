@@ -540,6 +540,7 @@ Result<RenderPlan> plan_render(const NodeSpec& s) {
   env.set("log4j_opts", log4j2 ? "-Dlog4j2.configurationFile=" + p.etc_dir + "/log4j2.yaml"
                                : "-Dlog4j.configuration=file:" + p.etc_dir + "/log4j.properties");
   env.set("memory_mib", std::to_string(*s.memory_bytes / kMiB));
+  if (!zk_node && !s.class_archive.empty()) env.set("class_archive", s.class_archive);  // absent: {{#class_archive}} false
   KA_TRY(auto env_text, render_template("jvm.env.mustache", s, env));
   plan.files.push_back(PlannedFile{p.etc_dir + "/jvm.env", env_text, 0640, "root", kafka});
 

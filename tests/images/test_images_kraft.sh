@@ -38,6 +38,14 @@ for h in "${brokers[@]}"; do
   cluster_exec "$h" grep -qx "advertised.listeners=PLAINTEXT://$(cluster_ip "$h"):9092" /etc/kafka/server.properties || fail "$h: not advertised at local-ipv4"
 done
 log "identities from the metadata: controllers 1-3 by their addresses, brokers $observers from theirs, racks from the zones"
+# Kafka's class-data archive, trained by bake (docs/appcds.md): kafka.service's JVM maps it, in
+# the unit's sandbox, as user kafka.
+for h in c1 b1; do
+  pid=$(cluster_exec "$h" systemctl show -p MainPID --value kafka.service)
+  cluster_exec "$h" grep -q ' /var/lib/kafka-appliance-cds/.*/server\.jsa$' "/proc/$pid/maps" \
+    || fail "$h: kafka.service's JVM (pid $pid) does not map the server's class-data archive; jvm.env: $(cluster_exec "$h" grep KAFKA_OPTS /etc/kafka/jvm.env)"
+done
+log "kafka.service's JVM maps the server's class-data archive bake made (c1, b1)"
 
 # --- clients, the whole time -----------------------------------------------------------------------
 bs=$(cluster_ip b1):9092,$(cluster_ip b2):9092

@@ -60,7 +60,7 @@ TEST_CASE("programs resolve only from the fixed system path") {
     // The runner itself: neither ./printenv nor $PATH's printenv runs, and the child's PATH is fixed.
     SystemProcessRunner r;
     CHECK(output_of(r, {"printenv", "PATH"}) == std::string(kSystemPath) + "\n");
-    CHECK(output_of(r, {"printenv", "PATH"}, RunOptions{{{"PATH", "/bin"}}, {}, std::chrono::seconds(5), {}}) == "/bin\n");
+    CHECK(output_of(r, {"printenv", "PATH"}, RunOptions{{{"PATH", "/bin"}}, {}, std::chrono::seconds(5), {}, {}}) == "/bin\n");
     auto none = r.run({"kafka-appliance-no-such-tool"});
     REQUIRE_FALSE(none.ok());
     CHECK(none.error().message.find("cannot find the program 'kafka-appliance-no-such-tool'") != std::string::npos);
@@ -122,14 +122,39 @@ TEST_CASE("processes run without a shell, with output, exit codes and deadlines"
   CHECK(a->exit_code == 3);
   CHECK(a->output.find("out") != std::string::npos);
   CHECK(a->output.find("err") != std::string::npos);
-  CHECK(output_of(r, {"printenv", "KA_X"}, RunOptions{{{"KA_X", "42"}}, {}, std::chrono::seconds(5), {}}) == "42\n");
+  CHECK(output_of(r, {"printenv", "KA_X"}, RunOptions{{{"KA_X", "42"}}, {}, std::chrono::seconds(5), {}, {}}) == "42\n");
   auto c = r.run({"/no/such/program"});
   REQUIRE_FALSE(c.ok());
   CHECK(c.error().message.find("/no/such/program") != std::string::npos);
-  auto d = r.run({"sleep", "10"}, RunOptions{{}, {}, std::chrono::milliseconds(200), {}});
+  auto d = r.run({"sleep", "10"}, RunOptions{{}, {}, std::chrono::milliseconds(200), {}, {}});
   REQUIRE(d.ok());
   CHECK(d->timed_out);
   ProcessResult t;
   t.output = "1\n2\n3\n4\n";
+  CHECK_FALSE(a->stopped);
   CHECK(t.tail(2) == "3\n4\n");
+}
+
+TEST_CASE("a server is stopped with SIGTERM once its output says it serves, and its exit is awaited") {
+  SystemProcessRunner r;
+  // Says "started" in two writes (the text straddles reads), then serves until SIGTERM; its
+  // TERM handler writes a last line and exits 143, as the JVM does after its shutdown hooks.
+  RunOptions o;
+  o.timeout = std::chrono::seconds(20);
+  o.stop_on_output = "Server started";
+  auto a = r.run({"/bin/sh", "-c",
+                  "trap 'echo stopping; exit 143' TERM; printf 'Kafka Ser'; sleep 0.3; echo 'ver started'; "
+                  "while :; do sleep 0.1; done"},
+                 o);
+  REQUIRE(a.ok());
+  CHECK(a->stopped);
+  CHECK_FALSE(a->timed_out);
+  CHECK(a->exit_code == 143);
+  CHECK(a->output.find("stopping") != std::string::npos);  // read on until it exited
+  // Never says it: killed at the deadline, not stopped.
+  o.timeout = std::chrono::milliseconds(500);
+  auto b = r.run({"sleep", "10"}, o);
+  REQUIRE(b.ok());
+  CHECK(b->timed_out);
+  CHECK_FALSE(b->stopped);
 }

@@ -234,3 +234,45 @@ TEST_CASE("the health wait runs on the injected clock and says what is still mis
   // nothing listens in this test: the quorum tool is not started against a closed port
   CHECK(log.find("quorum membership of node 1: not asked: 127.0.0.1:19093 is not accepting connections") != std::string::npos);
 }
+
+TEST_CASE("kafka.service's jvm.env passes Kafka's class-data archive only when bake made it for the linked release and JDK") {
+  Node n;
+  const std::string dir = "/var/lib/kafka-appliance-cds/kafka_2.13-4.2.0+temurin-21.0.5+11-jre";
+  auto link = [&](const std::string& l, const std::string& target) {
+    fs::create_directories(n.root / "opt");
+    fs::remove(n.root / l.substr(1));
+    fs::create_directory_symlink(target, n.root / l.substr(1));
+  };
+  auto jvm_env = [](const Plan& p) {
+    for (const auto& f : p.render.files)
+      if (f.path == "/etc/kafka/jvm.env") return f.content;
+    FAIL("no jvm.env planned");
+    return std::string();
+  };
+  const std::string opts = "KAFKA_OPTS=\"-Xshare:auto -XX:SharedArchiveFile=" + dir + "/server.jsa\"";
+  link("/opt/kafka", "kafka_2.13-4.2.0");
+  link("/opt/java", "temurin-21.0.5+11-jre");
+  converge(n);  // no archive yet (a plain VM: install makes none)
+  auto p = n.plan();
+  REQUIRE(p.ok());
+  CHECK(jvm_env(*p).find("KAFKA_OPTS") == std::string::npos);
+
+  fs::create_directories(n.root / dir.substr(1));
+  std::ofstream(n.root / dir.substr(1) / "server.jsa") << "archive";
+  p = n.plan();
+  REQUIRE(p.ok());
+  CHECK(jvm_env(*p).find(opts + "\n") != std::string::npos);
+  CHECK(has(*p, Kind::file, "/etc/kafka/jvm.env", Action::update));  // the plan shows it
+  CHECK(has(*p, Kind::unit, "kafka.service", Action::restart));
+  converge(n);
+  p = n.plan();
+  REQUIRE(p.ok());
+  CHECK_FALSE(p->any_change());  // idempotent
+
+  // Another JDK behind /opt/java: that archive is not for it, and the line goes.
+  link("/opt/java", "temurin-21.0.6+7-jre");
+  p = n.plan();
+  REQUIRE(p.ok());
+  CHECK(jvm_env(*p).find("KAFKA_OPTS") == std::string::npos);
+  CHECK(has(*p, Kind::file, "/etc/kafka/jvm.env", Action::update));
+}

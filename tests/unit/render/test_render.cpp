@@ -82,6 +82,32 @@ TEST_CASE("heap: a quarter of memory for brokers, a third for metadata nodes, wi
   CHECK_THAT(small.error().message, Catch::Contains("512 MiB is too little"));
 }
 
+TEST_CASE("Kafka's class-data archive goes to jvm.env's KAFKA_OPTS, with -Xshare:auto; never to ZooKeeper's") {
+  auto spec = build_node_spec(controller(1));
+  REQUIRE(spec.ok());
+  auto env = [](const NodeSpec& s) {
+    auto p = plan_render(s);
+    if (!p) FAIL(p.error().message);
+    for (const auto& f : p->files)
+      if (f.path.filename() == "jvm.env") return f.content;
+    FAIL("no jvm.env");
+    return std::string();
+  };
+  CHECK(env(*spec).find("KAFKA_OPTS") == std::string::npos);
+  spec->class_archive = "/var/lib/kafka-appliance-cds/k+j/server.jsa";
+  CHECK_THAT(env(*spec), Catch::EndsWith("\nKAFKA_OPTS=\"-Xshare:auto -XX:SharedArchiveFile=/var/lib/kafka-appliance-cds/k+j/server.jsa\"\n"));
+  NodeInput zk;
+  zk.role = "zookeeper";
+  zk.node_id = "1";
+  zk.zookeeper_servers = {"1@10.0.3.11:2888:3888"};
+  zk.memory = "2G";
+  zk.kafka_version = "3.9.1";
+  auto zspec = build_node_spec(zk);
+  REQUIRE(zspec.ok());
+  zspec->class_archive = "/var/lib/kafka-appliance-cds/k+j/server.jsa";
+  CHECK(env(*zspec).find("KAFKA_OPTS") == std::string::npos);
+}
+
 TEST_CASE("heap is written to jvm.env from --memory") {
   auto in = broker(101);
   in.memory = "1G";
