@@ -14,7 +14,7 @@
 #                            and the images-vm test (the baked image booted once as a QEMU VM:
 #                            software emulation, a real kernel, virtio disk and NIC; ~4 min)
 #                            and the vagrant tier (`vagrant up` of 3 VMs of the baked box with
-#                            vagrant-libvirt on QEMU's software emulation, halt/up, destroy; ~15 min;
+#                            vagrant-libvirt on QEMU's software emulation, halt/up, destroy; 14-18 min;
 #                            it installs Vagrant and libvirt first: tests/vagrant/setup.sh)
 #   KA_TEST_LABELS='^kafka-config-slow$' scripts/test.sh
 #                            the slow tier, not in the default: the KafkaConfig/ZooKeeper differential
