@@ -47,16 +47,25 @@ fi
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs" -L "$labels"
+# tier LABEL: one slow tier, one test at a time; its figures (the RESULT lines) printed, and its
+# whole log kept as build/Testing/LABEL.log (CTest's LastTest.log is overwritten by the next run).
+tier() {
+  local rc=0
+  ctest --test-dir build --output-on-failure -j1 -L "^$1\$" || rc=$?
+  cp build/Testing/Temporary/LastTest.log "build/Testing/$1.log" 2>/dev/null || true
+  grep -h '^RESULT' "build/Testing/$1.log" 2>/dev/null || true
+  return $rc
+}
 # The cluster tier one scenario at a time: each runs up to 8 real JVMs on this machine's 2 cores.
 if [ "$cluster" = 1 ]; then
-  ctest --test-dir build --output-on-failure -j1 -L cluster
+  tier cluster
   # The image tier after it, on the same rootfs and Kafka builds: baked images booted as hosts.
-  ctest --test-dir build --output-on-failure -j1 -L '^images$'
+  tier images
   # And the same image once as a real VM (QEMU, software emulation: it wants both cores).
-  ctest --test-dir build --output-on-failure -j1 -L '^images-vm$'
+  tier images-vm
   # And a Vagrant cluster of 3 such VMs (its own libvirtd inside a namespace it makes).
   "$here/tests/vagrant/setup.sh" > /dev/null
-  ctest --test-dir build --output-on-failure -j1 -L '^vagrant$'
+  tier vagrant
   labels="$labels|cluster|images|images-vm|vagrant"
 fi
 
