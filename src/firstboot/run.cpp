@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "install/layout.hpp"
 #include "install/state.hpp"
 #include "node/appcds.hpp"
 #include "node/systemd.hpp"
@@ -89,7 +90,9 @@ Result<FirstbootReport> run_firstboot(const FirstbootOptions& opts, Deps& deps) 
   {
     std::string text = "instance-id=" + md->instance_id + "\nnode-id=" + decision->node.node_id + "\ncluster-id=" +
                        decision->node.cluster_id + "\n";
-    KA_TRY(auto dir_change, root.ensure_dir("/var/lib/kafka-appliance", 0755, Owner{}));
+    // The state directory's own mode (0700, as install and the state file make it): another mode
+    // here would be undone by the next bootstrap, which would then not be a converged re-run.
+    KA_TRY(auto dir_change, root.ensure_dir(install::kStateDir, 0700, Owner{}));
     (void)dir_change;
     KA_TRY(auto c, root.write_file(kDoneMarker, text, 0644, Owner{}));
     (void)c;

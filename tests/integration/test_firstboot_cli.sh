@@ -75,6 +75,7 @@ out=$("$B" --config "$empty" --root "$root" firstboot --imds-endpoint "$imds" --
   || failc "zookeeper member 2 not rendered: $out"
 grep -q "role zookeeper from the image" <<<"$out" && grep -q "node ID 2 from tag kafka-appliance:node-id" <<<"$out" || failc "notes: $out"
 grep -q "^node-id=2$" "$root/$MARK" || failc "no done-marker after success"
+[ "$(stat -c %a "$root/var/lib/kafka-appliance")" = 700 ] || failc "firstboot left /var/lib/kafka-appliance mode $(stat -c %a "$root/var/lib/kafka-appliance"), not install's 700"
 out=$("$B" --config "$empty" --root "$root" firstboot --imds-endpoint "$imds" --no-start 2>&1); rc=$?
 [ $rc -eq 0 ] && grep -q "first boot already done" <<<"$out" || failc "second run: exit $rc: $out"
 [ $fails -eq 0 ] && ok "firstboot: zookeeper member 2 from tags + user-data, marker written, a second run does nothing"
