@@ -10,6 +10,26 @@
 
 namespace ka::cli {
 
+namespace {
+
+// The instance metadata service, or the user-data file with the address given beside it.
+Result<std::unique_ptr<cloud::MetadataSource>> metadata_source(const cloud::ImdsSettings& imds, const std::string& user_data_file,
+                                                               const std::string& local_ipv4, const RootFs& root) {
+  if (user_data_file.empty()) {
+    if (!local_ipv4.empty())
+      return bad_input("--local-ipv4 is for --user-data").note("with the instance metadata service the address is its local-ipv4");
+    return cloud::make_imds_source(imds);
+  }
+  if (local_ipv4.empty())
+    return bad_input("firstboot --user-data " + user_data_file + " needs --local-ipv4 ADDRESS")
+        .note("the address this machine's peers reach it at: there is no instance metadata to read it from");
+  KA_TRY(auto mid, root.read_file("/etc/machine-id"));
+  return std::unique_ptr<cloud::MetadataSource>(
+      std::make_unique<cloud::UserDataFileSource>(user_data_file, local_ipv4, trim(mid.value_or(""))));
+}
+
+}  // namespace
+
 void register_firstboot(CLI::App& app, Context& ctx) {
   auto* sub = app.add_subcommand("firstboot",
                                  "First boot of a baked image: identity and peers from the instance metadata, then bootstrap");
@@ -26,20 +46,6 @@ On failure no marker is written and the next boot tries again.)");
     StartFlags start;
   };
   auto f = std::make_shared<Flags>();
-  // The instance metadata service, or the user-data file with the address given beside it.
-  auto metadata_source = [](const Flags& fl, const RootFs& root) -> Result<std::unique_ptr<cloud::MetadataSource>> {
-    if (fl.user_data_file.empty()) {
-      if (!fl.local_ipv4.empty())
-        return bad_input("--local-ipv4 is for --user-data").note("with the instance metadata service the address is its local-ipv4");
-      return cloud::make_imds_source(fl.imds);
-    }
-    if (fl.local_ipv4.empty())
-      return bad_input("firstboot --user-data " + fl.user_data_file + " needs --local-ipv4 ADDRESS")
-          .note("the address this machine's peers reach it at: there is no instance metadata to read it from");
-    KA_TRY(auto mid, root.read_file("/etc/machine-id"));
-    return std::unique_ptr<cloud::MetadataSource>(
-        std::make_unique<cloud::UserDataFileSource>(fl.user_data_file, fl.local_ipv4, trim(mid.value_or(""))));
-  };
   const char* id = "Identity";
   sub->add_option("--imds-endpoint", f->imds.endpoint, "Instance metadata service URL")->capture_default_str()->group(id);
   sub->add_flag("--imds-v1", f->imds.allow_v1, "Allow IMDSv1 (no token) when no IMDSv2 token can be had")->group(id);
@@ -60,15 +66,15 @@ On failure no marker is written and the next boot tries again.)");
   // The Kafka version is the image's or the user-data's: no --kafka-version here.
   add_release_options(sub, f->opts.bootstrap.install, f->opts.bootstrap.skip_install, /*with_kafka_version=*/false);
   add_start_options(sub, f->start, "Start");
-  sub->callback([&ctx, f, metadata_source] {
-    ctx.run = [&ctx, f, metadata_source]() -> Status {
+  sub->callback([&ctx, f] {
+    ctx.run = [&ctx, f]() -> Status {
       auto o = f->opts;
       const auto& g = ctx.global;
       o.node_id_from = f->node_id_from == "ip" ? firstboot::NodeIdFrom::ip : firstboot::NodeIdFrom::given;
       o.dry_run = g.dry_run;
       finish_start_options(f->start, o.bootstrap);
       install_options_from_globals(g, o.bootstrap.install);
-      KA_TRY(auto source, metadata_source(*f, ctx.deps.root));
+      KA_TRY(auto source, metadata_source(f->imds, f->user_data_file, f->local_ipv4, ctx.deps.root));
       ctx.deps.metadata = source.get();
       KA_TRY(auto r, firstboot::run_firstboot(o, ctx.deps));
       if (!g.quiet) std::fputs(firstboot::firstboot_text(r).c_str(), stdout);

@@ -68,6 +68,20 @@ struct TrainingRunner final : ProcessRunner {
     return std::string(std::istreambuf_iterator<char>(f), {});
   }
 };
+
+// A scratch image: /opt/kafka at Kafka 4.3.1, /opt/java at `java` ("": none), a training runner
+// on it; removed when the test ends. Tests take it apart: auto& [root, r, runner] = image;
+struct ScratchImage {
+  explicit ScratchImage(const std::string& name, const std::string& java = "temurin-21.0.5+11-jre")
+      : root(scratch(name)), r(root) {
+    install_links(root, "kafka_2.13-4.3.1", java);
+    runner.root = root;
+  }
+  ~ScratchImage() { fs::remove_all(root); }
+  fs::path root;
+  RootFs r;
+  TrainingRunner runner;
+};
 }  // namespace
 
 TEST_CASE("the archive directory is named after the Kafka release and the JDK the links point at") {
@@ -113,11 +127,8 @@ TEST_CASE("a tool gets -XX:SharedArchiveFile only when the archive of its releas
 }
 
 TEST_CASE("bake's training runs make the tools' and Kafka's archives in place, once") {
-  auto root = scratch("train");
-  RootFs r(root);
-  install_links(root, "kafka_2.13-4.3.1", "temurin-21.0.5+11-jre");
-  TrainingRunner runner;
-  runner.root = root;
+  ScratchImage image("train");
+  auto& [root, r, runner] = image;
   CHECK(server_class_archive(r).empty());
   auto rep = make_class_archives(r, runner, "/opt/kafka", std::chrono::seconds(90));
   REQUIRE(rep.ok());
@@ -181,7 +192,6 @@ TEST_CASE("bake's training runs make the tools' and Kafka's archives in place, o
   // An upgrade switches a link: the server's archive is that of another release, never offered.
   install_links(root, "kafka_2.13-4.4.0", "temurin-21.0.5+11-jre");
   CHECK(server_class_archive(r).empty());
-  fs::remove_all(root);
 }
 
 TEST_CASE("a Kafka that does not serve, or does not stop, fails the training naming why; nothing is left") {
@@ -193,11 +203,8 @@ TEST_CASE("a Kafka that does not serve, or does not stop, fails the training nam
   for (const auto& c : {Case{S::exits_early, "exited (status 1) before it logged 'Kafka Server started'"},
                         Case{S::never_serves, "did not log 'Kafka Server started' within 90 s"},
                         Case{S::never_stops, "did not exit after SIGTERM within the 90 s given to its start and stop"}}) {
-    auto root = scratch("server-fails");
-    RootFs r(root);
-    install_links(root, "kafka_2.13-4.3.1", "temurin-21.0.5+11-jre");
-    TrainingRunner runner;
-    runner.root = root;
+    ScratchImage image("server-fails");
+    auto& [root, r, runner] = image;
     runner.server = c.server;
     auto rep = make_class_archives(r, runner, "/opt/kafka", std::chrono::seconds(90));
     REQUIRE_FALSE(rep.ok());
@@ -207,35 +214,26 @@ TEST_CASE("a Kafka that does not serve, or does not stop, fails the training nam
     CHECK_FALSE(fs::exists(root / kDir.substr(1)));
     CHECK_FALSE(fs::exists(root / (kDir.substr(1) + ".partial")));  // no scratch node, no half set
     CHECK(runner.argvs.size() == 2);  // the quorum tool's training did not run
-    fs::remove_all(root);
   }
 }
 
 TEST_CASE("a training run that writes no archive fails naming the tool, and leaves no half set") {
-  auto root = scratch("nowrite");
-  RootFs r(root);
-  install_links(root, "kafka_2.13-4.3.1", "temurin-21.0.5+11-jre");
-  TrainingRunner runner;
-  runner.root = root;
+  ScratchImage image("nowrite");
+  auto& [root, r, runner] = image;
   runner.write = false;
   auto rep = make_class_archives(r, runner);
   REQUIRE_FALSE(rep.ok());
   CHECK(rep.error().message.find("kafka-storage.sh wrote no class-data archive") != std::string::npos);
   CHECK_FALSE(fs::exists(root / kDir.substr(1)));
   CHECK_FALSE(fs::exists(root / (kDir.substr(1) + ".partial")));
-  fs::remove_all(root);
 }
 
 TEST_CASE("no archives with a system JDK: skipped with the reason, nothing run") {
-  auto root = scratch("system");
-  RootFs r(root);
-  install_links(root, "kafka_2.13-4.3.1", "");
-  TrainingRunner runner;
-  runner.root = root;
+  ScratchImage image("system", "");
+  auto& [root, r, runner] = image;
   auto rep = make_class_archives(r, runner);
   REQUIRE(rep.ok());
   CHECK(rep->changes.empty());
   CHECK(rep->skipped.find("/opt/java") != std::string::npos);
   CHECK(runner.argvs.empty());
-  fs::remove_all(root);
 }
