@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs everything the build and the tests need on a fresh Debian 12 (as root), then builds
-# libcurl and libarchive minimal and static from Debian's own source packages (DESIGN.md §8):
-# Debian's libcurl.a cannot link statically (GSSAPI, p11-kit) and its libarchive.a pulls in ICU.
+# libcurl, libarchive and librdkafka minimal and static from Debian's own source packages
+# (DESIGN.md §8): Debian's libcurl.a cannot link statically (GSSAPI, p11-kit), its libarchive.a
+# pulls in ICU, and bookworm's librdkafka (2.0.2) predates the Admin API's DescribeCluster and
+# DescribeTopics (2.3): its source comes from trixie (2.8.0), fetched with a private apt state so
+# that the machine's own apt never sees trixie (no trixie binary is installed).
 # Idempotent: a stamp file records what was built; a second run takes a second.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,8 +54,37 @@ if ! command -v go > /dev/null; then
 fi
 (cd "$here/tests/images-static/hclcheck" && GOFLAGS=-mod=readonly go mod download)
 
+# librdkafka 2.8.0 from trixie's source package: OpenSSL (TLS, SASL SCRAM and PLAIN) and zlib only;
+# no Cyrus SASL (GSSAPI), zstd, external lz4 or libcurl (OIDC), no syslog, and no plugins (they
+# dlopen() shared objects, which a static binary cannot). Only the C library is built.
+build_librdkafka() {
+  local apt_dir=$work/apt
+  mkdir -p "$apt_dir/parts" "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$work/rdk"
+  cat > "$apt_dir/parts/trixie-src.sources" <<'SRC'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  local apt_opts=(-q -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$apt_dir/parts"
+                  -o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache")
+  { apt-get "${apt_opts[@]}" update && (cd "$work/rdk" && apt-get "${apt_opts[@]}" source librdkafka); } \
+    > "$work/librdkafka-source.log" 2>&1 \
+    || { echo "setup-debian.sh: 'apt-get source librdkafka' (trixie) failed: see $work/librdkafka-source.log" >&2; exit 1; }
+  local src; src=$(ls -d "$work"/rdk/librdkafka-*/ | head -1)
+  (cd "$src" && ./configure --prefix="$prefix" --no-download --enable-static --enable-ssl --enable-zlib \
+      --disable-gssapi --disable-zstd --disable-lz4-ext --disable-curl --disable-syslog) > "$work/librdkafka-configure.log" 2>&1
+  # mklove enables plugins whenever dlopen() links; a static binary must never dlopen()
+  sed -i -e 's/^#define WITH_PLUGINS 1/#undef WITH_PLUGINS/' -e 's/^#define WITH_LIBDL 1/#undef WITH_LIBDL/' "$src/config.h"
+  sed -i -e 's/^WITH_PLUGINS=.*/WITH_PLUGINS=n/' -e 's/^WITH_LIBDL=.*/WITH_LIBDL=n/' "$src/Makefile.config"
+  make -C "$src/src" -j"$jobs" librdkafka.a > "$work/librdkafka-build.log" 2>&1
+  install -Dm644 "$src/src/librdkafka.a" "$prefix/lib/librdkafka.a"
+  install -Dm644 "$src/src/rdkafka.h" "$prefix/include/librdkafka/rdkafka.h"
+}
+
 stamp=$prefix/.stamp
-want="curl+libarchive static v2"
+want="curl+libarchive+librdkafka static v3"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   echo "static deps: up to date in $prefix"; exit 0
 fi
@@ -90,6 +122,7 @@ cmake -S "$la_src" -B "$work/libarchive" "${common[@]}" \
 cmake --build "$work/libarchive" -j"$jobs" --target archive_static > "$work/libarchive-build.log"
 install -Dm644 "$work/libarchive/libarchive/libarchive.a" "$prefix/lib/libarchive.a"
 install -Dm644 -t "$prefix/include" "$la_src/libarchive/archive.h" "$la_src/libarchive/archive_entry.h"
+build_librdkafka
 rm -rf "$work"
 echo "$want" > "$stamp"
 echo "static deps: built into $prefix"

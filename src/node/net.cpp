@@ -63,7 +63,9 @@ void on_addrinfo(void* arg, int status, int, ares_addrinfo* res) {
   ares_freeaddrinfo(res);
 }
 
-Result<int> connect_with_timeout(const std::string& host, int port, std::chrono::milliseconds timeout) {
+}  // namespace
+
+Result<int> connect_tcp(const std::string& host, int port, std::chrono::milliseconds timeout) {
   KA_TRY(auto addrs, resolve_host(host, timeout));
   std::string last = "no address";
   for (const auto& a : addrs) {
@@ -116,7 +118,6 @@ Result<int> connect_with_timeout(const std::string& host, int port, std::chrono:
   return fail(host + ":" + std::to_string(port) + ": " + last);
 }
 
-}  // namespace
 
 Result<std::vector<int>> free_loopback_ports(int n) {
   std::vector<int> fds, ports;
@@ -184,14 +185,14 @@ Result<std::vector<std::string>> resolve_host(const std::string& host, std::chro
 }
 
 Status tcp_probe(const std::string& host, int port, std::chrono::milliseconds timeout) {
-  KA_TRY(int fd, connect_with_timeout(host, port, timeout));
+  KA_TRY(int fd, connect_tcp(host, port, timeout));
   ::close(fd);
   return ok_status();
 }
 
 Result<std::string> zk_four_letter(const std::string& host, int port, const std::string& word,
                                    std::chrono::milliseconds timeout) {
-  KA_TRY(int fd, connect_with_timeout(host, port, timeout));
+  KA_TRY(int fd, connect_tcp(host, port, timeout));
   timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   if (::send(fd, word.data(), word.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(word.size())) {

@@ -17,6 +17,10 @@ Result<std::vector<std::string>> resolve_host(const std::string& host, std::chro
 // "host:port" or "[v6]:port" -> (host, port); `what` names the input in the error.
 Result<std::pair<std::string, int>> split_hp(const std::string& s, const std::string& what);
 
+// A connected, blocking TCP socket to host:port (the first of its addresses that answers
+// within `timeout`); the caller closes it.
+Result<int> connect_tcp(const std::string& host, int port, std::chrono::milliseconds timeout);
+
 // Connects to host:port and closes again: "is something listening?".
 Status tcp_probe(const std::string& host, int port, std::chrono::milliseconds timeout);
 
