@@ -46,6 +46,7 @@ void register_format(CLI::App& app, Context& ctx);
 void register_bootstrap(CLI::App& app, Context& ctx);
 void register_plan(CLI::App& app, Context& ctx);
 void register_status(CLI::App& app, Context& ctx);
+void register_safe_to_stop(CLI::App& app, Context& ctx);
 void register_firstboot(CLI::App& app, Context& ctx);  // and register_bake: cmd/firstboot.cpp
 void register_bake(CLI::App& app, Context& ctx);
 

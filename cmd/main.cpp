@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
 
   for (auto* add : {cli::register_cluster_id, cli::register_render, cli::register_example, cli::register_validate,
                     cli::register_fetch, cli::register_install, cli::register_format, cli::register_bootstrap,
-                    cli::register_plan, cli::register_status, cli::register_firstboot, cli::register_bake})
+                    cli::register_plan, cli::register_status, cli::register_safe_to_stop, cli::register_firstboot, cli::register_bake})
     add(app, ctx);
   add_env_names(&app);
 

@@ -204,6 +204,20 @@ std::string still_missing(const Health& h, const Result<UnitState>& us) {
 }
 }  // namespace
 
+bool NoProducerIdRemedy::due(bool no_producer_id, Clock::time_point now) {
+  if (!no_producer_id) {
+    stuck_ = false;
+    return false;
+  }
+  if (!stuck_) {
+    stuck_ = true;
+    since_ = now;
+  }
+  if (restarted_ || now - since_ < after) return false;
+  restarted_ = true;
+  return true;
+}
+
 Status wait_healthy(const Plan& p, Deps& deps, BootstrapReport& rep) {
   using namespace std::chrono_literals;
   Clock& clock = *deps.clock;
@@ -212,18 +226,23 @@ Status wait_healthy(const Plan& p, Deps& deps, BootstrapReport& rep) {
   KA_TRY(auto facts, read_node_facts(deps.root, p.spec.paths.etc_dir));
   facts.kafka_home = p.spec.paths.kafka_home;
   Systemd sd(*deps.runner);
+  auto env = kafka_env(deps);
   Health h;
+  NoProducerIdRemedy remedy;
   for (;;) {
-    // The quorum tool may use what is left of --wait (at least its usual 30 s): under software
-    // emulation its JVM alone takes minutes, and a fixed bound would never let it answer.
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(p.opts.wait) -
-                std::chrono::milliseconds(static_cast<long>(clock.seconds_since(h0) * 1000));
-    h = probe_health(facts, deps.root, *deps.runner, std::chrono::seconds(3), std::max<std::chrono::milliseconds>(left, 30s));
+    h = probe_health(facts, deps.root, env, 3s, 15s);
     auto us = sd.state(p.unit);
     if (h.healthy() && us.ok() && us->active()) break;
     double waited = clock.seconds_since(h0);
     if (waited > static_cast<double>(p.opts.wait.count()) || (us.ok() && us->active_state == "failed"))
       return not_healthy(p.unit, waited, h, us, sd);
+    if (remedy.due(h.no_producer_id, clock.now())) {
+      std::string why = "registered, but no producer ID for " + std::to_string(remedy.after.count()) + " s";
+      if (deps.log) deps.log->warn("[remedy] {} ({}): restarting {} once", why, h.failing(), p.unit);
+      auto st = sd.restart(p.unit);
+      if (!st.ok() && deps.log) deps.log->warn("[remedy] restarting {} failed: {}", p.unit, st.error().message);
+      rep.steps.push_back({"remedy", {"restarted " + p.unit + ": " + why}, ""});
+    }
     if (deps.log && clock.seconds_since(last_line) >= 5) {
       deps.log->info("waiting for {} to be healthy ({:.0f} s of {} s): {}", p.unit, waited, p.opts.wait.count(), still_missing(h, us));
       last_line = clock.now();

@@ -49,6 +49,21 @@ struct BootstrapReport {
   bool changed() const;
 };
 
+// The wait's one repair (docs/health.md): a broker registered in the quorum whose produce round
+// trip finds no producer ID for `after` gets its unit restarted, once per wait. Kafka drops a
+// broker's cached controller only on a disconnect or a NOT_CONTROLLER answer, and a controller
+// that stopped answering keeps it for minutes; a restarted broker starts from the current leader.
+class NoProducerIdRemedy {
+ public:
+  std::chrono::seconds after{60};
+  // Fed each check's Health::no_producer_id; true exactly when the restart is due.
+  bool due(bool no_producer_id, Clock::time_point now);
+
+ private:
+  bool stuck_ = false, restarted_ = false;
+  Clock::time_point since_{};
+};
+
 // plan_bootstrap, apply_bootstrap, wait_healthy.
 Result<BootstrapReport> run_bootstrap(const BootstrapOptions& opts, Deps& deps);
 std::string bootstrap_text(const BootstrapReport& r);

@@ -1,11 +1,14 @@
 #include "node/health.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "core/number.hpp"
 #include "core/text.hpp"
 #include "core/version.hpp"
-#include "node/kafka_tool.hpp"
+#include "kafka/client.hpp"
+#include "kafka/gates.hpp"
+#include "kafka/native.hpp"
 #include "node/net.hpp"
 #include "validate/validate.hpp"
 
@@ -129,41 +132,32 @@ Status read_identity(NodeFacts& f, const std::string& cfg) {
   return ok_status();
 }
 
-// Where a KRaft node asks for the quorum's state: controllers via their controller listener
-// (--bootstrap-controller, Kafka 3.7+), brokers via the controllers, else a broker listener.
-void choose_quorum_endpoint(NodeFacts& f, const RootFs& root, const std::vector<Endpoint>& listeners,
-                            const std::vector<Endpoint>& advertised) {
+// A KRaft node's controllers to ask (its own controller listener first) and its own broker
+// listener for the produce round trip: the first PLAINTEXT one that is not a controller's.
+Status kraft_endpoints(NodeFacts& f, const std::vector<Endpoint>& listeners, const std::string& cfg) {
   std::vector<std::string> controller_names;
   for (const auto& n : split_list(f.config.get_or("controller.listener.names", ""))) controller_names.push_back(upper(n));
   auto is_ctrl = [&](const std::string& n) {
     return std::find(controller_names.begin(), controller_names.end(), n) != controller_names.end();
   };
+  std::map<std::string, std::string> protocols;
+  for (const auto& m : split_list(f.config.get_or("listener.security.protocol.map", ""))) {
+    auto colon = m.find(':');
+    if (colon != std::string::npos) protocols[upper(trim(m.substr(0, colon)))] = upper(trim(m.substr(colon + 1)));
+  }
   for (const auto& l : listeners) {
-    if (f.controller && is_ctrl(l.name)) {
-      f.quorum_flag = "--bootstrap-controller";
-      f.quorum_endpoint = hp(probe_host(l.host), static_cast<int>(l.port));
-      return;
-    }
+    std::string at = hp(probe_host(l.host), static_cast<int>(l.port));
+    if (f.controller && is_ctrl(l.name) && f.controllers.empty()) f.controllers.push_back(at);
+    if (!f.broker || is_ctrl(l.name) || !f.broker_endpoint.empty()) continue;
+    auto proto = protocols.count(l.name) ? protocols[l.name] : l.name;
+    if (proto == "PLAINTEXT") f.broker_endpoint = at;
+    else f.broker_listener_note = "listener " + l.name + " is " + proto;
   }
-  // A broker asks the controllers directly (Kafka 3.7+), not through itself: a broker forwards
-  // DescribeQuorum, and its forwarding channel keeps sending to a controller that was cut off
-  // until that request times out (30 s, per broker), so `status` would report a healthy
-  // broker unhealthy for another node's partition (seen in the cluster tier).
-  if (f.broker) {
-    auto version = KafkaVersion::parse(installed_kafka_version(root, f.kafka_home));
-    auto controllers = controller_endpoints(f.config);
-    if (version.ok() && version->at_least(3, 7) && !controllers.empty()) {
-      f.quorum_flag = "--bootstrap-controller";
-      f.quorum_endpoint = controllers;
-      return;
-    }
-  }
-  for (const auto& l : advertised.empty() ? listeners : advertised) {
-    if (is_ctrl(l.name)) continue;
-    f.quorum_flag = "--bootstrap-server";
-    f.quorum_endpoint = hp(probe_host(l.host), static_cast<int>(l.port));
-    return;
-  }
+  for (const auto& e : split_list(controller_endpoints(f.config)))
+    if (std::find(f.controllers.begin(), f.controllers.end(), e) == f.controllers.end()) f.controllers.push_back(e);
+  KA_TRY(f.fetch_timeout_ms, parse_number<long>(f.config.get_or("controller.quorum.fetch.timeout.ms", "2000"),
+                                                cfg + ": controller.quorum.fetch.timeout.ms"));
+  return ok_status();
 }
 
 }  // namespace
@@ -182,9 +176,9 @@ Result<NodeFacts> read_node_facts(const RootFs& root, const std::string& etc_dir
   f.unit = "kafka.service";
   KA_TRY_STATUS(read_identity(f, cfg));
   KA_TRY(auto listeners, parse_endpoints(f.config.get_or("listeners", "PLAINTEXT://:9092"), cfg + ": listeners"));
-  KA_TRY(auto advertised, parse_endpoints(f.config.get_or("advertised.listeners", ""), cfg + ": advertised.listeners"));
+  KA_TRY_STATUS(parse_endpoints(f.config.get_or("advertised.listeners", ""), cfg + ": advertised.listeners"));
   for (const auto& l : listeners) f.probes.emplace_back("listener " + l.name, hp(probe_host(l.host), static_cast<int>(l.port)));
-  if (f.kind == NodeKind::kraft) choose_quorum_endpoint(f, root, listeners, advertised);
+  if (f.kind == NodeKind::kraft) KA_TRY_STATUS(kraft_endpoints(f, listeners, cfg));
   return f;
 }
 
@@ -249,43 +243,120 @@ void probe_zookeeper_member(const NodeFacts& facts, std::chrono::milliseconds ti
                       serving ? "mode " + h.zk_mode : (srvr.ok() ? "not serving (no quorum?): " + srvr->substr(0, 120) : srvr.error().message)});
 }
 
-// A KRaft node: a voter or observer of a quorum that has a leader (kafka-metadata-quorum.sh).
-void probe_quorum(const NodeFacts& facts, const RootFs& root, ProcessRunner& runner, std::chrono::milliseconds quorum_timeout,
-                  Health& h) {
-  auto r = run_kafka_tool({facts.kafka_home + "/bin/kafka-metadata-quorum.sh", facts.quorum_flag, facts.quorum_endpoint,
-                           "describe", "--status"},
-                          root, runner, quorum_timeout);
+QuorumStatus quorum_status(const kafka::Quorum& q) {
+  QuorumStatus out;
+  const auto& d = q.state;
+  out.leader_id = d.leader_id;
+  out.leader_epoch = d.leader_epoch;
+  out.high_watermark = d.high_watermark;
+  int64_t now = q.leader_now_ms();
+  for (const auto& v : d.voters) {
+    out.voters.push_back({v.replica_id, v.directory_id ? kafka::uuid_base64(*v.directory_id) : "", {}});
+    if (v.log_end_offset >= 0) out.max_follower_lag = std::max<long>(out.max_follower_lag, d.high_watermark - v.log_end_offset);
+    if (now >= 0 && v.last_caught_up_timestamp >= 0) out.max_follower_lag_ms = std::max<long>(out.max_follower_lag_ms, now - v.last_caught_up_timestamp);
+  }
+  for (const auto& o : d.observers) out.observers.push_back({o.replica_id, o.directory_id ? kafka::uuid_base64(*o.directory_id) : "", {}});
+  return out;
+}
+
+// A KRaft node in the quorum of a leader (DescribeQuorum, asked natively); a voter also caught
+// up with the leader: it fetched the leader's end within max(controller.quorum.fetch.timeout.ms,
+// 5 s) of the leader's "now".
+void probe_quorum(const NodeFacts& facts, const kafka::Env& env, std::chrono::milliseconds serve_timeout, Health& h) {
   std::string name = "quorum membership of node " + std::to_string(facts.node_id);
-  if (!r.ok()) return h.checks.push_back({name, false, r.error().message});
-  if (!r->ok()) return h.checks.push_back({name, false, "kafka-metadata-quorum.sh exited " + std::to_string(r->exit_code) + ": " + r->tail(3)});
-  auto q = parse_quorum_status(r->output);
+  std::vector<kafka::HostPort> eps;
+  for (const auto& c : facts.controllers)
+    if (auto e = kafka::parse_host_port(c, "controller endpoint"); e.ok()) eps.push_back(*e);
+  auto t0 = env.clock->now();
+  auto q = kafka::describe_quorum(eps, env, t0 + serve_timeout);
+  h.quorum_ms = env.clock->seconds_since(t0) * 1000;
   if (!q.ok()) return h.checks.push_back({name, false, q.error().message});
-  h.quorum = *q;
-  bool in = q->has_voter(facts.node_id) || q->has_observer(facts.node_id);
-  std::string as = q->has_voter(facts.node_id) ? "voter" : "observer";
-  h.checks.push_back({name, in && q->leader_id >= 0,
-                      in ? (q->leader_id >= 0 ? "in the quorum as " + as + ", leader " + std::to_string(q->leader_id) : "no leader elected")
-                         : "not among the voters or observers yet"});
+  h.quorum = quorum_status(*q);
+  const auto* me = q->replica(facts.node_id);
+  bool voter = q->has_voter(facts.node_id);
+  if (!me) return h.checks.push_back({name, false, "not among the voters or observers yet (leader " + std::to_string(q->state.leader_id) + ")"});
+  std::string as = std::string(voter ? "voter" : "observer") + ", leader " + std::to_string(q->state.leader_id) + " epoch " +
+                   std::to_string(q->state.leader_epoch);
+  if (!voter || facts.node_id == q->state.leader_id) return h.checks.push_back({name, true, "in the quorum as " + as});
+  long window = std::max(facts.fetch_timeout_ms, 5000L);
+  int64_t now = q->leader_now_ms(), behind = now < 0 || me->last_caught_up_timestamp < 0 ? -1 : now - me->last_caught_up_timestamp;
+  bool caught = behind >= 0 && behind <= window;
+  h.checks.push_back({name, caught, caught ? "in the quorum as " + as + ", caught up (" + std::to_string(behind) + " ms)"
+                                           : "in the quorum as " + as + " but not caught up with the leader (" +
+                                                 (behind < 0 ? std::string("never") : std::to_string(behind) + " ms behind, more than " + std::to_string(window)) + ")"});
+}
+
+// The broker's health topic exists with its one replica here: made on first use (a tiny,
+// short-lived log: min.insync.replicas 1, 1 MiB segments and retention, one hour).
+Status ensure_health_topic(const NodeFacts& facts, const std::string& topic, const kafka::Env& env, Clock::time_point deadline) {
+  KA_TRY(auto client, kafka::Client::make(facts.broker_endpoint, env));
+  auto d = client.describe_topics({topic}, deadline);
+  if (d.ok() && !d->empty() && !d->front().partitions.empty()) {
+    const auto& p = d->front().partitions.front();
+    if (p.replicas == std::vector<int32_t>{facts.node_id}) return ok_status();
+    return fail("health topic " + topic + " has replicas other than broker " + std::to_string(facts.node_id))
+        .note("it is the product's own; delete it (kafka-topics.sh --delete --topic " + topic + ") and it is made again");
+  }
+  if (!d.ok() && d.error().message.find("nknown topic") == std::string::npos) return std::move(d).error();
+  return client.create_topic({topic, {{facts.node_id}},
+                              {{"min.insync.replicas", "1"}, {"retention.ms", "3600000"}, {"retention.bytes", "1048576"},
+                               {"segment.bytes", "1048576"}, {"cleanup.policy", "delete"}}},
+                             deadline);
+}
+
+// A broker serves: an idempotent produce round trip on its own health topic (one partition, one
+// replica on this broker, so it is the leader; created on first use).
+void probe_serving(const NodeFacts& facts, const kafka::Env& env, std::chrono::milliseconds serve_timeout, Health& h) {
+  std::string name = "produce round trip on broker " + std::to_string(facts.node_id);
+  if (facts.broker_endpoint.empty())
+    return h.checks.push_back({name, true, "not made: no PLAINTEXT broker listener (" + facts.broker_listener_note + ")"});
+  auto t0 = env.clock->now();
+  auto deadline = t0 + serve_timeout;
+  auto topic = health_topic(facts.node_id);
+  auto made = ensure_health_topic(facts, topic, env, deadline);
+  if (!made.ok()) {
+    h.serve_ms = env.clock->seconds_since(t0) * 1000;
+    return h.checks.push_back({name, false, made.error().message});
+  }
+  auto r = kafka::produce_round_trip(facts.broker_endpoint, topic, 0, "health of node " + std::to_string(facts.node_id), env, deadline);
+  h.serve_ms = env.clock->seconds_since(t0) * 1000;
+  if (!r.ok()) {
+    h.no_producer_id = r.error().message.find("no producer ID") != std::string::npos && h.quorum &&
+                       std::any_of(h.quorum->observers.begin(), h.quorum->observers.end(), [&](const auto& o) { return o.id == facts.node_id; });
+    return h.checks.push_back({name, false, r.error().message});
+  }
+  h.checks.push_back({name, true, "idempotent write acknowledged at " + topic + "-0 offset " + std::to_string(r->offset) + " (" +
+                                      std::to_string(static_cast<int>(h.serve_ms)) + " ms)"});
 }
 
 }  // namespace
 
-Health probe_health(const NodeFacts& facts, const RootFs& root, ProcessRunner& runner, std::chrono::milliseconds timeout,
-                    std::chrono::milliseconds quorum_timeout) {
+std::string health_topic(int node_id) { return kafka::kHealthTopicPrefix + std::to_string(node_id); }
+
+kafka::Env kafka_env(const Deps& deps) {
+  return kafka::Env{deps.clock, deps.log, resolve_host, connect_tcp};
+}
+
+Health probe_health(const NodeFacts& facts, const RootFs& root, const kafka::Env& env, std::chrono::milliseconds timeout,
+                    std::chrono::milliseconds serve_timeout) {
   Health h;
   auto closed = probe_ports(facts, timeout, h);
   if (facts.kind == NodeKind::zk_broker && !facts.zk_client.empty()) probe_ensemble(facts, root, timeout, h);
   if (facts.kind == NodeKind::zookeeper) probe_zookeeper_member(facts, timeout, h);
-  if (facts.kind == NodeKind::kraft && !facts.quorum_endpoint.empty()) {
-    if (std::find(closed.begin(), closed.end(), facts.quorum_endpoint) != closed.end()) {
-      // Its JVM could only wait out its bound (minutes when bootstrap gives it the rest of --wait),
-      // and on a small or emulated VM it takes CPU from the Kafka that is starting.
-      h.checks.push_back({"quorum membership of node " + std::to_string(facts.node_id), false,
-                          "not asked: " + facts.quorum_endpoint + " is not accepting connections"});
-    } else {
-      probe_quorum(facts, root, runner, quorum_timeout, h);
-    }
-  }
+  if (facts.kind != NodeKind::kraft) return h;
+  auto is_closed = [&](const std::string& e) { return std::find(closed.begin(), closed.end(), e) != closed.end(); };
+  // A closed listener of its own: asking would only wait out the bound.
+  std::string own = facts.controller && !facts.controllers.empty() ? facts.controllers[0] : "";
+  if (!own.empty() && is_closed(own))
+    h.checks.push_back({"quorum membership of node " + std::to_string(facts.node_id), false, "not asked: " + own + " is not accepting connections"});
+  else if (!facts.controllers.empty())
+    probe_quorum(facts, env, serve_timeout, h);
+  if (!facts.broker) return h;
+  if (!facts.broker_endpoint.empty() && is_closed(facts.broker_endpoint))
+    h.checks.push_back({"produce round trip on broker " + std::to_string(facts.node_id), false,
+                        "not made: " + facts.broker_endpoint + " is not accepting connections"});
+  else
+    probe_serving(facts, env, serve_timeout, h);
   return h;
 }
 

@@ -7,8 +7,8 @@ namespace ka {
 
 bool NodeStatus::healthy() const { return health.healthy() && (!unit || unit->active()); }
 
-Result<NodeStatus> collect_status(const RootFs& root, ProcessRunner& runner, Systemd* systemd, std::chrono::milliseconds timeout,
-                                  std::chrono::milliseconds quorum_timeout) {
+Result<NodeStatus> collect_status(const RootFs& root, const kafka::Env& env, Systemd* systemd, std::chrono::milliseconds timeout,
+                                  std::chrono::milliseconds serve_timeout) {
   NodeStatus s;
   KA_TRY(s.facts, read_node_facts(root));
   const auto& f = s.facts;
@@ -40,7 +40,7 @@ Result<NodeStatus> collect_status(const RootFs& root, ProcessRunner& runner, Sys
   } else {
     s.systemd_note = "systemd not available here";
   }
-  s.health = probe_health(f, root, runner, timeout, quorum_timeout);
+  s.health = probe_health(f, root, env, timeout, serve_timeout);
   return s;
 }
 
@@ -71,6 +71,9 @@ nlohmann::json status_json(const NodeStatus& s) {
                    {"voters", ids(q.voters)}, {"observers", ids(q.observers)}};
   }
   if (!s.health.zk_mode.empty()) j["zookeeper_mode"] = s.health.zk_mode;
+  // the tool time of the native calls (no JVM): what a gate's check costs
+  if (s.health.quorum_ms >= 0) j["quorum_ms"] = s.health.quorum_ms;
+  if (s.health.serve_ms >= 0) j["serve_ms"] = s.health.serve_ms;
   j["installed"] = nlohmann::json::object();
   for (const auto& r : s.installed)
     j["installed"][r.kind] = {{"version", r.version}, {"path", r.path}, {"artifact", r.artifact},

@@ -28,9 +28,10 @@ struct NodeStatus {
 };
 
 // `systemd` may be null (no live systemd here): unit state is then reported as unknown.
-Result<NodeStatus> collect_status(const RootFs& root, ProcessRunner& runner, Systemd* systemd,
+// `env` reaches Kafka (node/health.hpp: kafka_env(deps)).
+Result<NodeStatus> collect_status(const RootFs& root, const kafka::Env& env, Systemd* systemd,
                                   std::chrono::milliseconds timeout = std::chrono::seconds(3),
-                                  std::chrono::milliseconds quorum_timeout = std::chrono::seconds(30));
+                                  std::chrono::milliseconds serve_timeout = std::chrono::seconds(15));
 nlohmann::json status_json(const NodeStatus& s);
 std::string status_text(const NodeStatus& s);
 

@@ -12,7 +12,12 @@
 # controller cut off (the majority elects another, the isolated one reports unhealthy, healed
 # they agree on one leader); a kafka.service stopped by hand; a hand-edited server.properties (exit 3,
 # `plan` shows it, --force overwrites); a foreign cluster ID (exit 3, meta.properties untouched).
-# Last, kafka-producer-perf-test (1 KiB records, acks=all) for the record.
+# `safe-to-stop` (native, no JVM) on the same cluster: yes on a broker and a controller while all
+# serve, no for broker b1 while broker b2 is down (the producer's topic: RF 3,
+# min.insync.replicas=2) and for a controller while another voter is down, yes once each is back
+# (`--wait`); its tool time per check in the RESULT line. `status` of a broker whose JVM is frozen
+# (SIGSTOP: ports still accept, it is still an observer) is NOT healthy: its produce round trip
+# fails. Last, kafka-producer-perf-test (1 KiB records, acks=all) for the record.
 set -euo pipefail
 # shellcheck source=lib/cluster.sh
 . "$(dirname "$0")/lib/cluster.sh"  # and lib/clients.sh
@@ -62,6 +67,20 @@ done
 log "status: every node healthy, voters [1,2,3], observers $obs"
 log "resident memory of the 6 hosts: $(cluster_rss_mib "${hosts[@]}") MiB"
 
+# --- safe-to-stop while everything serves ----------------------------------------------------------
+# stop_check HOST EXPECTED_EXIT [ARGS]: `safe-to-stop --json` there; prints its answer.
+stop_check() {
+  local h=$1 want=$2 r rc; shift 2
+  set +e; r=$(cluster_exec "$h" kafka-appliance --json safe-to-stop "$@" 2>/dev/null); rc=$?; set -e
+  [ "$rc" = "$want" ] || fail "safe-to-stop on $h exited $rc, not $want: $r"
+  tail -1 <<<"$r"
+}
+a=$(stop_check b1 0)
+stop_ms=$(jq -r '.tool_ms | floor' <<<"$a")
+stop_ctl_ms=$(stop_check c2 0 | jq -r '.tool_ms | floor')
+log "safe-to-stop while all serve: b1 yes (${stop_ms} ms of tool time: $(jq -c '.snapshot.call_ms' <<<"$a")), c2 yes (${stop_ctl_ms} ms)"
+serve_ms=$(cluster_healthy b1 | jq -r '.serve_ms | floor')
+
 # --- a converged re-run changes nothing, restarts nothing ---------------------------------------
 rerun_s=$(cluster_rerun c2 kafka.service "${args[c2]}")
 p=$(cluster_exec c2 kafka-appliance plan ${args[c2]}) || fail "plan on converged c2 failed: $p"
@@ -76,12 +95,20 @@ log "kill -9 of the broker on b2"
 restarts=$(cluster_restarts b2 kafka.service)
 fault_begin "kill -9 broker b2"
 cluster_kill b2 kafka.service
-sleep 15
+sleep 11
+# b2 is fenced (broker.session.timeout.ms 9 s) and systemd has not brought it back yet (RestartSec=10)
+a=$(stop_check b1 1)
+jq -e '.safe == false and (.reasons | map(test("below min.insync.replicas|would go offline")) | any)' <<<"$a" >/dev/null \
+  || fail "safe-to-stop on b1 with b2 down does not name the partitions it would leave below min.insync.replicas: $a"
+log "safe-to-stop on b1 while b2 is down: no ($(jq -r '.reasons[0]' <<<"$a"))"
+sleep 4
 fault_end
 back=$(wait_in_sync cl "$bs" acked 240) || fail "b2 was not back in sync 240 s after the kill"
 [ "$(cluster_restarts b2 kafka.service)" -gt "$restarts" ] || fail "systemd did not restart kafka.service on b2"
 broker_rejoin=$(elapsed "$KA_FAULT_T0")
 log "b2 restarted by systemd and every partition in sync again $broker_rejoin s after the kill"
+a=$(stop_check b1 0 --wait 120s)
+log "safe-to-stop on b1 once b2 is back: yes (after $(jq -r '.polls' <<<"$a") check(s))"
 
 # kill -9 of the active controller.
 leader=$(cluster_healthy c1 | jq .quorum.leader_id)
@@ -98,12 +125,19 @@ for h in "${controllers[@]}" "${brokers[@]}"; do
   cluster_healthy "$h" >/dev/null || fail "$h is not healthy while $lh is down"
 done
 log "the other 5 nodes stay healthy"
+other=c1; [ "$lh" = c1 ] && other=c2
+a=$(stop_check "$other" 1)
+jq -e '.safe == false and (.reasons[0] | test("voters caught up"))' <<<"$a" >/dev/null \
+  || fail "safe-to-stop on $other with voter $leader down does not say the quorum would lose its majority: $a"
+log "safe-to-stop on $other while voter $leader is down: no ($(jq -r '.reasons[0]' <<<"$a"))"
 fault_end
 cluster_wait_healthy "$lh" 240 >/dev/null || fail "$lh was not back in the quorum 240 s after the kill"
 [ "$(cluster_restarts "$lh" kafka.service)" -gt "$restarts" ] || fail "systemd did not restart kafka.service on $lh"
 cluster_healthy "$lh" | jq -e --argjson id "$leader" '.quorum.voters | index($id) != null' >/dev/null || fail "$lh is not a voter again"
 ctrl_rejoin=$(elapsed "$KA_FAULT_T0")
 log "$lh restarted by systemd (RestartSec=10) and a voter again, $ctrl_rejoin s after the kill"
+a=$(stop_check "$other" 0 --wait 120s)
+log "safe-to-stop on $other once $lh is back: yes (after $(jq -r '.polls' <<<"$a") check(s))"
 
 # a broker's bridge port cut for 20 s and restored.
 log "cut b3's bridge port for 20 s"
@@ -154,6 +188,20 @@ log "$ih healthy again $back s after the port was restored; all three follow con
 
 # --- everything acknowledged is there ------------------------------------------------------------
 verify_acked cl "$bs"
+
+# --- a broker that does not serve ----------------------------------------------------------------
+# Its JVM frozen: the kernel still accepts connections on its ports and the quorum still lists it
+# as an observer for a while (what `status` checked before), but nothing is served.
+pid=$(cluster_main_pid b3 kafka.service)
+cluster_exec b3 kill -STOP "$pid"
+set +e; s=$(cluster_exec b3 kafka-appliance --json status --quorum-timeout 5); rc=$?; set -e
+cluster_exec b3 kill -CONT "$pid"
+[ $rc = 1 ] || fail "status of a frozen broker exited $rc, not 1: $s"
+jq -e '.healthy == false and (.checks | map(select(.ok == false and (.name | test("produce round trip on broker 103")))) | length == 1)' <<<"$s" >/dev/null \
+  || fail "status of a frozen broker does not name its failed produce round trip: $s"
+log "b3 frozen: status exit 1: $(jq -r '.checks[] | select(.ok == false) | .name + ": " + .detail' <<<"$s" | head -1)"
+cluster_healthy b3 120 >/dev/null || fail "b3 is not healthy again 120 s after it was thawed"
+log "b3 thawed: healthy again"
 
 # --- kafka.service stopped by hand --------------------------------------------------------------
 cluster_exec b3 systemctl stop kafka.service
@@ -209,4 +257,4 @@ mbs=$(sed -n 's/.*(\([0-9.]*\) MB\/sec).*/\1/p' <<<"$perf")
 [ -n "$mbs" ] || fail "kafka-producer-perf-test printed no MB/sec: $perf"
 log "throughput: $mbs MB/s (1 KiB records, acks=all, RF 3) on $(nproc) cores / $(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1048576 )) GiB, all 7 hosts on one machine: $perf"
 
-echo "RESULT product_kraft version=$version rerun_tool_s=$rerun_s controller_failover_s=$ctrl_failover partition_failover_s=$part_failover controller_rejoin_s=$ctrl_rejoin broker_rejoin_s=$broker_rejoin cut_rejoin_s=$cut_rejoin stalls_s=[$stalls] verify=[$KA_VERIFY] perf_mb_s=$mbs scenario_s=$(elapsed "$t_scenario")"
+echo "RESULT product_kraft version=$version safe_to_stop_ms=$stop_ms safe_to_stop_controller_ms=$stop_ctl_ms health_serve_ms=$serve_ms rerun_tool_s=$rerun_s controller_failover_s=$ctrl_failover partition_failover_s=$part_failover controller_rejoin_s=$ctrl_rejoin broker_rejoin_s=$broker_rejoin cut_rejoin_s=$cut_rejoin stalls_s=[$stalls] verify=[$KA_VERIFY] perf_mb_s=$mbs scenario_s=$(elapsed "$t_scenario")"

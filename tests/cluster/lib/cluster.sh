@@ -443,9 +443,9 @@ cluster_bootstrap_all() {
 cluster_status() { cluster_exec "$1" kafka-appliance --json status; }
 
 # cluster_healthy NAME [SECONDS]: `status --json` until it says healthy (default within 60 s);
-# prints the JSON of the healthy answer, or of the last one and returns 1. The quorum probe is a
-# JVM (kafka-metadata-quorum.sh) that the product gives 30 s; on a 2-core machine shared with
-# builds one start can take longer, so a single unhealthy answer is retried, never trusted alone.
+# prints the JSON of the healthy answer, or of the last one and returns 1. A node that just
+# started, or whose partitions just moved, can fail one check (a produce round trip, a voter
+# catching up), so a single unhealthy answer is retried, never trusted alone.
 cluster_healthy() {
   local t0 s; t0=$(now)
   while :; do

@@ -3,6 +3,7 @@
 
 #include "fake_zk.hpp"
 #include "node/health.hpp"
+#include "node/net.hpp"
 
 using namespace ka;
 
@@ -18,8 +19,8 @@ void put(const RootFs& r, const std::string& path, const std::string& text) {
 }
 // Probes `f` on this host, each endpoint within `timeout_ms`.
 Health probe_here(const NodeFacts& f, int timeout_ms) {
-  SystemProcessRunner runner;
-  return probe_health(f, RootFs("/"), runner, std::chrono::milliseconds(timeout_ms));
+  SystemClock clock;
+  return probe_health(f, RootFs("/"), kafka::Env{&clock, nullptr, resolve_host, connect_tcp}, std::chrono::milliseconds(timeout_ms));
 }
 // Not healthy, and what fails says `why`.
 void check_unhealthy(const Health& h, const std::string& why) {
@@ -40,41 +41,35 @@ TEST_CASE("facts of a KRaft controller come from its server.properties") {
   CHECK(f->controller);
   CHECK_FALSE(f->broker);
   CHECK(f->node_id == 2);
-  CHECK(f->quorum_flag == "--bootstrap-controller");
-  CHECK(f->quorum_endpoint == "127.0.0.1:9093");
+  // its own controller listener first, then the quorum's from its config
+  CHECK(f->controllers == std::vector<std::string>{"127.0.0.1:9093", "a:9093", "b:9093", "c:9093"});
+  CHECK(f->broker_endpoint.empty());
+  CHECK(f->fetch_timeout_ms == 2000);
   REQUIRE(f->probes.size() == 1);
   CHECK(f->probes[0].second == "127.0.0.1:9093");
   fs::remove_all(root);
 }
 
 // Through a broker, DescribeQuorum is forwarded, and Kafka's forwarding channel keeps a
-// cut-off controller for 30 s: a broker on 3.7+ asks the controllers its config names.
-TEST_CASE("a KRaft broker on 3.7+ probes the quorum through the controllers, not itself") {
+// cut-off controller for 30 s: a broker asks the controllers its config names, natively (any
+// KRaft release: the controller listener always answered DescribeQuorum; only the JVM tool's
+// --bootstrap-controller needed 3.7).
+TEST_CASE("a KRaft broker asks the quorum's controllers directly, and produces through its own listener") {
   auto root = scratch("bc");
   RootFs r(root);
   Owner me{::geteuid(), ::getegid()};
   const std::string base = "process.roles=broker\nnode.id=101\ncontroller.listener.names=CONTROLLER\nlisteners=PLAINTEXT://:9092\n";
   r.write_file("/etc/kafka/server.properties", base + "controller.quorum.voters=1@c1:9093,2@c2:9093,3@[fd00::3]:9093\n", 0640, me).value();
-  fs::create_directories(root / "opt");
-  fs::create_symlink("kafka_2.13-4.3.1", root / "opt/kafka");
   auto f = read_node_facts(r);
   REQUIRE(f.ok());
-  CHECK(f->quorum_flag == "--bootstrap-controller");
-  CHECK(f->quorum_endpoint == "c1:9093,c2:9093,[fd00::3]:9093");
-  CHECK(installed_kafka_version(r, "/opt/kafka") == "4.3.1");
+  CHECK(f->controllers == std::vector<std::string>{"c1:9093", "c2:9093", "[fd00::3]:9093"});
+  CHECK(f->broker_endpoint == "127.0.0.1:9092");
 
-  r.write_file("/etc/kafka/server.properties", base + "controller.quorum.bootstrap.servers=c1:9093,c2:9093\n", 0640, me).value();
+  r.write_file("/etc/kafka/server.properties", base + "controller.quorum.bootstrap.servers=c1:9093,c2:9093\ncontroller.quorum.fetch.timeout.ms=4000\n", 0640, me).value();
   f = read_node_facts(r);
   REQUIRE(f.ok());
-  CHECK(f->quorum_endpoint == "c1:9093,c2:9093");
-
-  // 3.6 has no --bootstrap-controller: through the broker's own listener, as before.
-  fs::remove(root / "opt/kafka");
-  fs::create_symlink("kafka_2.13-3.6.2", root / "opt/kafka");
-  f = read_node_facts(r);
-  REQUIRE(f.ok());
-  CHECK(f->quorum_flag == "--bootstrap-server");
-  CHECK(f->quorum_endpoint == "127.0.0.1:9092");
+  CHECK(f->controllers == std::vector<std::string>{"c1:9093", "c2:9093"});
+  CHECK(f->fetch_timeout_ms == 4000);
   fs::remove_all(root);
 }
 
@@ -87,8 +82,15 @@ TEST_CASE("facts of a broker, a ZooKeeper-mode broker and a ZooKeeper member") {
                "advertised.listeners=INTERNAL://10.0.2.21:9092\n", 0640, me).value();
   auto f = read_node_facts(r);
   REQUIRE(f.ok());
-  CHECK(f->quorum_flag == "--bootstrap-server");
-  CHECK(f->quorum_endpoint == "10.0.2.21:9092");
+  // INTERNAL with no protocol map entry is not PLAINTEXT: no produce round trip through it
+  CHECK(f->broker_endpoint.empty());
+  CHECK(f->broker_listener_note == "listener INTERNAL is INTERNAL");
+  r.write_file("/etc/kafka/server.properties",
+               "process.roles=broker\nnode.id=101\ncontroller.listener.names=CONTROLLER\nlisteners=SECURE://:9094,INTERNAL://10.0.2.21:9092\n"
+               "listener.security.protocol.map=SECURE:SSL,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT\n", 0640, me).value();
+  f = read_node_facts(r);
+  REQUIRE(f.ok());
+  CHECK(f->broker_endpoint == "10.0.2.21:9092");
   r.write_file("/etc/kafka/server.properties", "broker.id=7\nzookeeper.connect=z1:2181,z2:2181/kafka\nlisteners=PLAINTEXT://:9092\n", 0640, me).value();
   f = read_node_facts(r);
   REQUIRE(f.ok());
@@ -178,75 +180,48 @@ TEST_CASE("a bad number in a node's files is an error naming the file and the va
 }
 
 namespace {
-// Records what the quorum probe would run; answers like kafka-metadata-quorum.sh would fail.
-struct RecordingRunner final : ProcessRunner {
-  std::vector<RunOptions> seen;
-  Result<ProcessResult> run(const std::vector<std::string>&, const RunOptions& o) override {
-    seen.push_back(o);
-    ProcessResult r;
-    r.exit_code = 1;
-    return r;
-  }
-};
+// The Kafka layer on this host's clock and resolver.
+SystemClock sys_clock;
+kafka::Env env_here() { return kafka::Env{&sys_clock, nullptr, resolve_host, connect_tcp}; }
 
-// Node 1 of a KRaft quorum asked at a port where nothing listens.
+// Node 1, a controller, whose controller listener nothing listens on.
 NodeFacts kraft_facts() {
   NodeFacts f;
   f.kind = NodeKind::kraft;
   f.node_id = 1;
-  f.kafka_home = "/opt/kafka";
-  f.quorum_flag = "--bootstrap-controller";
-  f.quorum_endpoint = "127.0.0.1:1";
+  f.controller = true;
+  f.controllers = {"127.0.0.1:1"};
+  f.probes = {{"listener CONTROLLER", "127.0.0.1:1"}};
   return f;
 }
 }  // namespace
 
-TEST_CASE("the quorum probe runs Kafka's tool on the JDK that install put under /opt/java") {
-  auto root = scratch("java");
-  RootFs r(root);
-  r.write_file("/opt/java/bin/java", "#!/bin/sh\n", 0755, Owner{::geteuid(), ::getegid()}).value();
-  NodeFacts f = kraft_facts();
-  RecordingRunner runner;
-  probe_health(f, r, runner, std::chrono::milliseconds(100));
-  REQUIRE(runner.seen.size() == 1);
-  // A VM whose only Java is the one install put there has no java on the PATH.
-  CHECK(runner.seen[0].env_set.count("JAVA_HOME") == 1);
-  CHECK(runner.seen[0].env_set["JAVA_HOME"] == "/opt/java");
-  fs::remove_all(root);
+TEST_CASE("the quorum is not asked while this controller's own listener is closed") {
+  auto h = probe_health(kraft_facts(), RootFs("/"), env_here(), std::chrono::milliseconds(300));
+  // asking would only wait out the bound
+  check_unhealthy(h, "quorum membership of node 1: not asked: 127.0.0.1:1 is not accepting connections");
+  CHECK(h.quorum_ms < 0);
 }
 
-TEST_CASE("the quorum tool gets its own bound, not the short one of a port probe") {
-  auto root = scratch("qt");
-  RootFs r(root);
-  NodeFacts f = kraft_facts();
-  RecordingRunner runner;
-  probe_health(f, r, runner, std::chrono::milliseconds(100));
-  probe_health(f, r, runner, std::chrono::milliseconds(100), std::chrono::seconds(900));
-  REQUIRE(runner.seen.size() == 2);
-  CHECK(runner.seen[0].timeout == std::chrono::seconds(30));
-  // An emulated VM starts the tool's JVM in minutes: `status --quorum-timeout` and the rest
-  // of bootstrap's --wait reach it.
-  CHECK(runner.seen[1].timeout == std::chrono::seconds(900));
-  fs::remove_all(root);
+TEST_CASE("a broker whose listener is closed makes no produce round trip, and says so") {
+  NodeFacts f;
+  f.kind = NodeKind::kraft;
+  f.node_id = 101;
+  f.broker = true;
+  f.broker_endpoint = "127.0.0.1:1";
+  f.probes = {{"listener PLAINTEXT", "127.0.0.1:1"}};
+  auto h = probe_health(f, RootFs("/"), env_here(), std::chrono::milliseconds(300));
+  check_unhealthy(h, "produce round trip on broker 101: not made: 127.0.0.1:1 is not accepting connections");
+  CHECK_FALSE(h.no_producer_id);
 }
 
-TEST_CASE("the quorum tool is not started while the listener it would ask is closed") {
-  auto root = scratch("closed");
-  RootFs r(root);
+TEST_CASE("a controller whose quorum answers nothing Kafka would is unhealthy, naming the endpoint") {
+  FakeZkSocket junk("HTTP/1.1 400 Bad Request\r\n\r\n");  // not Kafka: a 1.2 GB "frame length"
   NodeFacts f = kraft_facts();
-  f.probes.emplace_back("listener CONTROLLER", "127.0.0.1:1");
-  RecordingRunner runner;
-  auto h = probe_health(f, r, runner, std::chrono::milliseconds(300), std::chrono::seconds(900));
-  // Its JVM could only wait out its bound; on an emulated VM that JVM also slows the starting Kafka.
-  CHECK(runner.seen.empty());
-  CHECK_FALSE(h.healthy());
-  CHECK(h.failing().find("quorum membership of node 1: not asked: 127.0.0.1:1 is not accepting connections") != std::string::npos);
-  // Once the listener accepts connections, the tool is asked.
-  FakeZkSocket open("");
-  NodeFacts up = f;
-  up.quorum_endpoint = "127.0.0.1:" + std::to_string(open.port);
-  up.probes = {{"listener CONTROLLER", up.quorum_endpoint}};
-  probe_health(up, r, runner, std::chrono::milliseconds(500));
-  CHECK(runner.seen.size() == 1);
-  fs::remove_all(root);
+  f.probes.clear();
+  f.controllers = {"127.0.0.1:" + std::to_string(junk.port)};
+  auto h = probe_health(f, RootFs("/"), env_here(), std::chrono::milliseconds(300), std::chrono::seconds(5));
+  check_unhealthy(h, "DescribeQuorum: no listener answered (127.0.0.1:" + std::to_string(junk.port) + " announced a response of");
 }
+
+TEST_CASE("health topics are named per broker") { CHECK(health_topic(101) == "__kafka_appliance_health_101"); }
