@@ -73,7 +73,7 @@ SRC
     > "$work/librdkafka-source.log" 2>&1 \
     || { echo "setup-debian.sh: 'apt-get source librdkafka' (trixie) failed: see $work/librdkafka-source.log" >&2; exit 1; }
   local src; src=$(ls -d "$work"/rdk/librdkafka-*/ | head -1)
-  (cd "$src" && ./configure --prefix="$prefix" --no-download --enable-static --enable-ssl --enable-zlib \
+  (cd "$src" && ./configure --prefix="$prefix" --no-download --enable-static --disable-debug-symbols --enable-ssl --enable-zlib \
       --disable-gssapi --disable-zstd --disable-lz4-ext --disable-curl --disable-syslog) > "$work/librdkafka-configure.log" 2>&1
   # mklove enables plugins whenever dlopen() links; a static binary must never dlopen()
   sed -i -e 's/^#define WITH_PLUGINS 1/#undef WITH_PLUGINS/' -e 's/^#define WITH_LIBDL 1/#undef WITH_LIBDL/' "$src/config.h"

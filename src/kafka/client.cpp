@@ -342,7 +342,7 @@ Result<Watermarks> Client::list_offsets(const std::string& topic, int32_t partit
 Status Client::create_topic(const NewTopic& t, Clock::time_point deadline) {
   auto& h = impl_->h;
   char err[512];
-  std::unique_ptr<rd_kafka_NewTopic_t, decltype(&rd_kafka_NewTopic_destroy)> nt(rd_kafka_NewTopic_new(t.name.c_str(), -1, -1, err, sizeof err),
+  std::unique_ptr<rd_kafka_NewTopic_t, decltype(&rd_kafka_NewTopic_destroy)> nt(rd_kafka_NewTopic_new(t.name.c_str(), t.assignment.empty() ? -1 : static_cast<int>(t.assignment.size()), -1, err, sizeof err),
                                                                                  rd_kafka_NewTopic_destroy);
   if (!nt) return bad_input("topic " + t.name + ": " + err);
   for (size_t p = 0; p < t.assignment.size(); ++p) {

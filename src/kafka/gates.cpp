@@ -31,6 +31,7 @@ std::vector<int32_t> down_brokers(const ClusterSnapshot& s) {
 void check_partitions(const ClusterSnapshot& s, const StopTarget& t, StopDecision& d) {
   auto down = down_brokers(s);
   int counted = 0;
+  size_t before = d.reasons.size();
   for (const auto& topic : s.topics) {
     if (is_health_topic(topic.name)) continue;
     int min_isr = s.min_insync.count(topic.name) ? s.min_insync.at(topic.name) : 1;
@@ -49,8 +50,9 @@ void check_partitions(const ClusterSnapshot& s, const StopTarget& t, StopDecisio
                             std::to_string(min_isr) + " (ISR " + ids(p.isr) + (down.empty() ? "" : ", down " + ids(down)) + ")");
     }
   }
-  d.checked.push_back(std::to_string(counted) + " partition(s) with node " + std::to_string(t.node_id) +
-                      " in sync keep min.insync.replicas without it" + (down.empty() ? "" : " (brokers down: " + ids(down) + ")"));
+  if (d.reasons.size() == before)
+    d.checked.push_back(std::to_string(counted) + " partition(s) with node " + std::to_string(t.node_id) +
+                        " in sync keep min.insync.replicas without it" + (down.empty() ? "" : " (brokers down: " + ids(down) + ")"));
 }
 
 void check_reassignments(const ClusterSnapshot& s, const StopTarget& t, StopDecision& d) {

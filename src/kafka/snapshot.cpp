@@ -16,7 +16,8 @@ auto timed(ClusterSnapshot& s, const std::string& part, const Env& env, F&& f) -
   return r;
 }
 
-void read_brokers(ClusterSnapshot& s, const std::string& bootstrap, const Env& env, Clock::time_point deadline) {
+void read_brokers(ClusterSnapshot& s, const SnapshotSources& from, const Env& env, Clock::time_point deadline) {
+  const std::string& bootstrap = from.bootstrap;
   auto client = Client::make(bootstrap, env);
   if (!client.ok()) {
     s.unreadable["cluster"] = client.error().message;
@@ -39,7 +40,7 @@ void read_brokers(ClusterSnapshot& s, const std::string& bootstrap, const Env& e
       else s.unreadable["configs"] = n.error().message;
     }
   }
-  auto hps = parse_host_ports(bootstrap, "bootstrap servers");
+  auto hps = from.controllers.empty() ? parse_host_ports(bootstrap, "bootstrap servers") : Result<std::vector<HostPort>>(from.controllers);
   if (!hps.ok()) return;
   auto ra = timed(s, "reassignments", env, [&] { return list_reassignments(*hps, env, deadline); });
   if (ra.ok()) s.reassignments = ra->reassignments;
@@ -49,8 +50,8 @@ void read_brokers(ClusterSnapshot& s, const std::string& bootstrap, const Env& e
 
 ClusterSnapshot read_snapshot(const SnapshotSources& from, const Env& env, Clock::time_point deadline) {
   ClusterSnapshot s;
-  if (!from.bootstrap.empty()) read_brokers(s, from.bootstrap, env, deadline);
-  if (!from.controllers.empty()) {
+  if (!from.bootstrap.empty()) read_brokers(s, from, env, deadline);
+  if (from.quorum && !from.controllers.empty()) {
     auto q = timed(s, "quorum", env, [&] { return describe_quorum(from.controllers, env, deadline); });
     if (q.ok()) s.quorum = q->state;
   }

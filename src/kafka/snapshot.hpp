@@ -26,10 +26,12 @@ struct ClusterSnapshot {
 };
 
 // Where to read from: the brokers (empty: no broker part, e.g. a controller-only node asked
-// without --bootstrap-server) and the controllers (empty: no quorum part).
+// without --bootstrap-server) and the controllers: the quorum (when `quorum`) and, when known,
+// the reassignments (a broker would only forward ListPartitionReassignments to them).
 struct SnapshotSources {
   std::string bootstrap;                 // host:port,... of broker listeners
-  std::vector<HostPort> controllers;     // controller listeners (DescribeQuorum)
+  std::vector<HostPort> controllers;     // controller listeners
+  bool quorum = true;                    // read DescribeQuorum (a voter's gate)
 };
 
 ClusterSnapshot read_snapshot(const SnapshotSources& from, const Env& env, Clock::time_point deadline);

@@ -50,11 +50,11 @@ Result<Reading> plan_reading(const SafeToStopOptions& opts, const NodeFacts& f) 
     return bad_input("safe-to-stop: this broker has no PLAINTEXT listener to read the cluster from (" + f.broker_listener_note + ")")
         .note("give one with --bootstrap-server HOST:PORT");
   if (!opts.bootstrap_server.empty()) KA_TRY_STATUS(kafka::parse_host_ports(opts.bootstrap_server, "--bootstrap-server"));
-  if (f.controller)
-    for (const auto& c : f.controllers) {
-      KA_TRY(auto hp, kafka::parse_host_port(c, f.config_path + ": controller endpoint"));
-      r.sources.controllers.push_back(hp);
-    }
+  for (const auto& c : f.controllers) {
+    KA_TRY(auto hp, kafka::parse_host_port(c, f.config_path + ": controller endpoint"));
+    r.sources.controllers.push_back(hp);
+  }
+  r.sources.quorum = f.controller;
   return r;
 }
 
