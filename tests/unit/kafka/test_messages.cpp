@@ -2,7 +2,6 @@
 // they were captured), and the failure cases a hostile or truncated answer makes.
 #include <catch2/catch.hpp>
 #include <fstream>
-#include <cstring>
 #include <iterator>
 
 #include "kafka/messages.hpp"
@@ -160,36 +159,14 @@ TEST_CASE("framing: length, header v2 with client ID and no tags; response heade
 }
 
 // A peer that is not Kafka (or a hostile one) on the port: the client refuses its "frame"
-// without allocating it, and says which endpoint did it.
+// without allocating it, and says which endpoint did it; one that never answers times out.
 #include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <thread>
-
+#include "../node/fake_zk.hpp"  // the one-shot loopback listener double
 #include "kafka/native.hpp"
 
 TEST_CASE("a listener that answers junk or nothing is an error naming it, within the deadline") {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  socklen_t l = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &l);
-  int port = ntohs(a.sin_port);
-  ::listen(fd, 4);
-  std::thread server([fd] {
-    for (const char* reply : {"HTTP/1.1 400 Bad Request\r\n\r\n", ""}) {
-      int c = ::accept(fd, nullptr, nullptr);
-      char buf[256];
-      (void)!::recv(c, buf, sizeof buf, 0);
-      if (*reply) (void)!::send(c, reply, std::strlen(reply), 0);
-      else std::this_thread::sleep_for(std::chrono::milliseconds(700));  // silent until after the deadline
-      ::close(c);
-    }
-  });
+  FakeZkSocket junk("HTTP/1.1 400 Bad Request\r\n\r\n");
   ka::SystemClock clock;
   Env env{&clock, nullptr, nullptr, [](const std::string& h, int p, std::chrono::milliseconds) -> ka::Result<int> {
             int s = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -200,15 +177,14 @@ TEST_CASE("a listener that answers junk or nothing is an error naming it, within
             if (::connect(s, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) return ka::fail("connect");
             return s;
           }};
-  HostPort where{"127.0.0.1", port};
-  auto junk = describe_quorum({where}, env, clock.now() + std::chrono::seconds(5));
-  REQUIRE_FALSE(junk.ok());
-  CHECK(junk.error().message.find("127.0.0.1:" + std::to_string(port) + " announced a response of") != std::string::npos);
+  HostPort where{"127.0.0.1", junk.port};
+  auto r = describe_quorum({where}, env, clock.now() + std::chrono::seconds(5));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message.find(where.str() + " announced a response of") != std::string::npos);
+  // The double accepts once: a second connection waits in its backlog, unanswered.
   auto t0 = clock.now();
   auto silent = api_versions(where, env, clock.now() + std::chrono::milliseconds(300));
   REQUIRE_FALSE(silent.ok());
-  CHECK(silent.error().message.find("timed out waiting for an answer from 127.0.0.1:" + std::to_string(port)) != std::string::npos);
+  CHECK(silent.error().message.find("timed out waiting for an answer from " + where.str()) != std::string::npos);
   CHECK(clock.seconds_since(t0) < 0.65);
-  server.join();
-  ::close(fd);
 }
