@@ -68,12 +68,13 @@ log "status: every node healthy, voters [1,2,3], observers $obs"
 log "resident memory of the 6 hosts: $(cluster_rss_mib "${hosts[@]}") MiB"
 
 # --- safe-to-stop while everything serves ----------------------------------------------------------
-# stop_check HOST EXPECTED_EXIT [ARGS]: `safe-to-stop --json` there; prints its answer.
+# stop_check HOST EXPECTED_EXIT [ARGS]: `safe-to-stop --json` there; prints its answer (with
+# --wait the output is JSON Lines, one event per check, and the answer is the last).
 stop_check() {
   local h=$1 want=$2 r rc; shift 2
   set +e; r=$(cluster_exec "$h" kafka-appliance --json safe-to-stop "$@" 2>/dev/null); rc=$?; set -e
   [ "$rc" = "$want" ] || fail "safe-to-stop on $h exited $rc, not $want: $r"
-  tail -1 <<<"$r"
+  jq -cs '.[-1]' <<<"$r"
 }
 a=$(stop_check b1 0)
 stop_ms=$(jq -r '.tool_ms | floor' <<<"$a")
